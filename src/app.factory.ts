@@ -1,0 +1,29 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { StrictValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { setupSwagger } from './swagger';
+
+const BODY_LIMIT_BYTES = 100 * 1024;
+
+/** The whole application, ready to listen: main.ts and the end-to-end tests both use it. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    { bufferLogs: false, logger: config.logLevel === 'silent' ? false : undefined },
+  );
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  if (config.swaggerEnabled) setupSwagger(app);
+  if (config.jwt.secretGenerated) {
+    new Logger('Config').warn(
+      'JWT_SECRET is not set: using a random key, so tokens die with this process',
+    );
+  }
+  return app;
+}

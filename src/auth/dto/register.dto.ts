@@ -1,0 +1,9 @@
+import { EmailField, NameField, PasswordField, UsernameField } from '../../users/dto/user-fields';
+
+export class RegisterDto {
+  @EmailField() email: string;
+  @PasswordField() password: string;
+  @NameField() name: string;
+  /** Generated from the email when left out. */
+  @UsernameField('optional') username?: string;
+}

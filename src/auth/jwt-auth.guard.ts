@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { ProblemException } from '../common/problem.exception';
+import { AuthenticatedUser } from './authenticated-user';
+
+/** A valid access token, or 401 problem+json whatever passport found wrong. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  override handleRequest<T = AuthenticatedUser>(error: unknown, user: T | false): T {
+    if (error || !user) throw ProblemException.unauthorized();
+    return user;
+  }
+}

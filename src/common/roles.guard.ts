@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { UsersService } from '../users/users.service';
+import { ErrorCode } from './error-code.enum';
+import { ProblemException } from './problem.exception';
+import { Roles } from './roles.decorator';
+
+/**
+ * Admits an active caller whose role, read from the database rather than from the token, is
+ * one of the route's. Runs after JwtAuthGuard.
+ */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly users: UsersService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const roles = this.reflector.getAllAndOverride(Roles, [context.getHandler(), context.getClass()]);
+    const { user: caller } = context.switchToHttp().getRequest<{ user: AuthenticatedUser }>();
+    const user = await this.users.findById(caller.id);
+    if (!user || !user.is_active) throw ProblemException.unauthorized();
+    if (roles && !roles.includes(user.role)) {
+      throw new ProblemException(
+        HttpStatus.FORBIDDEN,
+        ErrorCode.FORBIDDEN,
+        'This route is for administrators.',
+      );
+    }
+    return true;
+  }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { durationSeconds, Environment, parseEnvironment } from './environment';
+
+/** The service's settings, typed and derived once from the environment; injected by class. */
+export class AppConfig {
+  readonly production: boolean;
+  readonly port: number;
+  readonly database: { url?: string; dataDir: string };
+  readonly jwt: {
+    secret: string;
+    /** True when no JWT_SECRET was given: tokens die with the process. */
+    secretGenerated: boolean;
+    expiresInSeconds: number;
+    refreshExpiresInSeconds: number;
+  };
+  readonly bcryptRounds: number;
+  readonly admin?: { email: string; password: string };
+  readonly swaggerEnabled: boolean;
+  readonly logLevel: string;
+
+  constructor(env: Environment) {
+    this.production = env.NODE_ENV === 'production';
+    this.port = env.PORT;
+    this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR };
+    this.jwt = {
+      secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+      secretGenerated: !env.JWT_SECRET,
+      expiresInSeconds: durationSeconds(env.JWT_EXPIRES_IN),
+      refreshExpiresInSeconds: durationSeconds(env.REFRESH_EXPIRES_IN),
+    };
+    this.bcryptRounds = env.BCRYPT_ROUNDS;
+    if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+      this.admin = { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD };
+    }
+    this.swaggerEnabled = env.SWAGGER_ENABLED;
+    this.logLevel = env.LOG_LEVEL;
+  }
+
+  static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {
+    return new AppConfig(parseEnvironment(raw));
+  }
+}

@@ -1,0 +1,98 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const DURATION = /^\d+(ms|s|m|h|d)?$/;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** The variables of API.md, as strings from the environment. Unknown variables are ignored. */
+export class Environment {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  DATA_DIR = './data';
+
+  @IsOptional() @IsString() @MinLength(1)
+  JWT_SECRET?: string;
+
+  @IsOptional() @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration such as 15m' })
+  JWT_EXPIRES_IN = '15m';
+
+  @IsOptional() @Matches(DURATION, { message: 'REFRESH_EXPIRES_IN must be a duration such as 7d' })
+  REFRESH_EXPIRES_IN = '7d';
+
+  // bcrypt accepts 4 to 31; above 15 a login takes seconds.
+  @IsOptional() @Transform(toInt) @IsInt() @Min(4) @Max(15)
+  BCRYPT_ROUNDS = 12;
+
+  @IsOptional() @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString()
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  SWAGGER_ENABLED = true;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
+
+/** `15m` → 900 (seconds); a bare number is seconds, as in jsonwebtoken. */
+export function durationSeconds(text: string): number {
+  const [, amount, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(text)!;
+  return Math.floor((Number(amount) * DURATION_UNITS[unit ?? 's']) / 1000);
+}
+
+/**
+ * Reads and checks the environment. Throws an Error whose one-line message names the
+ * offending variable, so that a misconfigured service never starts.
+ */
+export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const [first] = validateSync(env, { whitelist: true });
+  if (first) {
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new Error(`Invalid environment: ${first.property}: ${message}`);
+  }
+  if (env.NODE_ENV === 'production') {
+    if (!env.DATABASE_URL) throw new Error('Invalid environment: DATABASE_URL must be set in production');
+    if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
+      throw new Error('Invalid environment: JWT_SECRET must be at least 32 bytes in production');
+    }
+  }
+  if (env.ADMIN_EMAIL) {
+    const bytes = Buffer.byteLength(env.ADMIN_PASSWORD ?? '');
+    if (bytes < 8 || bytes > 72) {
+      throw new Error('Invalid environment: ADMIN_PASSWORD must be 8 to 72 bytes with ADMIN_EMAIL');
+    }
+  }
+  return env;
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
+import { Session } from '../auth/session.entity';
+import { User } from '../users/user.entity';
+import { migrations } from './migrations';
+
+export interface DatabaseSettings {
+  /** A postgres:// URL; without it, embedded PGlite under dataDir. */
+  url?: string;
+  /** A folder, or `memory://` for a throwaway database. */
+  dataDir: string;
+}
+
+export type AppDataSourceOptions = PostgresDataSourceOptions & {
+  /** The embedded database behind the pool, closed with the data source. */
+  pglite?: PGlite;
+};
+
+const common: PostgresDataSourceOptions = {
+  type: 'postgres',
+  entities: [User, Session],
+  migrations,
+  migrationsTransactionMode: 'each',
+  // The schema comes only from migrations.
+  synchronize: false,
+};
+
+/**
+ * One set of entities and migrations for both databases. PGlite is reached through its own
+ * node-postgres bridge with a pool of one connection, so that transactions are serialised and
+ * isolated (the typeorm-pglite driver shares one session between concurrent transactions).
+ */
+export function dataSourceOptions({ url, dataDir }: DatabaseSettings): AppDataSourceOptions {
+  if (url) {
+    return { ...common, url, poolSize: 10, connectTimeoutMS: 2000 };
+  }
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir);
+  const { connection } = createPgConfig(pglite);
+  // The bridge's one connection object cannot be reopened, so the pool never closes it.
+  return { ...common, poolSize: 1, extra: { connection, idleTimeoutMillis: 0 }, pglite };
+}

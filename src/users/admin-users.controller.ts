@@ -1,0 +1,56 @@
+import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { IdParamPipe } from '../common/id-param.pipe';
+import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
+import { ProblemException } from '../common/problem.exception';
+import { Roles } from '../common/roles.decorator';
+import { RolesGuard } from '../common/roles.guard';
+import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
+import { Role } from './role.enum';
+import { toUserView, UserView } from './user-view';
+import { UserChanges, UsersService } from './users.service';
+
+/** Every account, for administrators; the role is checked against the database. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles([Role.ADMIN])
+@UseGuards(JwtAuthGuard, RolesGuard)
+@Controller('api/users')
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Put(':id')
+  @ApiOperation({
+    operationId: 'adminUpdateUser',
+    summary: 'Update any user (partial); a password is hashed with bcrypt',
+  })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(400, 401, 403, 404, 409, 413, 415)
+  async update(
+    @Param('id', IdParamPipe) id: number,
+    @Body(NonEmptyBodyPipe) dto: AdminUpdateUserDto,
+  ): Promise<UserView> {
+    return toUserView(await this.users.update(id, adminChanges(dto)));
+  }
+}
+
+/** Folds the seed's aliases into the real fields; sending both names of one field is refused. */
+function adminChanges(dto: AdminUpdateUserDto): UserChanges {
+  const { password_hash, profileImage, ...changes } = dto;
+  return {
+    ...changes,
+    password: alias(changes.password, password_hash, 'password', 'password_hash'),
+    image_path: alias(changes.image_path, profileImage, 'image_path', 'profileImage'),
+  };
+}
+
+function alias<T>(value: T | undefined, aliased: T | undefined, name: string, aliasName: string) {
+  if (value !== undefined && aliased !== undefined) {
+    throw ProblemException.validation([
+      { field: aliasName, message: `Send ${name} or ${aliasName}, not both.` },
+    ]);
+  }
+  return value ?? aliased;
+}

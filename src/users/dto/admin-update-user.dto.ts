@@ -1,0 +1,36 @@
+import { ApiHideProperty } from '@nestjs/swagger';
+import { Exclude } from 'class-transformer';
+import { Role } from '../role.enum';
+import {
+  EmailField,
+  ImagePathField,
+  IsActiveField,
+  NameField,
+  PasswordField,
+  PersonalNameField,
+  PhoneNumberField,
+  RoleField,
+  UsernameField,
+} from './user-fields';
+
+/**
+ * PUT /api/users/:id. `password_hash` and `profileImage` are the seed document's names for
+ * `password` (plain text, hashed here) and `image_path`.
+ */
+export class AdminUpdateUserDto {
+  @UsernameField('optional') username?: string;
+  @EmailField('optional') email?: string;
+  @PasswordField('optional') password?: string;
+  @PasswordField('optional', 'password_hash') password_hash?: string;
+  @PersonalNameField('firstname', 'John') firstname?: string | null;
+  @PersonalNameField('lastname', 'Doe') lastname?: string | null;
+  @NameField('optional') name?: string;
+  @PhoneNumberField() phone_number?: string | null;
+  @RoleField() role?: Role;
+  @IsActiveField() is_active?: boolean;
+  @ImagePathField() image_path?: string;
+  @ImagePathField('profileImage') profileImage?: string;
+
+  /** The path's id wins: a body id is dropped before validation. */
+  @ApiHideProperty() @Exclude({ toClassOnly: true }) id?: unknown;
+}

@@ -1,0 +1,132 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { Role } from '../role.enum';
+
+// The field rules of API.md, one decorator a field, shared by every DTO that takes the field.
+
+type Presence = 'required' | 'optional' | 'nullable';
+
+const NO_NUL = /^[^\u0000]*$/;
+const USERNAME = /^[A-Za-z0-9_.-]{3,30}$/;
+const E164 = /^\+[0-9]{8,15}$/;
+const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
+// A relative reference: URI path characters only, not `//host` nor `scheme:`, no `..` segment.
+const RELATIVE_PATH = /^(?!\/\/)(?![A-Za-z][A-Za-z0-9+.-]*:)[A-Za-z0-9._~!$&'()*+,;=:@/-]+$/;
+const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
+
+const trimmed = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/** `optional`: may be left out, never null. `nullable`: may also be null. */
+function presence(kind: Presence, api: ApiPropertyOptions): PropertyDecorator {
+  const docs =
+    kind === 'required' ? ApiProperty(api) : ApiPropertyOptional({ ...api, nullable: kind === 'nullable' });
+  if (kind === 'required') return docs;
+  const skip =
+    kind === 'nullable'
+      ? (value: unknown) => value !== undefined && value !== null
+      : (value: unknown) => value !== undefined;
+  return applyDecorators(docs, ValidateIf((_object, value) => skip(value)));
+}
+
+export const EmailField = (kind: Presence = 'required') =>
+  applyDecorators(
+    presence(kind, { example: 'jane.doe@example.com', maxLength: 254, format: 'email' }),
+    Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
+    IsString({ message: 'email must be a string.' }),
+    MaxLength(254, { message: 'email must be at most 254 characters.' }),
+    IsEmail({}, { message: 'email must be a valid email address.' }),
+  );
+
+export const UsernameField = (kind: Presence = 'required') =>
+  applyDecorators(
+    presence(kind, { example: 'janedoe_123', pattern: USERNAME.source }),
+    IsString({ message: 'username must be a string.' }),
+    Matches(USERNAME, {
+      message: 'username must be 3 to 30 characters of letters, digits, "_", "." or "-".',
+    }),
+  );
+
+export const NameField = (kind: Presence = 'required') =>
+  applyDecorators(
+    presence(kind, { example: 'Jane Doe', minLength: 1, maxLength: 100 }),
+    trimmed,
+    IsString({ message: 'name must be a string.' }),
+    Length(1, 100, { message: 'name must be 1 to 100 characters.' }),
+    Matches(NO_NUL, { message: 'name must not contain NUL characters.' }),
+  );
+
+/** firstname and lastname: trimmed; an empty string clears the field (stored as null). */
+export const PersonalNameField = (field: 'firstname' | 'lastname', example: string) =>
+  applyDecorators(
+    presence('nullable', { example, maxLength: 100 }),
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() || null : value)),
+    IsString({ message: `${field} must be a string or null.` }),
+    MaxLength(100, { message: `${field} must be at most 100 characters.` }),
+    Matches(NO_NUL, { message: `${field} must not contain NUL characters.` }),
+  );
+
+export const PhoneNumberField = () =>
+  applyDecorators(
+    presence('nullable', { example: '+1234567890', pattern: E164.source }),
+    IsString({ message: 'phone_number must be a string or null.' }),
+    Matches(E164, { message: 'phone_number must be in E.164 form: "+" and 8 to 15 digits.' }),
+  );
+
+const isImagePath = (value: unknown) =>
+  typeof value === 'string' &&
+  value.length <= 512 &&
+  (HTTP_URL.test(value) || (RELATIVE_PATH.test(value) && !DOT_DOT_SEGMENT.test(value)));
+
+export const ImagePathField = (field = 'image_path') =>
+  applyDecorators(
+    presence('optional', { example: 'profile-pictures/jane.jpg', maxLength: 512 }),
+    ValidateBy({
+      name: 'isImagePath',
+      validator: {
+        validate: isImagePath,
+        defaultMessage: () =>
+          `${field} must be at most 512 characters: a relative path without ".." segments or an http(s) URL.`,
+      },
+    }),
+  );
+
+/** 8 to 72 bytes of UTF-8: bcrypt reads no further, so longer is refused, never cut. */
+export const PasswordField = (kind: Presence = 'required', field = 'password', minBytes = 8) =>
+  applyDecorators(
+    presence(kind, { example: 'correct-horse-battery', minLength: minBytes, maxLength: 72 }),
+    ValidateBy({
+      name: 'isPassword',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          !value.includes('\u0000') &&
+          Buffer.byteLength(value, 'utf8') >= minBytes &&
+          Buffer.byteLength(value, 'utf8') <= 72,
+        defaultMessage: () => `${field} must be ${minBytes} to 72 bytes of UTF-8 text without NUL.`,
+      },
+    }),
+  );
+
+export const RoleField = () =>
+  applyDecorators(
+    presence('optional', { enum: Role, enumName: 'Role', example: Role.USER }),
+    IsEnum(Role, { message: 'role must be one of USER, ADMIN, DRIVER.' }),
+  );
+
+export const IsActiveField = () =>
+  applyDecorators(
+    presence('optional', { example: true }),
+    IsBoolean({ message: 'is_active must be a JSON boolean.' }),
+  );

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import * as bcrypt from 'bcrypt';
+import { AppConfig } from '../config/app-config';
+
+/** bcrypt at BCRYPT_ROUNDS, always through the async API so that it runs off the event loop. */
+@Injectable()
+export class PasswordService {
+  /**
+   * A well-formed hash of nothing: comparing against it costs the same bcrypt work as a real
+   * one, so that a login for an unknown account takes as long as a wrong password.
+   */
+  private readonly decoyHash: string;
+
+  constructor(private readonly config: AppConfig) {
+    this.decoyHash = bcrypt.genSaltSync(config.bcryptRounds) + 'A'.repeat(31);
+  }
+
+  hash(password: string): Promise<string> {
+    return bcrypt.hash(password, this.config.bcryptRounds);
+  }
+
+  /** Compares with `hash`, or with the decoy when there is no account, and is false then. */
+  async verify(password: string, hash: string | undefined): Promise<boolean> {
+    const matches = await bcrypt.compare(password, hash ?? this.decoyHash);
+    return matches && hash !== undefined;
+  }
+}

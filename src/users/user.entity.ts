@@ -1,0 +1,61 @@
+import {
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Role } from './role.enum';
+
+export const DEFAULT_IMAGE_PATH = 'profile-pictures/default.jpg';
+
+/**
+ * A user account. Property names are the API's and the columns' (snake_case), so a raw
+ * `RETURNING *` row is a User too. Email and username uniqueness among live rows lives in
+ * expression indexes created by the migrations (TypeORM cannot declare them).
+ */
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  username: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  firstname: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  lastname: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  phone_number: string | null;
+
+  @Column({ type: 'varchar', length: 512, default: DEFAULT_IMAGE_PATH })
+  image_path: string;
+
+  @Column({ type: 'enum', enum: Role, enumName: 'user_role', default: Role.USER })
+  role: Role;
+
+  @Column({ type: 'boolean', default: true })
+  is_active: boolean;
+
+  @Column({ type: 'varchar', length: 72 })
+  password_hash: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at: Date;
+
+  @DeleteDateColumn({ type: 'timestamptz', nullable: true })
+  deleted_at: Date | null;
+}
