@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { rejectNonJsonBodies } from './common/json-only.hook';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { StrictValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -16,6 +17,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
     { bufferLogs: false, logger: config.logLevel === 'silent' ? false : undefined },
   );
+  app.getHttpAdapter().getInstance().addHook('onRequest', rejectNonJsonBodies);
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

@@ -1,0 +1,22 @@
+// NestJS 12 and some of its dependencies ship only ESM, which Jest on Node 20 cannot require():
+// every ES module is compiled to CommonJS (see test/support/swc-esm-transformer.cjs).
+const shared = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
+  transform: { '^.+\\.(t|j|cj|mj)s$': '<rootDir>/test/support/swc-esm-transformer.cjs' },
+  transformIgnorePatterns: [],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+  ],
+  testTimeout: 60_000,
+};

@@ -1,0 +1,23 @@
+import { HttpStatus } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ErrorCode } from './error-code.enum';
+import { ProblemException } from './problem.exception';
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * A Fastify onRequest hook: every body this service takes is JSON, so a request that carries
+ * a body of another type is refused with 415 before anything parses it.
+ */
+export async function rejectNonJsonBodies(request: FastifyRequest): Promise<void> {
+  const { 'content-length': length, 'transfer-encoding': encoding, 'content-type': type } =
+    request.headers;
+  const hasBody = (length !== undefined && length !== '0') || encoding !== undefined;
+  if (hasBody && !JSON_TYPE.test(type ?? '')) {
+    throw new ProblemException(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      'The request body must be sent as application/json.',
+    );
+  }
+}

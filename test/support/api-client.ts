@@ -1,0 +1,66 @@
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when there is none or it is not JSON. */
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string;
+  /** Sent as JSON unless it is a string, which is sent as it is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A small HTTP client for the service under test. It keeps every response it saw, so that a
+ * suite can check at the end that none of them carried a secret.
+ */
+export class ApiClient {
+  readonly seen: ApiResponse[] = [];
+
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: T = undefined as T;
+    try {
+      parsed = JSON.parse(text) as T;
+    } catch {
+      // not JSON: the text is kept as it is
+    }
+    const result: ApiResponse<T> = { status: response.status, headers: response.headers, body: parsed, text };
+    this.seen.push(result);
+    return result;
+  }
+
+  get = (path: string, options?: RequestOptions) => this.request('GET', path, options);
+  post = (path: string, options?: RequestOptions) => this.request('POST', path, options);
+  put = (path: string, options?: RequestOptions) => this.request('PUT', path, options);
+
+  /** Signs a new user up; answers the response body (user and tokens) and the password used. */
+  async register(fields: Record<string, unknown> = {}) {
+    const password = (fields.password as string) ?? `pw-${Math.random().toString(36).slice(2)}`;
+    const email = (fields.email as string) ?? `user-${Math.random().toString(36).slice(2)}@example.com`;
+    const response = await this.post('/auth/register', {
+      body: { name: 'Test User', ...fields, email, password },
+    });
+    if (response.status !== 201) throw new Error(`register failed: ${response.status} ${response.text}`);
+    return { ...response.body, password, token: response.body.access_token as string };
+  }
+
+  async login(email: string, password: string): Promise<string> {
+    const response = await this.post('/auth/login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
+    return response.body.access_token;
+  }
+}
