@@ -1,0 +1,189 @@
+import { ApiClient } from './support/api-client';
+import { expectNoSecrets } from './support/secrets';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+describe('the admin API: PUT /api/users/:id', () => {
+  let testApp: TestApp;
+  let api: ApiClient;
+  let admin: string;
+  const passwords: string[] = [ADMIN.password];
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    api = testApp.api;
+    admin = await api.login(ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    expectNoSecrets(api.seen, passwords);
+    await testApp.close();
+  });
+
+  async function newUser(fields: Record<string, unknown> = {}) {
+    const registered = await api.register(fields);
+    passwords.push(registered.password);
+    return registered;
+  }
+
+  describe('guards', () => {
+    it('answers 401 without a valid token and 403 to a USER or DRIVER', async () => {
+      const { user, token } = await newUser();
+      expect((await api.put(`/api/users/${user.id}`, { body: { name: 'X' } })).status).toBe(401);
+      const forbidden = await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } });
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body.code).toBe('FORBIDDEN');
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'DRIVER' } });
+      expect((await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } })).status).toBe(403);
+    });
+
+    it('reads the role from the database, not from the token', async () => {
+      const { user, token } = await newUser();
+      const target = await newUser();
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      const promoted = await api.put(`/api/users/${target.user.id}`, { token, body: { name: 'By new admin' } });
+      expect(promoted.status).toBe(200);
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'USER' } });
+      const demoted = await api.put(`/api/users/${target.user.id}`, { token, body: { name: 'Again' } });
+      expect(demoted.status).toBe(403);
+    });
+
+    it('refuses a deactivated admin at once', async () => {
+      const { user, token } = await newUser();
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
+      expect((await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } })).status).toBe(401);
+    });
+  });
+
+  describe('updates', () => {
+    it('takes the seed example, hashing password_hash and storing profileImage as image_path', async () => {
+      const { user, password } = await newUser();
+      const newPassword = 'newSecurePassword456';
+      passwords.push(newPassword);
+      const response = await api.put(`/api/users/${user.id}`, {
+        token: admin,
+        body: {
+          username: 'johndoe_updated',
+          email: 'John.Updated@Example.com',
+          password_hash: newPassword,
+          firstname: 'John',
+          lastname: 'Doe',
+          phone_number: '+1234567890',
+          role: 'DRIVER',
+          is_active: true,
+          profileImage: '/images/profiles/johndoe_new.jpg',
+        },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        ...user,
+        username: 'johndoe_updated',
+        email: 'john.updated@example.com',
+        firstname: 'John',
+        lastname: 'Doe',
+        phone_number: '+1234567890',
+        role: 'DRIVER',
+        is_active: true,
+        image_path: '/images/profiles/johndoe_new.jpg',
+        updated_at: expect.any(String),
+      });
+      expect(await api.login('john.updated@example.com', newPassword)).toEqual(expect.any(String));
+      const old = await api.post('/auth/login', { body: { email: 'john.updated@example.com', password } });
+      expect(old.status).toBe(401);
+    });
+
+    it('takes password under its own name too', async () => {
+      const { user } = await newUser();
+      passwords.push('plain-password-2');
+      const response = await api.put(`/api/users/${user.id}`, { token: admin, body: { password: 'plain-password-2' } });
+      expect(response.status).toBe(200);
+      expect(await api.login(user.email, 'plain-password-2')).toEqual(expect.any(String));
+    });
+
+    it('lets the path id win over a body id', async () => {
+      const first = await newUser();
+      const second = await newUser();
+      const response = await api.put(`/api/users/${first.user.id}`, {
+        token: admin,
+        body: { id: second.user.id, name: 'Path wins' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ id: first.user.id, name: 'Path wins' });
+      const untouched = await api.get('/users', { token: second.token });
+      expect(untouched.body.name).toBe('Test User');
+    });
+
+    it('refuses a body with only an id: at least one field must be provided', async () => {
+      const { user } = await newUser();
+      const response = await api.put(`/api/users/${user.id}`, { token: admin, body: { id: 5 } });
+      expect(response.status).toBe(400);
+    });
+
+    it.each([
+      ['password', { password: 'short' }],
+      ['password_hash', { password_hash: 'p'.repeat(73) }],
+      ['role', { role: 'SUPERUSER' }],
+      ['role', { role: 'admin' }],
+      ['is_active', { is_active: 'false' }],
+      ['is_active', { is_active: 0 }],
+      ['profileImage', { profileImage: '../../x' }],
+      ['profileImage', { profileImage: 'x', image_path: 'y' }],
+      ['password_hash', { password: 'password-1', password_hash: 'password-2' }],
+      ['created_at', { created_at: '2020-01-01T00:00:00Z' }],
+    ])('refuses a bad %s with 400 naming it, and changes nothing', async (field, body) => {
+      const { user, token } = await newUser();
+      const before = (await api.get('/users', { token })).body;
+      const response = await api.put(`/api/users/${user.id}`, { token: admin, body });
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
+      expect((await api.get('/users', { token })).body).toEqual(before);
+    });
+
+    it.each(['abc', '0', '-1', '1.5', '99999999999'])('answers 400 to the path id %s', async (id) => {
+      const response = await api.put(`/api/users/${id}`, { token: admin, body: { name: 'X' } });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ field: 'id', message: expect.any(String) }]);
+    });
+
+    it('answers 404 USER_NOT_FOUND for an id no account has', async () => {
+      const response = await api.put('/api/users/2147483647', { token: admin, body: { name: 'X' } });
+      expect(response.status).toBe(404);
+      expect(response.body.code).toBe('USER_NOT_FOUND');
+    });
+
+    it('answers 409 for another account’s email or username, ignoring case', async () => {
+      const other = await newUser({ username: 'Admin_Taken' });
+      const { user } = await newUser();
+      const email = await api.put(`/api/users/${user.id}`, { token: admin, body: { email: other.user.email.toUpperCase() } });
+      expect(email.body.code).toBe('EMAIL_TAKEN');
+      const username = await api.put(`/api/users/${user.id}`, { token: admin, body: { username: 'ADMIN_taken' } });
+      expect(username.status).toBe(409);
+      expect(username.body.code).toBe('USERNAME_TAKEN');
+    });
+  });
+
+  describe('the last active admin', () => {
+    it('cannot be demoted or deactivated, while one of two can', async () => {
+      const me = (await api.get('/users', { token: admin })).body;
+      for (const body of [{ role: 'USER' }, { role: 'DRIVER' }, { is_active: false }]) {
+        const response = await api.put(`/api/users/${me.id}`, { token: admin, body });
+        expect(response.status).toBe(409);
+        expect(response.body.code).toBe('LAST_ADMIN');
+      }
+      expect((await api.get('/users', { token: admin })).body).toMatchObject({ role: 'ADMIN', is_active: true });
+
+      const second = await newUser();
+      await api.put(`/api/users/${second.user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      // Both admins deactivate themselves at once: exactly one may.
+      const [mine, theirs] = await Promise.all([
+        api.put(`/api/users/${me.id}`, { token: admin, body: { is_active: false } }),
+        api.put(`/api/users/${second.user.id}`, { token: second.token, body: { is_active: false } }),
+      ]);
+      expect([mine.status, theirs.status].sort()).toEqual([200, 409]);
+      // Whoever is left is the last admin: it restores the other.
+      const [survivor, other] = mine.status === 409 ? [admin, second.user.id] : [second.token, me.id];
+      expect((await api.put(`/api/users/${other}`, { token: survivor, body: { is_active: true } })).status).toBe(200);
+      expect((await api.get('/users', { token: admin })).body.role).toBe('ADMIN');
+    });
+  });
+});

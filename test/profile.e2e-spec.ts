@@ -1,0 +1,240 @@
+import { ApiClient } from './support/api-client';
+import { expectNoSecrets } from './support/secrets';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+describe('the self-profile: GET and PUT /users', () => {
+  let testApp: TestApp;
+  let api: ApiClient;
+  const passwords: string[] = [ADMIN.password];
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    api = testApp.api;
+  });
+
+  afterAll(async () => {
+    expectNoSecrets(api.seen, passwords);
+    await testApp.close();
+  });
+
+  async function newUser(fields: Record<string, unknown> = {}) {
+    const registered = await api.register(fields);
+    passwords.push(registered.password);
+    return registered;
+  }
+
+  describe('authentication', () => {
+    it.each([
+      ['no token', undefined],
+      ['a malformed token', 'not-a-jwt'],
+      ['a token signed with another key', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwic2lkIjoieCJ9.' + 'A'.repeat(43)],
+      ['an unsigned token', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIiwic2lkIjoieCJ9.'],
+    ])('answers 401 problem+json to %s', async (_case, token) => {
+      for (const response of [
+        await api.get('/users', { token }),
+        await api.put('/users', { token, body: { name: 'X' } }),
+      ]) {
+        expect(response.status).toBe(401);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(response.body).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+      }
+    });
+
+    it('refuses the token of a user who was deactivated since', async () => {
+      const { user, token, password } = await newUser();
+      const admin = await api.login(ADMIN.email, ADMIN.password);
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
+      expect((await api.get('/users', { token })).status).toBe(401);
+      expect((await api.put('/users', { token, body: { name: 'Still here' } })).status).toBe(401);
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: true } });
+      const me = await api.get('/users', { token: await api.login(user.email, password) });
+      expect(me.body.name).toBe('Test User');
+    });
+  });
+
+  describe('PUT /users', () => {
+    it('changes only the fields sent and keeps the rest', async () => {
+      const { user, token } = await newUser({ name: 'Jane Doe' });
+      const response = await api.put('/users', {
+        token,
+        body: { firstname: ' Jane ', lastname: 'Doe', phone_number: '+1234567890', image_path: 'profile-pictures/jane.jpg' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        ...user,
+        firstname: 'Jane',
+        lastname: 'Doe',
+        phone_number: '+1234567890',
+        image_path: 'profile-pictures/jane.jpg',
+        updated_at: expect.any(String),
+      });
+      expect(Date.parse(response.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(user.updated_at));
+      const name = await api.put('/users', { token, body: { name: 'Jane Q. Doe' } });
+      expect(name.body).toMatchObject({ name: 'Jane Q. Doe', firstname: 'Jane', phone_number: '+1234567890' });
+      expect((await api.get('/users', { token })).body).toEqual(name.body);
+    });
+
+    it('takes the seed example: name and email', async () => {
+      const { token } = await newUser();
+      const response = await api.put('/users', { token, body: { name: 'Jane Doe', email: 'Jane.Seed@Example.com ' } });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ name: 'Jane Doe', email: 'jane.seed@example.com' });
+    });
+
+    it('clears nullable fields with null or an empty string', async () => {
+      const { token } = await newUser();
+      await api.put('/users', { token, body: { firstname: 'A', lastname: 'B', phone_number: '+12345678' } });
+      const response = await api.put('/users', { token, body: { firstname: null, lastname: '  ', phone_number: null } });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ firstname: null, lastname: null, phone_number: null });
+    });
+
+    it('refuses an empty body: at least one field must be provided', async () => {
+      const { token } = await newUser();
+      const response = await api.put('/users', { token, body: {} });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'At least one field must be provided.' });
+    });
+
+    it.each(['password', 'role', 'is_active', 'id', 'password_hash', 'profileImage', 'created_at', 'nickname'])(
+      'refuses %s with 400 naming the field, and changes nothing',
+      async (field) => {
+        const { token } = await newUser();
+        const before = (await api.get('/users', { token })).body;
+        const response = await api.put('/users', { token, body: { name: 'Changed', [field]: 'ADMIN' } });
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([{ field, message: expect.stringContaining(field) }]);
+        expect((await api.get('/users', { token })).body).toEqual(before);
+      },
+    );
+
+    it('points a password change to POST /users/password', async () => {
+      const { token } = await newUser();
+      const response = await api.put('/users', { token, body: { password: 'new-password-1' } });
+      expect(response.body.errors[0].message).toContain('POST /users/password');
+    });
+
+    it.each([
+      ['email', 'not-an-email'],
+      ['email', null],
+      ['name', ''],
+      ['name', null],
+      ['name', 'x'.repeat(101)],
+      ['username', 'no spaces allowed'],
+      ['username', 'ab'],
+      ['firstname', 'f'.repeat(101)],
+      ['firstname', 12],
+      ['lastname', ['array']],
+      ['phone_number', '1234567890'],
+      ['phone_number', '+1234567'],
+      ['phone_number', '+1234567890123456'],
+      ['image_path', '../secrets.txt'],
+      ['image_path', 'pictures/../../etc/passwd'],
+      ['image_path', '//evil.example.com/x.jpg'],
+      ['image_path', 'javascript:alert(1)'],
+      ['image_path', 'p'.repeat(513)],
+      ['image_path', null],
+    ])('refuses %s = %j with 400 naming it, and changes nothing', async (field, value) => {
+      const { token } = await newUser();
+      const before = (await api.get('/users', { token })).body;
+      const response = await api.put('/users', { token, body: { [field]: value } });
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
+      expect((await api.get('/users', { token })).body).toEqual(before);
+    });
+
+    it('accepts an http(s) image URL and the limits of each field', async () => {
+      const { token } = await newUser();
+      const response = await api.put('/users', {
+        token,
+        body: {
+          image_path: 'https://cdn.example.com/u/1.png',
+          name: 'n'.repeat(100),
+          firstname: 'f'.repeat(100),
+          username: 'u'.repeat(30),
+          phone_number: '+123456789012345',
+        },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.image_path).toBe('https://cdn.example.com/u/1.png');
+    });
+
+    it('lets a user re-send their own email in another case', async () => {
+      const { user, token } = await newUser();
+      const response = await api.put('/users', { token, body: { email: user.email.toUpperCase() } });
+      expect(response.status).toBe(200);
+      expect(response.body.email).toBe(user.email);
+    });
+
+    it('answers 409 for an email or username another account has, in any case', async () => {
+      const other = await newUser({ username: 'Taken_Name' });
+      const { token } = await newUser();
+      const before = (await api.get('/users', { token })).body;
+      const email = await api.put('/users', { token, body: { email: other.user.email.toUpperCase() } });
+      expect(email.status).toBe(409);
+      expect(email.body.code).toBe('EMAIL_TAKEN');
+      const username = await api.put('/users', { token, body: { username: 'taken_NAME' } });
+      expect(username.status).toBe(409);
+      expect(username.body.code).toBe('USERNAME_TAKEN');
+      expect((await api.get('/users', { token })).body).toEqual(before);
+    });
+
+    it('gives one email to exactly one of 12 users asking for it at once', async () => {
+      const users = await Promise.all(Array.from({ length: 12 }, () => newUser()));
+      const responses = await Promise.all(
+        users.map(({ token }) => api.put('/users', { token, body: { email: 'wanted@example.com' } })),
+      );
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(11);
+      for (const response of responses.filter((r) => r.status === 409)) {
+        expect(response.body.code).toBe('EMAIL_TAKEN');
+      }
+      const winner = responses.findIndex((response) => response.status === 200);
+      const owners = await Promise.all(users.map(({ token }) => api.get('/users', { token })));
+      expect(owners.filter((owner) => owner.body.email === 'wanted@example.com')).toHaveLength(1);
+      expect(owners[winner].body.email).toBe('wanted@example.com');
+    });
+  });
+
+  describe('bad requests', () => {
+    let token: string;
+    beforeAll(async () => {
+      ({ token } = await newUser());
+    });
+
+    it.each([
+      ['malformed JSON', '{"name": ', 400, 'MALFORMED_JSON'],
+      ['an array', '[{"name":"x"}]', 400, 'VALIDATION_FAILED'],
+      ['null', 'null', 400, 'VALIDATION_FAILED'],
+      ['a string', '"name"', 400, 'VALIDATION_FAILED'],
+      ['a prototype key', '{"__proto__":{"role":"ADMIN"},"name":"x"}', 400, 'MALFORMED_JSON'],
+    ])('answers %s with %i %s', async (_case, body, status, code) => {
+      const response = await api.put('/users', { token, body });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(response.body.code).toBe(code);
+    });
+
+    it('answers a body over 100 kB with 413', async () => {
+      const response = await api.put('/users', { token, body: { name: 'x'.repeat(101 * 1024) } });
+      expect(response.status).toBe(413);
+      expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+      'answers a %s body with 415',
+      async (type) => {
+        const response = await api.put('/users', { token, body: 'name=x', headers: { 'content-type': type } });
+        expect(response.status).toBe(415);
+        expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      },
+    );
+
+    it('answers an unknown route with a 404 problem', async () => {
+      const response = await api.get('/no/such/route');
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    });
+  });
+});
