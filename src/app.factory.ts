@@ -20,7 +20,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.getHttpAdapter().getInstance().addHook('onRequest', rejectNonJsonBodies);
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
   if (config.swaggerEnabled) setupSwagger(app);
   if (config.jwt.secretGenerated) {
     new Logger('Config').warn(

@@ -12,6 +12,20 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });
+
+  // Close the server, the pool and the embedded database, then leave with success.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Nest has logged the cause (a database that stayed unreachable, a port in use, ...).
+  console.error(`The service could not start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { IdParamPipe } from '../common/id-param.pipe';
@@ -11,6 +11,19 @@ import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { Role } from './role.enum';
 import { toUserView, UserView } from './user-view';
 import { UserChanges, UsersService } from './users.service';
+
+/** The request of the seed document (password_hash is plain text; the server hashes it). */
+const SEED_EXAMPLE = {
+  username: 'johndoe_updated',
+  email: 'john.updated@example.com',
+  password_hash: 'newSecurePassword456',
+  firstname: 'John',
+  lastname: 'Doe',
+  phone_number: '+1234567890',
+  role: 'ADMIN',
+  is_active: true,
+  profileImage: '/images/profiles/johndoe_new.jpg',
+};
 
 /** Every account, for administrators; the role is checked against the database. */
 @ApiTags('admin')
@@ -26,6 +39,7 @@ export class AdminUsersController {
     operationId: 'adminUpdateUser',
     summary: 'Update any user (partial); a password is hashed with bcrypt',
   })
+  @ApiBody({ type: AdminUpdateUserDto, examples: { seed: { summary: 'The seed example', value: SEED_EXAMPLE } } })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 401, 403, 404, 409, 413, 415)
   async update(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblems } from '../common/api-problems.decorator';
@@ -32,6 +32,10 @@ export class UsersController {
   @ApiOperation({
     operationId: 'updateProfile',
     summary: 'Update your own profile (partial: a field left out is kept)',
+  })
+  @ApiBody({
+    type: UpdateProfileDto,
+    examples: { seed: { summary: 'Name and email', value: { name: 'Jane Doe', email: 'jane.doe@example.com' } } },
   })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 401, 409, 413, 415)

@@ -1,0 +1,140 @@
+import { ArgumentsHost, HttpException, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
+import { ErrorCode } from './error-code.enum';
+import { ProblemDetailsFilter, toProblem } from './problem-details.filter';
+import { ProblemException } from './problem.exception';
+
+/** What Nest's Fastify adapter hands over for one of Fastify's own errors (mapException). */
+function fastifyError(code: string, statusCode: number, message: string): HttpException {
+  const cause = Object.assign(new Error(message), { name: 'FastifyError', code, statusCode });
+  return new HttpException(message, statusCode, { cause });
+}
+
+const LEAKY_MESSAGE =
+  'insert into "users"("email", "password_hash") values ($1, $2) - password "hunter2" for role app';
+
+describe('toProblem', () => {
+  it('keeps the code, detail and field errors of a ProblemException', () => {
+    const problem = toProblem(ProblemException.validation([{ field: 'email', message: 'email is bad.' }]));
+    expect(problem).toEqual({
+      type: '/problems/validation-failed',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'email is bad.',
+      code: ErrorCode.VALIDATION_FAILED,
+      errors: [{ field: 'email', message: 'email is bad.' }],
+    });
+  });
+
+  it('derives type and title from a ProblemException without field errors', () => {
+    const problem = toProblem(new ProblemException(HttpStatus.CONFLICT, ErrorCode.EMAIL_TAKEN, 'Taken.'));
+    expect(problem).toEqual({
+      type: '/problems/email-taken',
+      title: 'Conflict',
+      status: 409,
+      detail: 'Taken.',
+      code: ErrorCode.EMAIL_TAKEN,
+    });
+    expect(problem).not.toHaveProperty('errors');
+  });
+
+  it('maps a plain 404 HttpException to NOT_FOUND', () => {
+    expect(toProblem(new NotFoundException('Cannot GET /nowhere'))).toMatchObject({
+      status: 404,
+      code: ErrorCode.NOT_FOUND,
+      title: 'Not Found',
+      type: '/problems/not-found',
+      detail: 'Cannot GET /nowhere',
+    });
+  });
+
+  it('maps 401, 403 and 415 HttpExceptions to their codes', () => {
+    expect(toProblem(new HttpException('x', 401)).code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(toProblem(new HttpException('x', 403)).code).toBe(ErrorCode.FORBIDDEN);
+    expect(toProblem(new HttpException('x', 415)).code).toBe(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+  });
+
+  it("answers Fastify's invalid JSON body with 400 MALFORMED_JSON", () => {
+    const problem = toProblem(
+      fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400, "Body is not valid JSON but content-type is set to 'application/json'"),
+    );
+    expect(problem).toMatchObject({ status: 400, code: ErrorCode.MALFORMED_JSON, type: '/problems/malformed-json' });
+    expect(problem.detail).toBe('The request body is not valid JSON.');
+  });
+
+  it("answers Fastify's body too large with 413 PAYLOAD_TOO_LARGE", () => {
+    const problem = toProblem(fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large'));
+    expect(problem).toMatchObject({
+      status: 413,
+      code: ErrorCode.PAYLOAD_TOO_LARGE,
+      title: 'Payload Too Large',
+      type: '/problems/payload-too-large',
+    });
+  });
+
+  it('answers an unknown Error with 500 INTERNAL_ERROR, hiding its message and stack', () => {
+    const error = new Error(LEAKY_MESSAGE);
+    const problem = toProblem(error);
+    expect(problem).toEqual({
+      type: '/problems/internal-error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred.',
+      code: ErrorCode.INTERNAL_ERROR,
+    });
+    const serialized = JSON.stringify(problem);
+    expect(serialized).not.toContain('hunter2');
+    expect(serialized).not.toContain('insert into');
+    expect(serialized).not.toContain(error.stack!.split('\n')[1].trim());
+    expect(serialized).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('hides the message of a 5xx HttpException behind its status text', () => {
+    const problem = toProblem(new HttpException(LEAKY_MESSAGE, 503));
+    expect(problem).toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, detail: 'Service Unavailable' });
+  });
+
+  it('answers a thrown non-Error value with 500', () => {
+    expect(toProblem('boom')).toMatchObject({ status: 500, code: ErrorCode.INTERNAL_ERROR });
+    expect(toProblem(undefined)).toMatchObject({ status: 500, code: ErrorCode.INTERNAL_ERROR });
+  });
+});
+
+describe('ProblemDetailsFilter.catch', () => {
+  function fakeHost() {
+    const reply = { status: jest.fn(), type: jest.fn(), send: jest.fn() };
+    reply.status.mockReturnValue(reply);
+    reply.type.mockReturnValue(reply);
+    reply.send.mockReturnValue(reply);
+    const host = {
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({}) }),
+    } as unknown as ArgumentsHost;
+    return { reply, host };
+  }
+
+  let logError: jest.SpyInstance;
+  beforeEach(() => {
+    logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('sends the problem with its status as application/problem+json', () => {
+    const { reply, host } = fakeHost();
+    new ProblemDetailsFilter().catch(ProblemException.unauthorized(), host);
+    expect(reply.status).toHaveBeenCalledWith(401);
+    expect(reply.type).toHaveBeenCalledWith('application/problem+json');
+    expect(reply.send).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 401, code: ErrorCode.UNAUTHORIZED }),
+    );
+    expect(logError).not.toHaveBeenCalled();
+  });
+
+  it('logs a 500 on the server and sends nothing internal', () => {
+    const { reply, host } = fakeHost();
+    new ProblemDetailsFilter().catch(new Error(LEAKY_MESSAGE), host);
+    expect(reply.status).toHaveBeenCalledWith(500);
+    expect(reply.type).toHaveBeenCalledWith('application/problem+json');
+    const [sent] = reply.send.mock.calls[0];
+    expect(JSON.stringify(sent)).not.toContain('hunter2');
+    expect(logError).toHaveBeenCalledTimes(1);
+  });
+});

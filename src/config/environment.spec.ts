@@ -1,0 +1,139 @@
+import { durationSeconds, parseEnvironment } from './environment';
+
+/** The message parseEnvironment throws for `raw`, checked to be one line. */
+function refusal(raw: NodeJS.ProcessEnv): string {
+  try {
+    parseEnvironment(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    const { message } = error as Error;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error(`parseEnvironment accepted ${JSON.stringify(raw)}`);
+}
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db/app',
+  JWT_SECRET: 's'.repeat(32),
+};
+
+describe('parseEnvironment', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const env = parseEnvironment({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATA_DIR: './data',
+      JWT_EXPIRES_IN: '15m',
+      REFRESH_EXPIRES_IN: '7d',
+      BCRYPT_ROUNDS: 12,
+      SWAGGER_ENABLED: true,
+      LOG_LEVEL: 'info',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.JWT_SECRET).toBeUndefined();
+  });
+
+  it('treats an empty string as unset', () => {
+    expect(parseEnvironment({ PORT: '', BCRYPT_ROUNDS: '' })).toMatchObject({ PORT: 3000, BCRYPT_ROUNDS: 12 });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => parseEnvironment({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
+  });
+
+  it('parses numbers and booleans from their string form', () => {
+    const env = parseEnvironment({ PORT: '8080', BCRYPT_ROUNDS: '4', SWAGGER_ENABLED: 'false' });
+    expect(env.PORT).toBe(8080);
+    expect(env.BCRYPT_ROUNDS).toBe(4);
+    expect(env.SWAGGER_ENABLED).toBe(false);
+    expect(parseEnvironment({ SWAGGER_ENABLED: 'true' }).SWAGGER_ENABLED).toBe(true);
+  });
+
+  it('accepts postgres:// and postgresql:// URLs', () => {
+    expect(parseEnvironment({ DATABASE_URL: 'postgres://h/db' }).DATABASE_URL).toBe('postgres://h/db');
+    expect(parseEnvironment({ DATABASE_URL: 'postgresql://h/db' }).DATABASE_URL).toBe('postgresql://h/db');
+  });
+
+  it.each([
+    ['BCRYPT_ROUNDS', '3'],
+    ['BCRYPT_ROUNDS', '16'],
+    ['BCRYPT_ROUNDS', '12.5'],
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['JWT_EXPIRES_IN', '15 minutes'],
+    ['REFRESH_EXPIRES_IN', '7w'],
+    ['SWAGGER_ENABLED', 'yes'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+    ['ADMIN_EMAIL', 'not-an-email'],
+  ])('refuses %s=%s with a one-line message naming it', (name, value) => {
+    expect(refusal({ [name]: value })).toMatch(new RegExp(`^Invalid environment: ${name}\\b`));
+  });
+
+  describe('in production', () => {
+    it('starts with DATABASE_URL and a 32-byte JWT_SECRET', () => {
+      expect(parseEnvironment(PRODUCTION).NODE_ENV).toBe('production');
+    });
+
+    it('refuses a missing DATABASE_URL', () => {
+      expect(refusal({ ...PRODUCTION, DATABASE_URL: undefined })).toContain('DATABASE_URL');
+      expect(refusal({ ...PRODUCTION, DATABASE_URL: '' })).toContain('DATABASE_URL');
+    });
+
+    it('refuses a missing JWT_SECRET', () => {
+      expect(refusal({ ...PRODUCTION, JWT_SECRET: undefined })).toContain('JWT_SECRET');
+    });
+
+    it('counts JWT_SECRET in bytes: 31 refused, 32 accepted', () => {
+      expect(refusal({ ...PRODUCTION, JWT_SECRET: 's'.repeat(31) })).toContain('JWT_SECRET');
+      // 16 characters, 31 bytes
+      expect(refusal({ ...PRODUCTION, JWT_SECRET: 'é'.repeat(15) + 's' })).toContain('JWT_SECRET');
+      // 16 characters, 32 bytes
+      expect(() => parseEnvironment({ ...PRODUCTION, JWT_SECRET: 'é'.repeat(16) })).not.toThrow();
+    });
+
+    it('does not apply the production rules in development', () => {
+      expect(() => parseEnvironment({ JWT_SECRET: 'short' })).not.toThrow();
+    });
+  });
+
+  describe('ADMIN_EMAIL', () => {
+    it('is refused without ADMIN_PASSWORD', () => {
+      expect(refusal({ ADMIN_EMAIL: 'admin@example.com' })).toContain('ADMIN_PASSWORD');
+    });
+
+    it.each([
+      ['7 bytes', 'x'.repeat(7)],
+      ['73 bytes', 'é'.repeat(36) + 'x'],
+    ])('is refused with an ADMIN_PASSWORD of %s', (_label, password) => {
+      expect(refusal({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: password })).toContain(
+        'ADMIN_PASSWORD',
+      );
+    });
+
+    it.each([
+      ['8 bytes', 'x'.repeat(8)],
+      ['72 bytes', 'é'.repeat(36)],
+    ])('is accepted with an ADMIN_PASSWORD of %s', (_label, password) => {
+      expect(() => parseEnvironment({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: password })).not.toThrow();
+    });
+  });
+});
+
+describe('durationSeconds', () => {
+  it.each([
+    ['15m', 900],
+    ['7d', 604_800],
+    ['2h', 7200],
+    ['45s', 45],
+    ['90', 90],
+    ['1500ms', 1],
+  ])('%s is %d seconds', (text, seconds) => {
+    expect(durationSeconds(text)).toBe(seconds);
+  });
+});

@@ -1,0 +1,78 @@
+import { ApiClient } from './support/api-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('health and documentation', () => {
+  let testApp: TestApp;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    api = testApp.api;
+  });
+
+  afterAll(() => testApp.close());
+
+  it('answers GET /health and GET /health/ready', async () => {
+    expect(await api.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await api.get('/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const response = await api.get('/docs');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(response.text).toContain('swagger-ui');
+    const script = await api.get('/docs/swagger-ui-bundle.js');
+    expect(script.status).toBe(200);
+  });
+
+  describe('the OpenAPI document at /docs-json', () => {
+    let document: any;
+    beforeAll(async () => {
+      const response = await api.get('/docs-json');
+      expect(response.status).toBe(200);
+      document = response.body;
+    });
+
+    const operations = [
+      ['post', '/auth/register', [201, 400, 409]],
+      ['post', '/auth/login', [200, 400, 401]],
+      ['get', '/users', [200, 401]],
+      ['put', '/users', [200, 400, 401, 409]],
+      ['put', '/api/users/{id}', [200, 400, 401, 403, 404, 409]],
+      ['get', '/health', [200]],
+      ['get', '/health/ready', [200, 503]],
+    ] as const;
+
+    it.each(operations)('documents %s %s with its statuses', (method, path, statuses) => {
+      const operation = document.paths[path]?.[method];
+      expect(operation).toBeDefined();
+      expect(operation.operationId).toEqual(expect.any(String));
+      expect(operation.summary).toEqual(expect.any(String));
+      for (const status of statuses) expect(operation.responses[String(status)]).toBeDefined();
+      for (const status of statuses.filter((s) => s >= 400)) {
+        expect(operation.responses[String(status)].content['application/problem+json'].schema.$ref).toBe(
+          '#/components/schemas/ProblemDetailsDto',
+        );
+      }
+    });
+
+    it('asks for a bearer token on the user and admin routes only', () => {
+      expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(document.paths['/users'].put.security).toEqual([{ bearer: [] }]);
+      expect(document.paths['/api/users/{id}'].put.security).toEqual([{ bearer: [] }]);
+      expect(document.paths['/auth/login'].post.security).toBeUndefined();
+    });
+
+    it('carries the seeds’ examples and never a password in a response schema', () => {
+      const examples = (path: string) =>
+        document.paths[path].put.requestBody.content['application/json'].examples.seed.value;
+      expect(examples('/users')).toEqual({ name: 'Jane Doe', email: 'jane.doe@example.com' });
+      expect(examples('/api/users/{id}')).toMatchObject({ password_hash: 'newSecurePassword456', profileImage: expect.any(String) });
+      const view = document.components.schemas.UserView.properties;
+      expect(Object.keys(view).sort()).toEqual(
+        ['created_at', 'email', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'name', 'phone_number', 'role', 'updated_at', 'username'],
+      );
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/**
+ * The service as its own process, started from the sources exactly as `main.ts` starts it
+ * (no build needed), so that a test can kill it with SIGKILL and start it again.
+ */
+export class ServiceProcess {
+  private child?: ChildProcess;
+  output = '';
+
+  constructor(
+    readonly port: number,
+    /** The environment of the next start. */
+    readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the service and waits until it answers; resolves to the milliseconds it took. */
+  async start(): Promise<number> {
+    const started = Date.now();
+    this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env, PORT: String(this.port), TS_NODE_SWC: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (chunk) => (this.output += chunk));
+    this.child.stderr!.on('data', (chunk) => (this.output += chunk));
+    while (Date.now() - started < 60_000) {
+      if (this.child.exitCode !== null) throw new Error(`the service exited:\n${this.output}`);
+      try {
+        if ((await fetch(`${this.url}/health`)).ok) return Date.now() - started;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the service did not answer within 60 s:\n${this.output}`);
+  }
+
+  /** Stops the process with `signal` and resolves to its exit code (null when killed). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const [code] = await exited;
+    return code as number | null;
+  }
+}
