@@ -44,6 +44,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_085d540d9f418cfbdc7bd55bb1" ON "sessions" ("user_id")`,
     );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "IDX_d6185b2849a1e4d0c067a57ca8" ON "sessions" ("refresh_token_hash")`,
+    );
     await queryRunner.query(`
       ALTER TABLE "sessions" ADD CONSTRAINT "FK_085d540d9f418cfbdc7bd55bb19"
         FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);

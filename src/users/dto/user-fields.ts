@@ -18,6 +18,7 @@ import { Role } from '../role.enum';
 
 type Presence = 'required' | 'optional' | 'nullable';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
 const NO_NUL = /^[^\u0000]*$/;
 const USERNAME = /^[A-Za-z0-9_.-]{3,30}$/;
 const E164 = /^\+[0-9]{8,15}$/;
