@@ -19,6 +19,7 @@ describe('JwtStrategy.validate', () => {
     ['fractional', '1.5'],
     ['zero-padded', '012'],
     ['empty', ''],
+    ['just past the database integer', '2147483648'],
     ['huge (11 digits)', '99999999999'],
   ])('refuses a %s sub', (_label, sub) => {
     expect(strategy.validate({ sub, sid: 's' })).toBe(false);

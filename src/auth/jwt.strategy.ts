@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { parseId } from '../common/id';
 import { AppConfig } from '../config/app-config';
 import { AccessTokenClaims, AuthenticatedUser } from './authenticated-user';
 
@@ -18,9 +19,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 
   validate(claims: Partial<AccessTokenClaims>): AuthenticatedUser | false {
     const { sub, sid } = claims;
-    if (typeof sub !== 'string' || !/^[1-9][0-9]{0,9}$/.test(sub) || typeof sid !== 'string') {
-      return false;
-    }
-    return { id: Number(sub), sessionId: sid };
+    const id = typeof sub === 'string' ? parseId(sub) : undefined;
+    if (id === undefined || typeof sid !== 'string') return false;
+    return { id, sessionId: sid };
   }
 }

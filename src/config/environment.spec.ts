@@ -67,6 +67,8 @@ describe('parseEnvironment', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['JWT_EXPIRES_IN', '15 minutes'],
     ['REFRESH_EXPIRES_IN', '7w'],
+    ['JWT_EXPIRES_IN', '0'],
+    ['JWT_EXPIRES_IN', '500ms'],
     ['SWAGGER_ENABLED', 'yes'],
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'verbose'],

@@ -81,6 +81,11 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new Error(`Invalid environment: ${first.property}: ${message}`);
   }
+  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN'] as const) {
+    if (durationSeconds(env[name]) < 1) {
+      throw new Error(`Invalid environment: ${name} must be at least one second`);
+    }
+  }
   if (env.NODE_ENV === 'production') {
     if (!env.DATABASE_URL) throw new Error('Invalid environment: DATABASE_URL must be set in production');
     if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {

@@ -37,6 +37,8 @@ export async function createTestDatabase(dataDir = 'memory://'): Promise<TestDat
   return {
     env: { DATABASE_URL: url.toString() },
     settings: { url: url.toString(), dataDir },
-    drop: () => onServer((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+    drop: async () => {
+      await onServer((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
   };
 }
