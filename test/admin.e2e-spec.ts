@@ -1,29 +1,14 @@
-import { ApiClient } from './support/api-client';
-import { expectNoSecrets } from './support/secrets';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { ADMIN, useTestApp } from './support/test-app';
 
 describe('the admin API: PUT /api/users/:id', () => {
-  let testApp: TestApp;
-  let api: ApiClient;
+  const api = useTestApp();
   let admin: string;
-  const passwords: string[] = [ADMIN.password];
 
   beforeAll(async () => {
-    testApp = await startTestApp();
-    api = testApp.api;
     admin = await api.login(ADMIN.email, ADMIN.password);
   });
 
-  afterAll(async () => {
-    expectNoSecrets(api.seen, passwords);
-    await testApp.close();
-  });
-
-  async function newUser(fields: Record<string, unknown> = {}) {
-    const registered = await api.register(fields);
-    passwords.push(registered.password);
-    return registered;
-  }
+  const newUser = (fields: Record<string, unknown> = {}) => api.register(fields);
 
   describe('guards', () => {
     it('answers 401 without a valid token and 403 to a USER or DRIVER', async () => {
@@ -59,7 +44,6 @@ describe('the admin API: PUT /api/users/:id', () => {
     it('takes the seed example, hashing password_hash and storing profileImage as image_path', async () => {
       const { user, password } = await newUser();
       const newPassword = 'newSecurePassword456';
-      passwords.push(newPassword);
       const response = await api.put(`/api/users/${user.id}`, {
         token: admin,
         body: {
@@ -94,7 +78,6 @@ describe('the admin API: PUT /api/users/:id', () => {
 
     it('takes password under its own name too', async () => {
       const { user } = await newUser();
-      passwords.push('plain-password-2');
       const response = await api.put(`/api/users/${user.id}`, { token: admin, body: { password: 'plain-password-2' } });
       expect(response.status).toBe(200);
       expect(await api.login(user.email, 'plain-password-2')).toEqual(expect.any(String));

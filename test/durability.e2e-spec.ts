@@ -54,7 +54,7 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'embedded PGl
     expect(await api.login(ADMIN.email, ADMIN.password)).toEqual(expect.any(String));
     const reset = await api.post('/auth/login', { body: { email: ADMIN.email, password: 'another-password-1' } });
     expect(reset.status).toBe(401);
-    expectNoSecrets(api.seen, [password, ADMIN.password, 'another-password-1']);
+    expectNoSecrets(api, [ADMIN.password, 'another-password-1']);
     expect(service.output).not.toContain(password);
   });
 

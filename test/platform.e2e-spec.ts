@@ -1,16 +1,7 @@
-import { ApiClient } from './support/api-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 describe('health and documentation', () => {
-  let testApp: TestApp;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    api = testApp.api;
-  });
-
-  afterAll(() => testApp.close());
+  const api = useTestApp();
 
   it('answers GET /health and GET /health/ready', async () => {
     expect(await api.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });

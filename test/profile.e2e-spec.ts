@@ -1,27 +1,9 @@
-import { ApiClient } from './support/api-client';
-import { expectNoSecrets } from './support/secrets';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { ADMIN, useTestApp } from './support/test-app';
 
 describe('the self-profile: GET and PUT /users', () => {
-  let testApp: TestApp;
-  let api: ApiClient;
-  const passwords: string[] = [ADMIN.password];
+  const api = useTestApp();
 
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    api = testApp.api;
-  });
-
-  afterAll(async () => {
-    expectNoSecrets(api.seen, passwords);
-    await testApp.close();
-  });
-
-  async function newUser(fields: Record<string, unknown> = {}) {
-    const registered = await api.register(fields);
-    passwords.push(registered.password);
-    return registered;
-  }
+  const newUser = (fields: Record<string, unknown> = {}) => api.register(fields);
 
   describe('authentication', () => {
     it.each([

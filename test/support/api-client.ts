@@ -1,4 +1,5 @@
 export interface ApiResponse<T = any> {
+  path: string;
   status: number;
   headers: Headers;
   /** The parsed JSON body, or undefined when there is none or it is not JSON. */
@@ -14,19 +15,22 @@ export interface RequestOptions {
 }
 
 /**
- * A small HTTP client for the service under test. It keeps every response it saw, so that a
- * suite can check at the end that none of them carried a secret.
+ * A small HTTP client for the service under test. It keeps every response it saw and every
+ * password it sent, so that a suite can check at the end that no response carried a secret.
  */
 export class ApiClient {
   readonly seen: ApiResponse[] = [];
+  readonly passwordsSent = new Set<string>();
 
-  constructor(readonly baseUrl: string) {}
+  /** Set when the service under test listens. */
+  constructor(public baseUrl = '') {}
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
     if (options.body !== undefined) {
+      this.recordPasswords(options.body);
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
@@ -38,9 +42,16 @@ export class ApiClient {
     } catch {
       // not JSON: the text is kept as it is
     }
-    const result: ApiResponse<T> = { status: response.status, headers: response.headers, body: parsed, text };
+    const result: ApiResponse<T> = { path, status: response.status, headers: response.headers, body: parsed, text };
     this.seen.push(result);
     return result;
+  }
+
+  private recordPasswords(body: unknown): void {
+    if (typeof body !== 'object' || body === null) return;
+    for (const [key, value] of Object.entries(body)) {
+      if (/password/i.test(key) && typeof value === 'string' && value.length > 0) this.passwordsSent.add(value);
+    }
   }
 
   get = (path: string, options?: RequestOptions) => this.request('GET', path, options);

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { ApiClient } from './api-client';
+import { expectNoSecrets } from './secrets';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
@@ -15,7 +16,10 @@ export interface TestApp {
 }
 
 /** The real application on its own database, listening on a free loopback port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  api = new ApiClient(),
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'test',
@@ -30,8 +34,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
+  api.baseUrl = `http://127.0.0.1:${port}`;
   return {
-    api: new ApiClient(`http://127.0.0.1:${port}`),
+    api,
     app,
     database,
     close: async () => {
@@ -39,4 +44,22 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await database.drop();
     },
   };
+}
+
+/**
+ * For a describe block: the application starts before its tests and closes after them, and
+ * then no response it gave may have carried a secret. Answers the client, which can be used
+ * as soon as the block's own beforeAll hooks run.
+ */
+export function useTestApp(env: Record<string, string> = {}): ApiClient {
+  const api = new ApiClient();
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp(env, api);
+  });
+  afterAll(async () => {
+    await testApp?.close();
+    expectNoSecrets(api);
+  });
+  return api;
 }
