@@ -138,3 +138,22 @@ describe('ProblemDetailsFilter.catch', () => {
     expect(logError).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('toProblem with the database out of reach', () => {
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a terminated connection', new Error('Connection terminated unexpectedly')],
+    ['a pool that timed out', new Error('timeout exceeded when trying to connect')],
+    ['a server shutting down', Object.assign(new Error('query failed'), { driverError: { code: '57P01' } })],
+    ['a connection exception', Object.assign(new Error('query failed'), { driverError: { code: '08006' } })],
+  ])('answers %s with 503 SERVICE_UNAVAILABLE and no driver text', (_case, error) => {
+    const problem = toProblem(error);
+    expect(problem).toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE });
+    expect(JSON.stringify(problem)).not.toMatch(/ECONNREFUSED|terminated|timeout|5432|query failed/);
+  });
+
+  it('keeps a query error (a unique violation) a 500, not a 503', () => {
+    const error = Object.assign(new Error('duplicate key'), { driverError: { code: '23505' } });
+    expect(toProblem(error).status).toBe(500);
+  });
+});

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ErrorCode } from './error-code.enum';
 import { FieldError, ProblemException } from './problem.exception';
 
@@ -63,6 +64,10 @@ export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof ProblemException) {
     ({ code, detail, errors } = exception);
     status = exception.getStatus();
+  } else if (isDatabaseUnavailable(exception)) {
+    status = HttpStatus.SERVICE_UNAVAILABLE;
+    code = ErrorCode.SERVICE_UNAVAILABLE;
+    detail = 'The database is not available. Try again shortly.';
   } else if (exception instanceof HttpException) {
     status = exception.getStatus();
     const known = FASTIFY_ERRORS[fastifyCode(exception) ?? ''];
@@ -89,7 +94,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const problem = toProblem(exception);
-    if (problem.status >= 500) {
+    if (problem.code === ErrorCode.SERVICE_UNAVAILABLE) {
+      this.logger.warn(`Database unavailable: ${(exception as Error)?.message}`);
+    } else if (problem.status >= 500) {
       // Name, message and stack only: a driver error object also carries query parameters.
       const error = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(`${error.name}: ${error.message}`, error.stack);

@@ -104,9 +104,19 @@ describe('parseEnvironment', () => {
     });
   });
 
+  it('names the first rule broken, as written: a PORT that is no number is not "too large"', () => {
+    expect(refusal({ PORT: 'abc' })).toBe('Invalid environment: PORT must be an integer number');
+  });
+
   describe('ADMIN_EMAIL', () => {
     it('is refused without ADMIN_PASSWORD', () => {
       expect(refusal({ ADMIN_EMAIL: 'admin@example.com' })).toContain('ADMIN_PASSWORD');
+    });
+
+    it('is required by ADMIN_PASSWORD', () => {
+      expect(refusal({ ADMIN_PASSWORD: 'admin-password-1' })).toBe(
+        'Invalid environment: ADMIN_EMAIL must be set with ADMIN_PASSWORD',
+      );
     });
 
     it.each([

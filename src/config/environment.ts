@@ -78,8 +78,9 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   const env = plainToInstance(Environment, present, { exposeDefaultValues: true });
   const [first] = validateSync(env, { whitelist: true });
   if (first) {
-    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    throw new Error(`Invalid environment: ${first.property}: ${message}`);
+    // Stacked decorators run bottom-up, so the last message is the first rule as written.
+    const message = Object.values(first.constraints ?? {}).at(-1) ?? `${first.property} is invalid`;
+    throw new Error(`Invalid environment: ${message}`);
   }
   for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN'] as const) {
     if (durationSeconds(env[name]) < 1) {
@@ -92,7 +93,8 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
       throw new Error('Invalid environment: JWT_SECRET must be at least 32 bytes in production');
     }
   }
-  if (env.ADMIN_EMAIL) {
+  if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
+    if (!env.ADMIN_EMAIL) throw new Error('Invalid environment: ADMIN_EMAIL must be set with ADMIN_PASSWORD');
     const bytes = Buffer.byteLength(env.ADMIN_PASSWORD ?? '');
     if (bytes < 8 || bytes > 72) {
       throw new Error('Invalid environment: ADMIN_PASSWORD must be 8 to 72 bytes with ADMIN_EMAIL');

@@ -1,23 +1,31 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, ValidateIf } from 'class-validator';
 import { PasswordField } from '../../users/dto/user-fields';
 
+/** The email is looked up as the unique index sees it: trimmed, any case. */
+const LoginEmail = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: 'jane.doe@example.com', description: 'or username' }),
+    ValidateIf((dto: LoginDto) => dto.username === undefined || dto.email !== undefined),
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
+    IsString({ message: 'email (or username) must be given as a string.' }),
+    MaxLength(254, { message: 'email must be at most 254 characters.' }),
+  );
+
+const LoginUsername = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: 'janedoe_123', description: 'instead of email' }),
+    ValidateIf((dto: LoginDto) => dto.username !== undefined),
+    IsString({ message: 'username must be a string.' }),
+    MaxLength(30, { message: 'username must be at most 30 characters.' }),
+  );
+
 /** Either email or username identifies the account. Formats are not checked: a wrong one is 401. */
 export class LoginDto {
-  @ApiProperty({ required: false, example: 'jane.doe@example.com', description: 'or username' })
-  @ValidateIf((dto: LoginDto) => dto.username === undefined || dto.email !== undefined)
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
-  @IsString({ message: 'email (or username) must be given as a string.' })
-  @MaxLength(254, { message: 'email must be at most 254 characters.' })
-  email?: string;
-
-  @ApiProperty({ required: false, example: 'janedoe_123', description: 'instead of email' })
-  @ValidateIf((dto: LoginDto) => dto.username !== undefined)
-  @IsString({ message: 'username must be a string.' })
-  @MaxLength(30, { message: 'username must be at most 30 characters.' })
-  username?: string;
-
+  @LoginEmail() email?: string;
+  @LoginUsername() username?: string;
   // Only the upper bound matters here: bcrypt would otherwise match on the first 72 bytes.
   @PasswordField('required', 'password', 1) password: string;
 }
