@@ -12,24 +12,34 @@ describe('the admin API: PUT /api/users/:id', () => {
 
   describe('guards', () => {
     it('answers 401 without a valid token and 403 to a USER or DRIVER', async () => {
-      const { user, token } = await newUser();
+      const { user, token, password } = await newUser();
       expect((await api.put(`/api/users/${user.id}`, { body: { name: 'X' } })).status).toBe(401);
       const forbidden = await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } });
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.code).toBe('FORBIDDEN');
       await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'DRIVER' } });
-      expect((await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } })).status).toBe(403);
+      const driver = await api.login(user.email, password);
+      expect((await api.put(`/api/users/${user.id}`, { token: driver, body: { name: 'X' } })).status).toBe(403);
     });
 
-    it('reads the role from the database, not from the token', async () => {
-      const { user, token } = await newUser();
+    it('reads the role from the database, and a role change ends the sessions at once', async () => {
+      const { user, token, password } = await newUser();
       const target = await newUser();
       await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
-      const promoted = await api.put(`/api/users/${target.user.id}`, { token, body: { name: 'By new admin' } });
-      expect(promoted.status).toBe(200);
+      expect((await api.get('/users', { token })).status).toBe(401);
+      const promoted = await api.login(user.email, password);
+      const allowed = await api.put(`/api/users/${target.user.id}`, { token: promoted, body: { name: 'By new admin' } });
+      expect(allowed.status).toBe(200);
       await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'USER' } });
-      const demoted = await api.put(`/api/users/${target.user.id}`, { token, body: { name: 'Again' } });
-      expect(demoted.status).toBe(403);
+      expect((await api.put(`/api/users/${target.user.id}`, { token: promoted, body: { name: 'Again' } })).status).toBe(401);
+      const demoted = await api.login(user.email, password);
+      expect((await api.put(`/api/users/${target.user.id}`, { token: demoted, body: { name: 'Again' } })).status).toBe(403);
+    });
+
+    it('keeps the sessions when an admin re-sends the role a user already has', async () => {
+      const { user, token } = await newUser();
+      expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'USER' } })).status).toBe(200);
+      expect((await api.get('/users', { token })).status).toBe(200);
     });
 
     it('refuses a deactivated admin at once', async () => {
@@ -157,16 +167,19 @@ describe('the admin API: PUT /api/users/:id', () => {
 
       const second = await newUser();
       await api.put(`/api/users/${second.user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      const secondToken = await api.login(second.user.email, second.password);
       // Both admins deactivate themselves at once: exactly one may.
       const [mine, theirs] = await Promise.all([
         api.put(`/api/users/${me.id}`, { token: admin, body: { is_active: false } }),
-        api.put(`/api/users/${second.user.id}`, { token: second.token, body: { is_active: false } }),
+        api.put(`/api/users/${second.user.id}`, { token: secondToken, body: { is_active: false } }),
       ]);
       expect([mine.status, theirs.status].sort()).toEqual([200, 409]);
       // Whoever is left is the last admin: it restores the other.
-      const [survivor, other] = mine.status === 409 ? [admin, second.user.id] : [second.token, me.id];
+      const [survivor, other] = mine.status === 409 ? [admin, second.user.id] : [secondToken, me.id];
       expect((await api.put(`/api/users/${other}`, { token: survivor, body: { is_active: true } })).status).toBe(200);
-      expect((await api.get('/users', { token: admin })).body.role).toBe('ADMIN');
+      // Deactivation ended the loser's sessions: the seeded admin logs in again.
+      admin = await api.login(ADMIN.email, ADMIN.password);
+      expect((await api.get('/users', { token: admin })).body).toMatchObject({ role: 'ADMIN', is_active: true });
     });
   });
 });

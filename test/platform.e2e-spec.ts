@@ -26,11 +26,19 @@ describe('health and documentation', () => {
     });
 
     const operations = [
-      ['post', '/auth/register', [201, 400, 409]],
-      ['post', '/auth/login', [200, 400, 401]],
+      ['post', '/auth/register', [201, 400, 409, 429]],
+      ['post', '/auth/login', [200, 400, 401, 429]],
+      ['post', '/auth/refresh', [200, 401, 429]],
+      ['post', '/auth/logout', [204, 401]],
       ['get', '/users', [200, 401]],
-      ['put', '/users', [200, 400, 401, 409]],
-      ['put', '/api/users/{id}', [200, 400, 401, 403, 404, 409]],
+      ['put', '/users', [200, 400, 401, 409, 412]],
+      ['post', '/users/password', [204, 400, 401, 429]],
+      ['delete', '/users', [204, 400, 401]],
+      ['get', '/api/users', [200, 400, 401, 403]],
+      ['post', '/api/users', [201, 400, 401, 403, 409]],
+      ['get', '/api/users/{id}', [200, 401, 403, 404]],
+      ['put', '/api/users/{id}', [200, 400, 401, 403, 404, 409, 412]],
+      ['delete', '/api/users/{id}', [204, 401, 403, 404]],
       ['get', '/health', [200]],
       ['get', '/health/ready', [200, 503]],
     ] as const;

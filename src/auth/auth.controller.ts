@@ -1,10 +1,24 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
+import { CurrentUser } from '../common/current-user.decorator';
+import { withEtag } from '../users/etag';
+import { AuthRateLimit } from './auth-rate-limit.guard';
 import { AuthService } from './auth.service';
+import type { AuthenticatedUser } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
+import { LogoutDto, RefreshDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { RegisterResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { OptionalJwtAuthGuard } from './optional-jwt-auth.guard';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -12,19 +26,55 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @AuthRateLimit()
   @ApiOperation({ operationId: 'register', summary: 'Sign up; answers the new user and a session' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  @ApiProblems(400, 409, 413, 415)
-  register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
-    return this.auth.register(dto);
+  @ApiProblems(400, 409, 413, 415, 429)
+  async register(
+    @Body() dto: RegisterDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RegisterResponseDto> {
+    const { user, tokens } = await this.auth.register(dto);
+    return { user: withEtag(reply, user), ...tokens };
   }
 
   @Post('login')
+  @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with email (or username) and password' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(400, 401, 413, 415, 429)
   login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(dto);
+  }
+
+  @Post('refresh')
+  @AuthRateLimit()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'refresh',
+    summary: 'Exchange a refresh token for a new pair; the old refresh token stops working',
+  })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiProblems(400, 401, 413, 415, 429)
+  refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
+    return this.auth.refresh(dto.refresh_token);
+  }
+
+  @Post('logout')
+  @UseGuards(OptionalJwtAuthGuard)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiOperation({
+    operationId: 'logout',
+    summary: "End the access token's session (and the refresh token's, when one is sent)",
+  })
+  @ApiNoContentResponse({ description: 'The session has ended' })
+  @ApiProblems(400, 401, 413, 415)
+  async logout(
+    @CurrentUser() caller: AuthenticatedUser | undefined,
+    @Body() dto: LogoutDto,
+  ): Promise<void> {
+    await this.auth.logout(caller, dto.refresh_token);
   }
 }

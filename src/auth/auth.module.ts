@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AdminSeeder } from './admin.seeder';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
-import { TokensService } from './tokens.service';
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
@@ -21,8 +22,17 @@ import { TokensService } from './tokens.service';
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    // Global: the limit also guards POST /users/password in UsersModule.
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ ttl: 60_000, limit: config.bruteForce.authRequestsPerMinute }],
+        // One bucket per address across every rate-limited route.
+        generateKey: (_context, tracker) => `auth:${tracker}`,
+      }),
+    }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokensService, JwtStrategy, AdminSeeder],
+  providers: [AuthService, SessionsService, JwtStrategy, AdminSeeder],
 })
 export class AuthModule {}

@@ -1,35 +1,51 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
+import { accountKey, LoginAttemptsService, loginNameKey } from '../users/login-attempts.service';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
-import { toUserView } from '../users/user-view';
+import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { AuthenticatedUser } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
-import { RegisterResponseDto, TokenResponseDto } from './dto/token-response.dto';
-import { TokensService } from './tokens.service';
+import { TokenResponseDto } from './dto/token-response.dto';
+import { SessionsService } from './sessions.service';
 
 @Injectable()
 export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
-    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    private readonly attempts: LoginAttemptsService,
   ) {}
 
   /** Sign-up always makes a USER; the caller is logged in at once. */
-  async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+  async register(dto: RegisterDto): Promise<{ user: User; tokens: TokenResponseDto }> {
     const user = await this.users.create({ ...dto, role: Role.USER });
-    return { user: toUserView(user), ...(await this.tokens.openSession(user.id)) };
+    return { user, tokens: await this.sessions.open(user.id) };
   }
 
   /**
-   * One answer for an unknown account and a wrong password, at the same bcrypt cost. That an
-   * account is disabled is told only to someone who knows its password.
+   * One answer for an unknown account and a wrong password, at the same bcrypt cost, and the
+   * same lockout for both. That an account is disabled is told only after its password.
    */
   async login(dto: LoginDto): Promise<TokenResponseDto> {
     const user = await this.users.findByLogin(dto);
+    const key = user ? accountKey(user.id) : loginNameKey(dto.email ?? dto.username ?? '');
+    const lockedFor = this.attempts.lockedFor(key);
+    if (lockedFor > 0) {
+      throw new ProblemException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        ErrorCode.ACCOUNT_LOCKED,
+        `Too many failed logins: this account is locked for ${lockedFor} more seconds.`,
+        undefined,
+        { 'Retry-After': String(lockedFor) },
+      );
+    }
+    // Counted before the slow check, so that guesses sent all at once cannot all pass the lock.
+    this.attempts.recordFailure(key);
     const valid = await this.passwords.verify(dto.password, user?.password_hash);
     if (!user || !valid) {
       throw new ProblemException(
@@ -38,6 +54,7 @@ export class AuthService {
         'The email or password is wrong.',
       );
     }
+    this.attempts.clear(key);
     if (!user.is_active) {
       throw new ProblemException(
         HttpStatus.UNAUTHORIZED,
@@ -45,6 +62,23 @@ export class AuthService {
         'This account is disabled.',
       );
     }
-    return this.tokens.openSession(user.id);
+    await this.users.upgradeHash(user, dto.password);
+    return this.sessions.open(user.id);
+  }
+
+  refresh(refreshToken: string): Promise<TokenResponseDto> {
+    return this.sessions.refresh(refreshToken);
+  }
+
+  /**
+   * Ends the session of the access token, of the refresh token, or both. At least one of them
+   * must name a session that is still open.
+   */
+  async logout(caller: AuthenticatedUser | undefined, refreshToken: string | undefined): Promise<void> {
+    const ended = await Promise.all([
+      caller && this.sessions.revoke({ sessionId: caller.sessionId, userId: caller.id }),
+      refreshToken !== undefined && this.sessions.revoke({ refreshToken }),
+    ]);
+    if (!ended.some(Boolean)) throw ProblemException.unauthorized('No open session was given.');
   }
 }

@@ -101,10 +101,11 @@ describe('toProblem', () => {
 
 describe('ProblemDetailsFilter.catch', () => {
   function fakeHost() {
-    const reply = { status: jest.fn(), type: jest.fn(), send: jest.fn() };
+    const reply = { status: jest.fn(), type: jest.fn(), send: jest.fn(), headers: jest.fn() };
     reply.status.mockReturnValue(reply);
     reply.type.mockReturnValue(reply);
     reply.send.mockReturnValue(reply);
+    reply.headers.mockReturnValue(reply);
     const host = {
       switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({}) }),
     } as unknown as ArgumentsHost;
@@ -126,6 +127,49 @@ describe('ProblemDetailsFilter.catch', () => {
       expect.objectContaining({ status: 401, code: ErrorCode.UNAUTHORIZED }),
     );
     expect(logError).not.toHaveBeenCalled();
+  });
+
+  it("sets the ProblemException's headers, such as Retry-After, on the reply", () => {
+    const { reply, host } = fakeHost();
+    const locked = new ProblemException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      ErrorCode.ACCOUNT_LOCKED,
+      'Locked.',
+      undefined,
+      { 'Retry-After': '60' },
+    );
+    new ProblemDetailsFilter().catch(locked, host);
+    expect(reply.headers).toHaveBeenCalledWith({ 'Retry-After': '60' });
+    expect(reply.status).toHaveBeenCalledWith(429);
+    expect(reply.send).toHaveBeenCalledWith(expect.objectContaining({ code: ErrorCode.ACCOUNT_LOCKED }));
+  });
+
+  it('keeps the headers out of the problem body', () => {
+    const { reply, host } = fakeHost();
+    new ProblemDetailsFilter().catch(
+      new ProblemException(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.ACCOUNT_LOCKED, 'Locked.', undefined, {
+        'Retry-After': '60',
+      }),
+      host,
+    );
+    expect(JSON.stringify(reply.send.mock.calls[0][0])).not.toContain('Retry-After');
+  });
+
+  it('sets no header of its own for a ProblemException without any', () => {
+    const { reply, host } = fakeHost();
+    new ProblemDetailsFilter().catch(ProblemException.userNotFound(), host);
+    const set = reply.headers.mock.calls.reduce((all, [headers]) => ({ ...all, ...headers }), {});
+    expect(set).toEqual({});
+  });
+
+  it('does not read headers from any other exception', () => {
+    const { reply, host } = fakeHost();
+    new ProblemDetailsFilter().catch(
+      Object.assign(new HttpException('x', 429), { headers: { 'X-Leak': 'secret' } }),
+      host,
+    );
+    expect(reply.headers).not.toHaveBeenCalled();
+    expect(reply.status).toHaveBeenCalledWith(429);
   });
 
   it('logs a 500 on the server and sends nothing internal', () => {

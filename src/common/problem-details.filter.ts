@@ -102,6 +102,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`${error.name}: ${error.message}`, error.stack);
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof ProblemException) void reply.headers(exception.headers);
     void reply.status(problem.status).type('application/problem+json').send(problem);
   }
 }

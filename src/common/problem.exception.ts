@@ -13,6 +13,8 @@ export class ProblemException extends HttpException {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** Response headers that go with the answer, such as Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail, status);
   }

@@ -17,18 +17,24 @@ class OpenController {
   handler(): void {}
 }
 
+const SESSION_ID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
+
 function contextFor(controller: { prototype: { handler(): void } }, userId = 7): ExecutionContext {
   return {
     getHandler: () => controller.prototype.handler,
     getClass: () => controller,
-    switchToHttp: () => ({ getRequest: () => ({ user: { id: userId, sessionId: 'sid' } }) }),
+    switchToHttp: () => ({ getRequest: () => ({ user: { id: userId, sessionId: SESSION_ID } }) }),
   } as unknown as ExecutionContext;
 }
 
+/**
+ * A guard over a UsersService whose findByCaller answers `user`: null stands for an account
+ * that is deleted, deactivated, or whose session was revoked, which the query tells apart no more.
+ */
 function guardWith(user: Partial<User> | null) {
-  const findById = jest.fn().mockResolvedValue(user);
-  const guard = new RolesGuard(new Reflector(), { findById } as unknown as UsersService);
-  return { guard, findById };
+  const findByCaller = jest.fn().mockResolvedValue(user);
+  const guard = new RolesGuard(new Reflector(), { findByCaller } as unknown as UsersService);
+  return { guard, findByCaller };
 }
 
 async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {
@@ -41,10 +47,10 @@ async function problemFrom(promise: Promise<unknown>): Promise<ProblemException>
 }
 
 describe('RolesGuard', () => {
-  it('admits an active ADMIN, looking the caller up by the token id', async () => {
-    const { guard, findById } = guardWith({ id: 7, role: Role.ADMIN, is_active: true });
+  it("admits an active ADMIN, looking the caller up by the token's id and session", async () => {
+    const { guard, findByCaller } = guardWith({ id: 7, role: Role.ADMIN, is_active: true });
     await expect(guard.canActivate(contextFor(AdminOnlyController))).resolves.toBe(true);
-    expect(findById).toHaveBeenCalledWith(7);
+    expect(findByCaller).toHaveBeenCalledWith({ id: 7, sessionId: SESSION_ID });
   });
 
   it.each([Role.USER, Role.DRIVER])('refuses an active %s with 403 FORBIDDEN', async (role) => {
@@ -54,27 +60,20 @@ describe('RolesGuard', () => {
     expect(problem.code).toBe(ErrorCode.FORBIDDEN);
   });
 
-  it('refuses a deactivated admin with 401', async () => {
-    const { guard } = guardWith({ id: 7, role: Role.ADMIN, is_active: false });
+  it('refuses an admin that findByCaller does not find (deleted, deactivated or session revoked) with 401', async () => {
+    const { guard, findByCaller } = guardWith(null);
     const problem = await problemFrom(guard.canActivate(contextFor(AdminOnlyController)));
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(findByCaller).toHaveBeenCalledTimes(1);
   });
 
-  it('refuses a caller whose account no longer exists with 401', async () => {
-    const { guard } = guardWith(null);
-    const problem = await problemFrom(guard.canActivate(contextFor(AdminOnlyController)));
-    expect(problem.getStatus()).toBe(401);
-    expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
-  });
-
-  it('admits any active user on a route without roles, but still not an inactive one', async () => {
+  it('admits any active user on a route without roles, but still not one findByCaller does not find', async () => {
     await expect(
       guardWith({ id: 7, role: Role.USER, is_active: true }).guard.canActivate(contextFor(OpenController)),
     ).resolves.toBe(true);
-    const problem = await problemFrom(
-      guardWith({ id: 7, role: Role.USER, is_active: false }).guard.canActivate(contextFor(OpenController)),
-    );
+    const problem = await problemFrom(guardWith(null).guard.canActivate(contextFor(OpenController)));
     expect(problem.getStatus()).toBe(401);
+    expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
   });
 });

@@ -7,8 +7,8 @@ import { ProblemException } from './problem.exception';
 import { Roles } from './roles.decorator';
 
 /**
- * Admits an active caller whose role, read from the database rather than from the token, is
- * one of the route's. Runs after JwtAuthGuard.
+ * Admits a caller whose session is open and whose role, read from the database rather than
+ * from the token, is one of the route's. Runs after JwtAuthGuard.
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
@@ -20,8 +20,8 @@ export class RolesGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const roles = this.reflector.getAllAndOverride(Roles, [context.getHandler(), context.getClass()]);
     const { user: caller } = context.switchToHttp().getRequest<{ user: AuthenticatedUser }>();
-    const user = await this.users.findById(caller.id);
-    if (!user || !user.is_active) throw ProblemException.unauthorized();
+    const user = await this.users.findByCaller(caller);
+    if (!user) throw ProblemException.unauthorized();
     if (roles && !roles.includes(user.role)) {
       throw new ProblemException(
         HttpStatus.FORBIDDEN,

@@ -42,8 +42,11 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'body') return super.transform(value, metadata);
+    // No body at all reads as an empty object: the DTO then says what is missing.
+    value ??= {};
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-    if (metadata.type === 'body' && metadata.metatype !== Object && !isObject) {
+    if (metadata.metatype !== Object && !isObject) {
       throw ProblemException.validation([
         { field: '', message: 'The request body must be a JSON object.' },
       ]);

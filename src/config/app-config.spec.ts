@@ -12,6 +12,16 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.swaggerEnabled).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config.admin).toBeUndefined();
+    expect(config.bruteForce).toEqual({ authRequestsPerMinute: 20, maxLoginFailures: 5, lockoutSeconds: 900 });
+  });
+
+  it('converts LOCKOUT_MINUTES to seconds and keeps the other brute-force limits', () => {
+    const config = AppConfig.fromEnvironment({
+      RATE_LIMIT_AUTH_PER_MINUTE: '7',
+      LOGIN_MAX_FAILURES: '3',
+      LOCKOUT_MINUTES: '2',
+    });
+    expect(config.bruteForce).toEqual({ authRequestsPerMinute: 7, maxLoginFailures: 3, lockoutSeconds: 120 });
   });
 
   it('converts the configured lifetimes to seconds', () => {

@@ -14,6 +14,13 @@ export class AppConfig {
     refreshExpiresInSeconds: number;
   };
   readonly bcryptRounds: number;
+  readonly bruteForce: {
+    /** Requests a minute from one client address to each sensitive auth route. */
+    authRequestsPerMinute: number;
+    /** Failed logins in a row that lock an account, and for how long. */
+    maxLoginFailures: number;
+    lockoutSeconds: number;
+  };
   readonly admin?: { email: string; password: string };
   readonly swaggerEnabled: boolean;
   readonly logLevel: string;
@@ -29,6 +36,11 @@ export class AppConfig {
       refreshExpiresInSeconds: durationSeconds(env.REFRESH_EXPIRES_IN),
     };
     this.bcryptRounds = env.BCRYPT_ROUNDS;
+    this.bruteForce = {
+      authRequestsPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
+      maxLoginFailures: env.LOGIN_MAX_FAILURES,
+      lockoutSeconds: env.LOCKOUT_MINUTES * 60,
+    };
     if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
       this.admin = { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD };
     }

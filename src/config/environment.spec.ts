@@ -31,6 +31,9 @@ describe('parseEnvironment', () => {
       BCRYPT_ROUNDS: 12,
       SWAGGER_ENABLED: true,
       LOG_LEVEL: 'info',
+      RATE_LIMIT_AUTH_PER_MINUTE: 20,
+      LOGIN_MAX_FAILURES: 5,
+      LOCKOUT_MINUTES: 15,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.JWT_SECRET).toBeUndefined();
@@ -50,6 +53,12 @@ describe('parseEnvironment', () => {
     expect(env.BCRYPT_ROUNDS).toBe(4);
     expect(env.SWAGGER_ENABLED).toBe(false);
     expect(parseEnvironment({ SWAGGER_ENABLED: 'true' }).SWAGGER_ENABLED).toBe(true);
+  });
+
+  it('parses the brute-force limits from their string form', () => {
+    expect(
+      parseEnvironment({ RATE_LIMIT_AUTH_PER_MINUTE: '100', LOGIN_MAX_FAILURES: '3', LOCKOUT_MINUTES: '1' }),
+    ).toMatchObject({ RATE_LIMIT_AUTH_PER_MINUTE: 100, LOGIN_MAX_FAILURES: 3, LOCKOUT_MINUTES: 1 });
   });
 
   it('accepts postgres:// and postgresql:// URLs', () => {
@@ -73,6 +82,12 @@ describe('parseEnvironment', () => {
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'verbose'],
     ['ADMIN_EMAIL', 'not-an-email'],
+    ['RATE_LIMIT_AUTH_PER_MINUTE', '0'],
+    ['RATE_LIMIT_AUTH_PER_MINUTE', 'many'],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['LOGIN_MAX_FAILURES', '2.5'],
+    ['LOCKOUT_MINUTES', '0'],
+    ['LOCKOUT_MINUTES', '-5'],
   ])('refuses %s=%s with a one-line message naming it', (name, value) => {
     expect(refusal({ [name]: value })).toMatch(new RegExp(`^Invalid environment: ${name}\\b`));
   });

@@ -52,6 +52,15 @@ export class Environment {
   @IsOptional() @IsString()
   ADMIN_PASSWORD?: string;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_AUTH_PER_MINUTE = 20;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOCKOUT_MINUTES = 15;
+
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   SWAGGER_ENABLED = true;
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
+import { RefreshToken } from '../auth/refresh-token.entity';
 import { Session } from '../auth/session.entity';
 import { User } from '../users/user.entity';
 import { migrations } from './migrations';
@@ -20,7 +21,7 @@ export type AppDataSourceOptions = PostgresDataSourceOptions & {
 
 const common: PostgresDataSourceOptions = {
   type: 'postgres',
-  entities: [User, Session],
+  entities: [User, Session, RefreshToken],
   migrations,
   migrationsTransactionMode: 'each',
   // The schema comes only from migrations.

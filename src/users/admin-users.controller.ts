@@ -1,5 +1,28 @@
-import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { IdParamPipe } from '../common/id-param.pipe';
@@ -7,7 +30,11 @@ import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
 import { Roles } from '../common/roles.decorator';
 import { RolesGuard } from '../common/roles.guard';
+import { AdminCreateUserDto } from './dto/admin-create-user.dto';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
+import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { UserListDto } from './dto/user-list.dto';
+import { acceptedVersions, ApiIfMatch, withEtag } from './etag';
 import { Role } from './role.enum';
 import { toUserView, UserView } from './user-view';
 import { UserChanges, UsersService } from './users.service';
@@ -34,19 +61,64 @@ const SEED_EXAMPLE = {
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
+  @Get()
+  @ApiOperation({ operationId: 'adminListUsers', summary: 'List users: page, filter, search, sort' })
+  @ApiOkResponse({ type: UserListDto })
+  @ApiProblems(400, 401, 403)
+  async list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
+    const { users, total } = await this.users.list(query);
+    return { data: users.map(toUserView), page: query.page, limit: query.limit, total };
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'adminGetUser', summary: 'Read any user' })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(400, 401, 403, 404)
+  async get(
+    @Param('id', IdParamPipe) id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserView> {
+    const user = await this.users.findById(id);
+    if (!user) throw ProblemException.userNotFound();
+    return withEtag(reply, user);
+  }
+
+  @Post()
+  @ApiOperation({ operationId: 'adminCreateUser', summary: 'Create a user with any role' })
+  @ApiCreatedResponse({ type: UserView })
+  @ApiProblems(400, 401, 403, 409, 413, 415)
+  async create(
+    @Body() dto: AdminCreateUserDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserView> {
+    return withEtag(reply, await this.users.create(dto));
+  }
+
   @Put(':id')
+  @ApiIfMatch()
   @ApiOperation({
     operationId: 'adminUpdateUser',
     summary: 'Update any user (partial); a password is hashed with bcrypt',
   })
   @ApiBody({ type: AdminUpdateUserDto, examples: { seed: { summary: 'The seed example', value: SEED_EXAMPLE } } })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 415)
+  @ApiProblems(400, 401, 403, 404, 409, 412, 413, 415)
   async update(
     @Param('id', IdParamPipe) id: number,
     @Body(NonEmptyBodyPipe) dto: AdminUpdateUserDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
-    return toUserView(await this.users.update(id, adminChanges(dto)));
+    return withEtag(reply, await this.users.update(id, adminChanges(dto), acceptedVersions(ifMatch)));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'adminDeleteUser', summary: 'Delete any user (soft); its sessions end' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems(400, 401, 403, 404, 409)
+  async remove(@Param('id', IdParamPipe) id: number): Promise<void> {
+    await this.users.remove({ id });
   }
 }
 

@@ -19,6 +19,11 @@ export class PasswordService {
     return bcrypt.hash(password, this.config.bcryptRounds);
   }
 
+  /** True for a hash made at a lower cost than BCRYPT_ROUNDS: it is replaced at the next login. */
+  needsRehash(hash: string): boolean {
+    return bcrypt.getRounds(hash) < this.config.bcryptRounds;
+  }
+
   /** Compares with `hash`, or with the decoy when there is no account, and is false then. */
   async verify(password: string, hash: string | undefined): Promise<boolean> {
     const matches = await bcrypt.compare(password, hash ?? this.decoyHash);

@@ -5,6 +5,7 @@ import {
   Entity,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  VersionColumn,
 } from 'typeorm';
 import { Role } from './role.enum';
 
@@ -58,4 +59,8 @@ export class User {
 
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deleted_at: Date | null;
+
+  /** Raised by every update: the user's ETag, for If-Match. */
+  @VersionColumn({ type: 'integer', default: 1 })
+  version: number;
 }

@@ -1,16 +1,28 @@
-import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Post, Put, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AuthRateLimit } from '../auth/auth-rate-limit.guard';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { CurrentUser } from '../common/current-user.decorator';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
-import { toUserView, UserView } from './user-view';
+import { acceptedVersions, ApiIfMatch, withEtag } from './etag';
+import { UserView } from './user-view';
 import { UsersService } from './users.service';
 
-/** The caller's own profile: the user is the token's, never a path or body id. */
+/** The caller's own account: the user is the token's, never a path or body id. */
 @ApiTags('users')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
@@ -22,13 +34,17 @@ export class UsersController {
   @ApiOperation({ operationId: 'getProfile', summary: 'Read your own profile' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(401)
-  async get(@CurrentUser() caller: AuthenticatedUser): Promise<UserView> {
-    const user = await this.users.findById(caller.id);
-    if (!user || !user.is_active) throw ProblemException.unauthorized();
-    return toUserView(user);
+  async get(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserView> {
+    const user = await this.users.findByCaller(caller);
+    if (!user) throw ProblemException.unauthorized();
+    return withEtag(reply, user);
   }
 
   @Put()
+  @ApiIfMatch()
   @ApiOperation({
     operationId: 'updateProfile',
     summary: 'Update your own profile (partial: a field left out is kept)',
@@ -38,11 +54,41 @@ export class UsersController {
     examples: { seed: { summary: 'Name and email', value: { name: 'Jane Doe', email: 'jane.doe@example.com' } } },
   })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(400, 401, 409, 413, 415)
+  @ApiProblems(400, 401, 409, 412, 413, 415)
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body(NonEmptyBodyPipe) dto: UpdateProfileDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
-    return toUserView(await this.users.updateProfile(caller.id, dto));
+    return withEtag(reply, await this.users.updateProfile(caller, dto, acceptedVersions(ifMatch)));
+  }
+
+  @Post('password')
+  @AuthRateLimit()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    operationId: 'changePassword',
+    summary: 'Change your password; every other session ends',
+  })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiProblems(400, 401, 413, 415, 429)
+  async changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    await this.users.changePassword(caller, dto.current_password, dto.new_password);
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    operationId: 'deleteAccount',
+    summary: 'Delete your own account; its email and username become free',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems(400, 401, 409, 413, 415)
+  async remove(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto): Promise<void> {
+    await this.users.removeSelf(caller, dto.current_password);
   }
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
+import type { LoginAttemptsService } from './login-attempts.service';
 import type { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -21,10 +22,12 @@ function fakeQueryBuilder() {
     update: jest.fn(),
     set: jest.fn(),
     where: jest.fn(),
+    andWhere: jest.fn(),
     returning: jest.fn(),
     execute: jest.fn(),
+    getOne: jest.fn(),
   };
-  for (const method of ['insert', 'into', 'values', 'update', 'set', 'where', 'returning'] as const) {
+  for (const method of ['insert', 'into', 'values', 'update', 'set', 'where', 'andWhere', 'returning'] as const) {
     qb[method].mockReturnValue(qb);
   }
   return qb;
@@ -37,12 +40,18 @@ function setup() {
     manager,
     transaction: jest.fn((work: (m: typeof manager) => Promise<unknown>) => work(manager)),
   };
-  const passwords = { hash: jest.fn().mockResolvedValue('hashed') };
+  const passwords = {
+    hash: jest.fn().mockResolvedValue('hashed'),
+    verify: jest.fn().mockResolvedValue(true),
+    needsRehash: jest.fn().mockReturnValue(false),
+  };
+  const attempts = { clear: jest.fn() };
   const service = new UsersService(
     dataSource as unknown as DataSource,
     passwords as unknown as PasswordService,
+    attempts as unknown as LoginAttemptsService,
   );
-  return { service, qb, manager, dataSource, passwords };
+  return { service, qb, manager, dataSource, passwords, attempts };
 }
 
 async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {
@@ -54,6 +63,7 @@ async function problemFrom(promise: Promise<unknown>): Promise<ProblemException>
   return error as ProblemException;
 }
 
+const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
 const NEW_USER = { email: 'jane.doe+news@example.com', name: 'Jane Doe', password: 'correct horse' };
 const STORED = { id: 1, email: NEW_USER.email, username: 'jane.doe_news' } as User;
 
@@ -161,9 +171,17 @@ describe('UsersService.create', () => {
   });
 });
 
+/** The SQL of every manager.query call, in order. */
+const queries = (manager: { query: jest.Mock }) => manager.query.mock.calls.map(([sql]) => String(sql));
+
+const LOCK_TARGET = /SELECT role, is_active FROM users WHERE id = \$1 .*FOR UPDATE/s;
+const LOCK_ADMINS = /SELECT id FROM users WHERE role = 'ADMIN' AND is_active .*FOR UPDATE/s;
+const REVOKE = /UPDATE sessions SET revoked_at/;
+
 describe('UsersService.update and updateProfile', () => {
   it('sets only the columns given, hashing password into password_hash', async () => {
-    const { service, qb, passwords } = setup();
+    const { service, qb, manager, passwords } = setup();
+    manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
     qb.execute.mockResolvedValueOnce({ raw: [STORED] });
 
     await expect(
@@ -190,6 +208,17 @@ describe('UsersService.update and updateProfile', () => {
     expect(qb.set.mock.calls[0][0]).toStrictEqual({ email: 'new@example.com' });
   });
 
+  it('writes a harmless change in one statement: no transaction, no lock, no session ended', async () => {
+    const { service, qb, manager, dataSource, attempts } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.update(5, { name: 'x', role: undefined })).resolves.toBe(STORED);
+
+    expect(dataSource.transaction).not.toHaveBeenCalled();
+    expect(manager.query).not.toHaveBeenCalled();
+    expect(attempts.clear).not.toHaveBeenCalled();
+  });
+
   it('answers 404 USER_NOT_FOUND when update finds no live row', async () => {
     const { service, qb } = setup();
     qb.execute.mockResolvedValueOnce({ raw: [] });
@@ -200,44 +229,345 @@ describe('UsersService.update and updateProfile', () => {
     expect(problem.code).toBe(ErrorCode.USER_NOT_FOUND);
   });
 
+  it('answers 404 for a sensitive change when the locked row is missing, without writing', async () => {
+    const { service, qb, manager, attempts } = setup();
+    manager.query.mockResolvedValueOnce([]);
+
+    const problem = await problemFrom(service.update(404, { password: 'new password' }));
+
+    expect(problem.getStatus()).toBe(404);
+    expect(problem.code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect(queries(manager)).toHaveLength(1);
+    expect(manager.query.mock.calls[0][1]).toEqual([404]);
+    expect(qb.execute).not.toHaveBeenCalled();
+    expect(attempts.clear).not.toHaveBeenCalled();
+  });
+
+  it('sets a new password in a transaction: lock the row, write, end the sessions, lift the lockout', async () => {
+    const { service, qb, manager, dataSource, attempts } = setup();
+    manager.query.mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }]);
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.update(5, { password: 'new password' })).resolves.toBe(STORED);
+
+    expect(dataSource.transaction).toHaveBeenCalledTimes(1);
+    const sql = queries(manager);
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(LOCK_TARGET);
+    expect(manager.query.mock.calls[0][1]).toEqual([5]);
+    // Not a demotion: the admins are not locked.
+    expect(sql.some((text) => LOCK_ADMINS.test(text))).toBe(false);
+    expect(sql[1]).toMatch(REVOKE);
+    expect(manager.query.mock.calls[1][1]).toEqual([5, null]);
+    expect(qb.execute.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[1]);
+    expect(attempts.clear).toHaveBeenCalledWith('user:5');
+  });
+
+  it('ends the sessions of a user whose role changes, locking the admins first when demoting', async () => {
+    const { service, qb, manager } = setup();
+    manager.query
+      .mockResolvedValueOnce([{ role: Role.USER, is_active: true }])
+      .mockResolvedValueOnce([{ id: 1 }, { id: 2 }]);
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await service.update(5, { role: Role.DRIVER });
+
+    const sql = queries(manager);
+    expect(sql).toHaveLength(3);
+    expect(sql[0]).toMatch(LOCK_TARGET);
+    expect(sql[1]).toMatch(LOCK_ADMINS);
+    expect(sql[2]).toMatch(REVOKE);
+    expect(qb.set.mock.calls[0][0]).toStrictEqual({ role: Role.DRIVER });
+  });
+
+  it('ends the sessions of a user made ADMIN, without locking the admins', async () => {
+    const { service, qb, manager } = setup();
+    manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await service.update(5, { role: Role.ADMIN });
+
+    const sql = queries(manager);
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(LOCK_TARGET);
+    expect(sql[1]).toMatch(REVOKE);
+  });
+
+  it('keeps the sessions when the role given is the one the user has', async () => {
+    const { service, qb, manager } = setup();
+    manager.query.mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }]);
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.update(5, { role: Role.ADMIN })).resolves.toBe(STORED);
+
+    const sql = queries(manager);
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(LOCK_TARGET);
+    expect(qb.execute).toHaveBeenCalledTimes(1);
+  });
+
+  it('re-enables an account without a transaction and lifts its login lockout', async () => {
+    const { service, qb, manager, dataSource, attempts } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await service.update(7, { is_active: true });
+
+    expect(dataSource.transaction).not.toHaveBeenCalled();
+    expect(manager.query).not.toHaveBeenCalled();
+    expect(attempts.clear).toHaveBeenCalledWith('user:7');
+  });
+
   it('answers 401 when updateProfile finds no live, active row', async () => {
     const { service, qb } = setup();
     qb.execute.mockResolvedValueOnce({ raw: [] });
 
-    const problem = await problemFrom(service.updateProfile(5, { name: 'x' }));
+    const problem = await problemFrom(service.updateProfile(CALLER, { name: 'x' }));
 
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
     expect(qb.where.mock.calls[0][0]).toContain('is_active');
   });
 
+  it("checks the caller's open session in the statement that writes the profile", async () => {
+    const { service, qb, manager } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.updateProfile(CALLER, { name: 'x' })).resolves.toBe(STORED);
+
+    const [sql, params] = qb.where.mock.calls[0];
+    expect(sql).toContain('users.id = :id');
+    expect(sql).toContain('deleted_at IS NULL');
+    expect(sql).toContain('is_active');
+    expect(sql).toMatch(/EXISTS \(SELECT 1 FROM sessions s WHERE s\.id = :sessionId .*s\.revoked_at IS NULL\)/);
+    expect(params).toEqual({ id: 5, sessionId: CALLER.sessionId });
+    expect(qb.set.mock.calls[0][0]).toStrictEqual({ name: 'x' });
+    expect(manager.query).not.toHaveBeenCalled();
+  });
+
   it('answers a taken email or username with 409', async () => {
     const { service, qb } = setup();
     qb.execute.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
-    expect((await problemFrom(service.updateProfile(5, { email: 'a@b.co' }))).code).toBe(ErrorCode.EMAIL_TAKEN);
+    expect((await problemFrom(service.updateProfile(CALLER, { email: 'a@b.co' }))).code).toBe(ErrorCode.EMAIL_TAKEN);
 
     qb.execute.mockRejectedValueOnce(uniqueViolation('users_username_live_key'));
     expect((await problemFrom(service.update(5, { username: 'taken' }))).code).toBe(ErrorCode.USERNAME_TAKEN);
   });
 
+  it('answers a taken email with 409 inside the transaction of a sensitive change too', async () => {
+    const { service, qb, manager } = setup();
+    manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
+    qb.execute.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
+
+    const problem = await problemFrom(service.update(5, { email: 'a@b.co', password: 'new password' }));
+
+    expect(problem.code).toBe(ErrorCode.EMAIL_TAKEN);
+    expect(queries(manager).some((sql) => REVOKE.test(sql))).toBe(false);
+  });
+
   it('refuses to demote the last active admin with 409 LAST_ADMIN, inside a transaction', async () => {
     const { service, qb, manager, dataSource } = setup();
-    manager.query.mockResolvedValueOnce([{ id: 5 }]);
+    manager.query
+      .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }])
+      .mockResolvedValueOnce([{ id: 5 }]);
 
     const problem = await problemFrom(service.update(5, { role: Role.USER }));
 
     expect(problem.getStatus()).toBe(409);
     expect(problem.code).toBe(ErrorCode.LAST_ADMIN);
     expect(dataSource.transaction).toHaveBeenCalledTimes(1);
+    expect(queries(manager)[1]).toMatch(LOCK_ADMINS);
+    expect(qb.execute).not.toHaveBeenCalled();
+    expect(queries(manager).some((sql) => REVOKE.test(sql))).toBe(false);
+  });
+
+  it('refuses to deactivate the last active admin with 409 LAST_ADMIN', async () => {
+    const { service, qb, manager } = setup();
+    manager.query
+      .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }])
+      .mockResolvedValueOnce([{ id: 5 }]);
+
+    expect((await problemFrom(service.update(5, { is_active: false }))).code).toBe(ErrorCode.LAST_ADMIN);
     expect(qb.execute).not.toHaveBeenCalled();
   });
 
-  it('lets an admin be deactivated while another active admin remains', async () => {
-    const { service, qb, manager } = setup();
-    manager.query.mockResolvedValueOnce([{ id: 5 }, { id: 6 }]);
+  it('lets an admin be deactivated while another active admin remains, ending their sessions', async () => {
+    const { service, qb, manager, attempts } = setup();
+    manager.query
+      .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }])
+      .mockResolvedValueOnce([{ id: 5 }, { id: 6 }]);
     qb.execute.mockResolvedValueOnce({ raw: [STORED] });
 
     await expect(service.update(5, { is_active: false })).resolves.toBe(STORED);
     expect(qb.set.mock.calls[0][0]).toStrictEqual({ is_active: false });
+    const sql = queries(manager);
+    expect(sql).toHaveLength(3);
+    expect(sql[1]).toMatch(LOCK_ADMINS);
+    expect(sql[2]).toMatch(REVOKE);
+    expect(attempts.clear).not.toHaveBeenCalled();
+  });
+
+  it('lets the only active admin demote another admin', async () => {
+    const { service, qb, manager } = setup();
+    manager.query
+      .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: false }])
+      .mockResolvedValueOnce([{ id: 1 }]);
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.update(5, { role: Role.USER })).resolves.toBe(STORED);
+  });
+});
+
+describe('UsersService with If-Match versions', () => {
+  it('writes only a row at one of the versions given', async () => {
+    const { service, qb } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.update(5, { name: 'x' }, [3, 4])).resolves.toBe(STORED);
+
+    expect(qb.andWhere).toHaveBeenCalledWith(expect.stringContaining('version IN (:...versions)'), {
+      versions: [3, 4],
+    });
+  });
+
+  it('does not guard the write when no versions are given', async () => {
+    const { service, qb } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await service.update(5, { name: 'x' });
+
+    expect(qb.andWhere).not.toHaveBeenCalled();
+  });
+
+  it('answers 412 PRECONDITION_FAILED when the row exists at another version', async () => {
+    const { service, qb } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [] });
+    qb.getOne.mockResolvedValueOnce(STORED);
+
+    const problem = await problemFrom(service.update(5, { name: 'x' }, [3]));
+
+    expect(problem.getStatus()).toBe(412);
+    expect(problem.code).toBe(ErrorCode.PRECONDITION_FAILED);
+  });
+
+  it('answers 404 when the row does not exist at any version', async () => {
+    const { service, qb } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [] });
+    qb.getOne.mockResolvedValueOnce(null);
+
+    expect((await problemFrom(service.update(5, { name: 'x' }, [3]))).code).toBe(ErrorCode.USER_NOT_FOUND);
+  });
+
+  it("answers the caller 412 for a stale version and 401 when the caller's session is gone", async () => {
+    const { service, qb } = setup();
+    qb.execute.mockResolvedValue({ raw: [] });
+    qb.getOne.mockResolvedValueOnce(STORED).mockResolvedValueOnce(null);
+
+    expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3]))).getStatus()).toBe(412);
+    expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3]))).getStatus()).toBe(401);
+  });
+});
+
+describe('UsersService.changePassword and removeSelf', () => {
+  it('refuses a wrong current password with 401 INVALID_CREDENTIALS and writes nothing', async () => {
+    const { service, qb, passwords, dataSource } = setup();
+    qb.getOne.mockResolvedValueOnce({ ...STORED, password_hash: 'stored-hash' });
+    passwords.verify.mockResolvedValueOnce(false);
+
+    const problem = await problemFrom(service.changePassword(CALLER, 'wrong', 'new password'));
+
+    expect(problem.getStatus()).toBe(401);
+    expect(problem.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+    expect(passwords.verify).toHaveBeenCalledWith('wrong', 'stored-hash');
+    expect(dataSource.transaction).not.toHaveBeenCalled();
+    expect(qb.execute).not.toHaveBeenCalled();
+  });
+
+  it('answers 401 UNAUTHORIZED when the caller no longer holds an open session', async () => {
+    const { service, qb, passwords } = setup();
+    qb.getOne.mockResolvedValueOnce(null);
+
+    expect((await problemFrom(service.changePassword(CALLER, 'old', 'new password'))).code).toBe(
+      ErrorCode.UNAUTHORIZED,
+    );
+    expect(passwords.verify).not.toHaveBeenCalled();
+  });
+
+  it("writes the new hash, then ends every session but the caller's", async () => {
+    const { service, qb, manager, passwords } = setup();
+    qb.getOne.mockResolvedValueOnce(STORED);
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+
+    await expect(service.changePassword(CALLER, 'old', 'new password')).resolves.toBeUndefined();
+
+    expect(passwords.hash).toHaveBeenCalledWith('new password');
+    expect(qb.set.mock.calls[0][0]).toStrictEqual({ password_hash: 'hashed' });
+    const sql = queries(manager);
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(REVOKE);
+    expect(manager.query.mock.calls[0][1]).toEqual([CALLER.id, CALLER.sessionId]);
+  });
+
+  it('deletes the account softly after its password, ending all its sessions', async () => {
+    const { service, qb, manager } = setup();
+    qb.getOne.mockResolvedValueOnce(STORED);
+    qb.execute.mockResolvedValueOnce({ affected: 1 });
+
+    await expect(service.removeSelf(CALLER, 'old')).resolves.toBeUndefined();
+
+    expect(Object.keys(qb.set.mock.calls[0][0])).toEqual(['deleted_at']);
+    expect(qb.where.mock.calls.at(-1)![1]).toEqual({ id: 5, sessionId: CALLER.sessionId });
+    const sql = queries(manager);
+    expect(sql[0]).toMatch(LOCK_ADMINS);
+    expect(sql.at(-1)).toMatch(REVOKE);
+    expect(manager.query.mock.calls.at(-1)![1]).toEqual([5, null]);
+  });
+
+  it('refuses to delete the last active admin with 409 LAST_ADMIN', async () => {
+    const { service, qb, manager } = setup();
+    manager.query.mockResolvedValueOnce([{ id: 5 }]);
+
+    expect((await problemFrom(service.remove({ id: 5 }))).code).toBe(ErrorCode.LAST_ADMIN);
+    expect(qb.execute).not.toHaveBeenCalled();
+  });
+
+  it('answers an admin 404 and a caller 401 when nothing was deleted', async () => {
+    const { service, qb, manager } = setup();
+    qb.execute.mockResolvedValue({ affected: 0 });
+
+    expect((await problemFrom(service.remove({ id: 9 }))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect((await problemFrom(service.remove({ caller: CALLER }))).code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(queries(manager).some((sql) => REVOKE.test(sql))).toBe(false);
+  });
+});
+
+describe('UsersService.upgradeHash', () => {
+  const USER = { ...STORED, password_hash: 'old-hash' } as User;
+
+  it('rehashes a hash made at a lower cost, only if it is still the stored one', async () => {
+    const { service, dataSource, passwords } = setup();
+    const query = jest.fn().mockResolvedValue([]);
+    Object.assign(dataSource, { query });
+    passwords.needsRehash.mockReturnValueOnce(true);
+
+    await service.upgradeHash(USER, 'the password');
+
+    expect(passwords.hash).toHaveBeenCalledWith('the password');
+    expect(query).toHaveBeenCalledWith(expect.stringContaining('AND password_hash = $3'), [
+      'hashed',
+      USER.id,
+      'old-hash',
+    ]);
+  });
+
+  it('leaves a hash at the current cost alone', async () => {
+    const { service, dataSource, passwords } = setup();
+    const query = jest.fn();
+    Object.assign(dataSource, { query });
+
+    await service.upgradeHash(USER, 'the password');
+
+    expect(passwords.needsRehash).toHaveBeenCalledWith('old-hash');
+    expect(passwords.hash).not.toHaveBeenCalled();
+    expect(query).not.toHaveBeenCalled();
   });
 });

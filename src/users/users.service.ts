@@ -2,9 +2,14 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { revokeSessions } from '../auth/revoke-sessions';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
 import { violatedUniqueIndex } from '../database/unique-violation';
+import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { preconditionFailed } from './etag';
+import { accountKey, LoginAttemptsService } from './login-attempts.service';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -33,25 +38,69 @@ const CONFLICTS: Record<string, [ErrorCode, string]> = {
   users_username_live_key: [ErrorCode.USERNAME_TAKEN, 'This username is taken.'],
 };
 
-/** `live`: any account not deleted (the admin API); `active`: live and not deactivated. */
-type Scope = 'live' | 'active';
-
 /** Tries for a free generated username before giving up with 409. */
 const USERNAME_ATTEMPTS = 5;
+
+/**
+ * Whose row a write is for: an administrator's target (`id`: any live account), or the caller
+ * of the self-profile API, whose account must be live and active and whose session open.
+ */
+type Target = { id: number } | { caller: AuthenticatedUser };
+
+/**
+ * The SQL that picks the target's row, as `table` names it. For a caller it also checks the
+ * token's session, so that the route's own statement is the token check: no extra round trip.
+ */
+function targetCondition(table: string, target: Target) {
+  if ('id' in target) {
+    return { sql: `${table}.id = :id AND ${table}.deleted_at IS NULL`, params: { id: target.id } };
+  }
+  const { id, sessionId } = target.caller;
+  return {
+    sql:
+      `${table}.id = :id AND ${table}.deleted_at IS NULL AND ${table}.is_active AND EXISTS ` +
+      `(SELECT 1 FROM sessions s WHERE s.id = :sessionId AND s.user_id = ${table}.id AND s.revoked_at IS NULL)`,
+    params: { id, sessionId },
+  };
+}
 
 @Injectable()
 export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
+    private readonly attempts: LoginAttemptsService,
   ) {}
 
   /** A live (not deleted) account, active or not. */
   findById(id: number): Promise<User | null> {
-    return this.dataSource.manager
-      .createQueryBuilder(User, 'user')
-      .where('user.id = :id', { id })
-      .getOne();
+    return this.find(this.dataSource.manager, { id });
+  }
+
+  /** The caller's account, when it is live and active and the token's session is open. */
+  findByCaller(caller: AuthenticatedUser): Promise<User | null> {
+    return this.find(this.dataSource.manager, { caller });
+  }
+
+  /** One page of live accounts, filtered and sorted, and how many match in all. */
+  async list(query: ListUsersQueryDto): Promise<{ users: User[]; total: number }> {
+    const select = this.dataSource.manager.createQueryBuilder(User, 'user');
+    if (query.q !== undefined) {
+      const columns = ['email', 'username', 'name', 'firstname', 'lastname'];
+      select.andWhere(`(${columns.map((column) => `user.${column} ILIKE :q`).join(' OR ')})`, {
+        q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%`,
+      });
+    }
+    if (query.role !== undefined) select.andWhere('user.role = :role', { role: query.role });
+    if (query.is_active !== undefined) select.andWhere('user.is_active = :active', { active: query.is_active });
+    const direction = query.sort.startsWith('-') ? 'DESC' : 'ASC';
+    const [users, total] = await select
+      .orderBy(`user.${query.sort.replace(/^-/, '')}`, direction)
+      .addOrderBy('user.id', direction)
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit)
+      .getManyAndCount();
+    return { users, total };
   }
 
   /** A live account by email or username, ignoring case, as the unique indexes see it. */
@@ -95,55 +144,154 @@ export class UsersService {
   }
 
   /**
-   * Writes only the columns given, in one statement, and returns the row as stored. Taking
+   * An administrator's partial update. Only the columns given are written, in one statement;
+   * a new role, a deactivation or a new password also ends the user's sessions, and taking
    * the role or activity from the last active admin is refused with 409.
    */
-  async update(id: number, changes: UserChanges): Promise<User> {
-    return this.write(id, changes, 'live');
+  async update(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
+    const user = await this.writeAsAdmin(id, changes, versions);
+    // Re-enabling an account, or giving it a new password, lifts a login lockout.
+    if (changes.is_active === true || changes.password !== undefined) this.attempts.clear(accountKey(id));
+    return user;
   }
 
-  /** A user's change to their own profile: the account must still be live and active. */
-  async updateProfile(id: number, changes: UserChanges): Promise<User> {
-    return this.write(id, changes, 'active');
+  private async writeAsAdmin(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
+    const values = await this.columns(changes);
+    const sensitive =
+      changes.role !== undefined || changes.is_active === false || changes.password !== undefined;
+    if (!sensitive) {
+      return this.translateConflicts(() => this.write(this.dataSource.manager, { id }, values, versions));
+    }
+    return this.transaction(async (manager) => {
+      const [current] = await manager.query(
+        `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
+      );
+      if (!current) throw ProblemException.userNotFound();
+      const demotes = (changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false;
+      if (demotes) await this.keepOneActiveAdmin(manager, id);
+      const user = await this.write(manager, { id }, values, versions);
+      const roleChanged = changes.role !== undefined && changes.role !== current.role;
+      if (roleChanged || changes.is_active === false || changes.password !== undefined) {
+        await revokeSessions(manager, id);
+      }
+      return user;
+    });
   }
 
-  private async write(id: number, changes: UserChanges, scope: Scope): Promise<User> {
+  /** A user's change to their own profile. */
+  async updateProfile(caller: AuthenticatedUser, changes: UserChanges, versions?: number[]): Promise<User> {
+    const values = await this.columns(changes);
+    return this.translateConflicts(() => this.write(this.dataSource.manager, { caller }, values, versions));
+  }
+
+  /** Sets a new password after checking the current one; every other session ends. */
+  async changePassword(caller: AuthenticatedUser, current: string, next: string): Promise<void> {
+    await this.verifyCaller(caller, current);
+    const values = await this.columns({ password: next });
+    await this.transaction(async (manager) => {
+      await this.write(manager, { caller }, values);
+      await revokeSessions(manager, caller.id, caller.sessionId);
+    });
+  }
+
+  /** The caller deletes their own account after giving its password. */
+  async removeSelf(caller: AuthenticatedUser, password: string): Promise<void> {
+    await this.verifyCaller(caller, password);
+    await this.remove({ caller });
+  }
+
+  /**
+   * Soft-deletes an account: its email and username are free again and its sessions end. The
+   * last active admin cannot be deleted.
+   */
+  async remove(target: Target): Promise<void> {
+    const id = 'id' in target ? target.id : target.caller.id;
+    await this.transaction(async (manager) => {
+      await this.keepOneActiveAdmin(manager, id);
+      const { sql, params } = targetCondition('users', target);
+      const { affected } = await manager
+        .createQueryBuilder()
+        .update(User)
+        .set({ deleted_at: () => 'now()' })
+        .where(sql, params)
+        .execute();
+      if (!affected) throw this.missing(target);
+      await revokeSessions(manager, id);
+    });
+  }
+
+  /** Replaces a hash made at a lower cost, unless the password changed meanwhile. */
+  async upgradeHash(user: User, password: string): Promise<void> {
+    if (!this.passwords.needsRehash(user.password_hash)) return;
+    await this.dataSource.query(
+      `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`,
+      [await this.passwords.hash(password), user.id, user.password_hash],
+    );
+  }
+
+  private find(manager: EntityManager, target: Target): Promise<User | null> {
+    const { sql, params } = targetCondition('"user"', target);
+    return manager.createQueryBuilder(User, 'user').where(sql, params).getOne();
+  }
+
+  private async verifyCaller(caller: AuthenticatedUser, password: string): Promise<void> {
+    const user = await this.findByCaller(caller);
+    if (!user) throw ProblemException.unauthorized();
+    if (!(await this.passwords.verify(password, user.password_hash))) {
+      throw new ProblemException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.INVALID_CREDENTIALS,
+        'The current password is wrong.',
+      );
+    }
+  }
+
+  /** The columns to write: given fields only, and a new password as its hash. */
+  private async columns(changes: UserChanges): Promise<Partial<User>> {
     const { password, ...fields } = changes;
     const values: Partial<User> = Object.fromEntries(
       Object.entries(fields).filter(([, value]) => value !== undefined),
     );
     if (password !== undefined) values.password_hash = await this.passwords.hash(password);
-    const demotes =
-      (changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false;
+    return values;
+  }
+
+  /**
+   * One UPDATE ... RETURNING of the target's row, guarded by If-Match's versions when given.
+   * Only when nothing was written does a second look tell a stale version from a missing row.
+   */
+  private async write(
+    manager: EntityManager,
+    target: Target,
+    values: Partial<User>,
+    versions?: number[],
+  ): Promise<User> {
+    const { sql, params } = targetCondition('users', target);
+    const query = manager.createQueryBuilder().update(User).set(values).where(sql, params);
+    if (versions) query.andWhere('users.version IN (:...versions)', { versions });
+    const { raw } = await query.returning('*').execute();
+    const [user] = raw as User[];
+    if (user) return user;
+    if (versions && (await this.find(manager, target))) throw preconditionFailed();
+    throw this.missing(target);
+  }
+
+  /** A missing row: an admin's target is not found; a caller's token no longer holds. */
+  private missing(target: Target): ProblemException {
+    return 'id' in target ? ProblemException.userNotFound() : ProblemException.unauthorized();
+  }
+
+  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.translateConflicts(() => this.dataSource.transaction(work));
+  }
+
+  private async translateConflicts<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return demotes
-        ? await this.dataSource.transaction(async (manager) => {
-            await this.keepOneActiveAdmin(manager, id);
-            return this.updateRow(manager, id, values, scope);
-          })
-        : await this.updateRow(this.dataSource.manager, id, values, scope);
+      return await work();
     } catch (error) {
       throw conflictOr(error, violatedUniqueIndex(error));
     }
-  }
-
-  private async updateRow(
-    manager: EntityManager,
-    id: number,
-    values: Partial<User>,
-    scope: Scope,
-  ): Promise<User> {
-    const { raw } = await manager
-      .createQueryBuilder()
-      .update(User)
-      .set(values)
-      .where(`id = :id AND deleted_at IS NULL${scope === 'active' ? ' AND is_active' : ''}`, { id })
-      .returning('*')
-      .execute();
-    const [user] = raw as User[];
-    if (user) return user;
-    // An account gone from under its own token is the token's problem, not a missing resource.
-    throw scope === 'active' ? ProblemException.unauthorized() : ProblemException.userNotFound();
   }
 
   /**
@@ -158,7 +306,7 @@ export class UsersService {
       throw new ProblemException(
         HttpStatus.CONFLICT,
         ErrorCode.LAST_ADMIN,
-        'The last active administrator cannot be demoted or deactivated.',
+        'The last active administrator cannot be demoted, deactivated or deleted.',
       );
     }
   }

@@ -50,7 +50,8 @@ export class ApiClient {
   private recordPasswords(body: unknown): void {
     if (typeof body !== 'object' || body === null) return;
     for (const [key, value] of Object.entries(body)) {
-      if (/password/i.test(key) && typeof value === 'string' && value.length > 0) this.passwordsSent.add(value);
+      // Shorter values could not be anyone's password and would match by accident.
+      if (/password/i.test(key) && typeof value === 'string' && value.length >= 8) this.passwordsSent.add(value);
     }
   }
 

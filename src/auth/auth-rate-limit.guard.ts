@@ -1,0 +1,25 @@
+import { applyDecorators, ExecutionContext, HttpStatus, Injectable, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ErrorCode } from '../common/error-code.enum';
+import { ProblemException } from '../common/problem.exception';
+
+/**
+ * RATE_LIMIT_AUTH_PER_MINUTE requests a minute from one client address, counted across every
+ * route that carries @AuthRateLimit (the bucket is the address alone). Over it: 429 with
+ * Retry-After, which the throttler sets before this throws.
+ */
+@Injectable()
+export class AuthRateLimitGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    { timeToBlockExpire }: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new ProblemException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      ErrorCode.RATE_LIMITED,
+      `Too many requests from this address. Try again in ${timeToBlockExpire} seconds.`,
+    );
+  }
+}
+
+export const AuthRateLimit = () => applyDecorators(UseGuards(AuthRateLimitGuard));

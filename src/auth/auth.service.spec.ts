@@ -1,0 +1,287 @@
+import type { AppConfig } from '../config/app-config';
+import { ErrorCode } from '../common/error-code.enum';
+import { ProblemException } from '../common/problem.exception';
+import { LoginAttemptsService } from '../users/login-attempts.service';
+import type { PasswordService } from '../users/password.service';
+import { Role } from '../users/role.enum';
+import type { User } from '../users/user.entity';
+import type { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import type { TokenResponseDto } from './dto/token-response.dto';
+import type { SessionsService } from './sessions.service';
+
+const MAX_FAILURES = 3;
+const LOCKOUT_SECONDS = 60;
+const SESSION_ID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
+
+const JANE = {
+  id: 7,
+  email: 'jane@example.com',
+  username: 'jane',
+  role: Role.USER,
+  is_active: true,
+  password_hash: '$2b$04$stored',
+} as User;
+
+const TOKENS: TokenResponseDto = {
+  access_token: 'access',
+  token_type: 'Bearer',
+  expires_in: 900,
+  refresh_token: 'refresh',
+};
+
+/** AuthService over fakes, with a real LoginAttemptsService; `account` is who findByLogin finds. */
+function setup(account: User | null = JANE, passwordIsRight = true) {
+  const users = {
+    findByLogin: jest.fn().mockResolvedValue(account),
+    upgradeHash: jest.fn().mockResolvedValue(undefined),
+    create: jest.fn(),
+  };
+  const passwords = { verify: jest.fn().mockResolvedValue(passwordIsRight) };
+  const sessions = {
+    open: jest.fn().mockResolvedValue(TOKENS),
+    revoke: jest.fn().mockResolvedValue(false),
+    refresh: jest.fn(),
+  };
+  const attempts = new LoginAttemptsService({
+    bruteForce: { maxLoginFailures: MAX_FAILURES, lockoutSeconds: LOCKOUT_SECONDS },
+  } as AppConfig);
+  const service = new AuthService(
+    users as unknown as UsersService,
+    passwords as unknown as PasswordService,
+    sessions as unknown as SessionsService,
+    attempts,
+  );
+  return { service, users, passwords, sessions, attempts };
+}
+
+async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ProblemException);
+  return error as ProblemException;
+}
+
+function lock(attempts: LoginAttemptsService, key: string) {
+  for (let i = 0; i < MAX_FAILURES; i++) attempts.recordFailure(key);
+}
+
+describe('AuthService.login', () => {
+  it('lets no more than LOGIN_MAX_FAILURES guesses sent at once reach the password check', async () => {
+    const { service, passwords } = setup(JANE, false);
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => problemFrom(service.login({ email: JANE.email, password: 'guess' }))),
+    );
+
+    expect(passwords.verify).toHaveBeenCalledTimes(MAX_FAILURES);
+    expect(answers.filter((problem) => problem.code === ErrorCode.ACCOUNT_LOCKED)).toHaveLength(10 - MAX_FAILURES);
+  });
+
+  it('opens a session for the right password, after upgrading the hash', async () => {
+    const { service, users, passwords, sessions } = setup();
+
+    await expect(service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+
+    expect(users.findByLogin).toHaveBeenCalledWith({ email: 'jane@example.com', password: 'right' });
+    expect(passwords.verify).toHaveBeenCalledWith('right', JANE.password_hash);
+    expect(users.upgradeHash).toHaveBeenCalledWith(JANE, 'right');
+    expect(sessions.open).toHaveBeenCalledWith(JANE.id);
+    expect(users.upgradeHash.mock.invocationCallOrder[0]).toBeLessThan(sessions.open.mock.invocationCallOrder[0]);
+  });
+
+  it('answers an unknown account with 401 INVALID_CREDENTIALS, at the cost of a bcrypt comparison', async () => {
+    const { service, passwords, sessions } = setup(null, false);
+
+    const problem = await problemFrom(service.login({ email: 'nobody@example.com', password: 'whatever' }));
+
+    expect(problem.getStatus()).toBe(401);
+    expect(problem.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+    expect(passwords.verify).toHaveBeenCalledWith('whatever', undefined);
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('answers a wrong password with the same 401 INVALID_CREDENTIALS', async () => {
+    const { service, users, sessions } = setup(JANE, false);
+
+    const wrong = await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+    const unknown = await problemFrom(setup(null, false).service.login({ email: 'x@example.com', password: 'p' }));
+
+    expect(wrong.getStatus()).toBe(401);
+    expect(wrong.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+    expect(wrong.detail).toBe(unknown.detail);
+    expect(users.upgradeHash).not.toHaveBeenCalled();
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('does not let a right password stand in for an unknown account', async () => {
+    // verify is false for a missing hash in the real PasswordService; even if it were not,
+    // no account means no session.
+    const { service, sessions } = setup(null, true);
+    expect((await problemFrom(service.login({ email: 'x@example.com', password: 'p' }))).code).toBe(
+      ErrorCode.INVALID_CREDENTIALS,
+    );
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('records a wrong password against the account', async () => {
+    const { service, attempts } = setup(JANE, false);
+    const recordFailure = jest.spyOn(attempts, 'recordFailure');
+
+    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+
+    expect(recordFailure).toHaveBeenCalledTimes(1);
+    expect(recordFailure.mock.calls[0][0]).toBe('user:7');
+  });
+
+  it('records an unknown account under its lower-cased login name', async () => {
+    const { service, attempts } = setup(null, false);
+    const recordFailure = jest.spyOn(attempts, 'recordFailure');
+
+    await problemFrom(service.login({ email: 'Nobody@Example.com', password: 'p' }));
+    await problemFrom(service.login({ username: 'Ghost', password: 'p' }));
+
+    expect(recordFailure.mock.calls.map(([key]) => key)).toEqual(['login:nobody@example.com', 'login:ghost']);
+  });
+
+  it('locks an account after the maximum number of wrong passwords', async () => {
+    const { service, passwords } = setup(JANE, false);
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+        ErrorCode.INVALID_CREDENTIALS,
+      );
+    }
+
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+
+    expect(problem.getStatus()).toBe(429);
+    expect(problem.code).toBe(ErrorCode.ACCOUNT_LOCKED);
+    expect(passwords.verify).toHaveBeenCalledTimes(MAX_FAILURES);
+  });
+
+  it('answers a locked account with 429 ACCOUNT_LOCKED and Retry-After, without checking the password', async () => {
+    const { service, attempts, passwords, sessions } = setup(JANE, true);
+    lock(attempts, 'user:7');
+
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
+
+    expect(problem.getStatus()).toBe(429);
+    expect(problem.code).toBe(ErrorCode.ACCOUNT_LOCKED);
+    const retryAfter = Number(problem.headers['Retry-After']);
+    expect(retryAfter).toBeGreaterThan(LOCKOUT_SECONDS - 5);
+    expect(retryAfter).toBeLessThanOrEqual(LOCKOUT_SECONDS);
+    expect(problem.headers['Retry-After']).toMatch(/^\d+$/);
+    expect(problem.detail).toContain(problem.headers['Retry-After']);
+    expect(passwords.verify).not.toHaveBeenCalled();
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('locks an unknown login name alike, so that a lock tells nothing about whether it exists', async () => {
+    const { service, attempts, passwords } = setup(null, false);
+    lock(attempts, 'login:nobody@example.com');
+
+    const problem = await problemFrom(service.login({ email: 'NOBODY@example.com', password: 'p' }));
+
+    expect(problem.getStatus()).toBe(429);
+    expect(problem.code).toBe(ErrorCode.ACCOUNT_LOCKED);
+    expect(problem.headers).toHaveProperty('Retry-After');
+    expect(passwords.verify).not.toHaveBeenCalled();
+  });
+
+  it('clears the failures after the right password', async () => {
+    const { service, attempts, passwords } = setup(JANE, false);
+    for (let i = 0; i < MAX_FAILURES - 1; i++) {
+      await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+    }
+    const clear = jest.spyOn(attempts, 'clear');
+
+    passwords.verify.mockResolvedValueOnce(true);
+    await expect(service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+    expect(clear).toHaveBeenCalledWith('user:7');
+
+    // The count started again: one more failure does not lock.
+    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+    expect(attempts.lockedFor('user:7')).toBe(0);
+  });
+
+  it('answers a disabled account with the right password with 401 ACCOUNT_DISABLED, opening no session', async () => {
+    const { service, users, sessions } = setup({ ...JANE, is_active: false } as User, true);
+
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
+
+    expect(problem.getStatus()).toBe(401);
+    expect(problem.code).toBe(ErrorCode.ACCOUNT_DISABLED);
+    expect(users.upgradeHash).not.toHaveBeenCalled();
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('answers a disabled account with a wrong password as any wrong password', async () => {
+    const { service } = setup({ ...JANE, is_active: false } as User, false);
+
+    expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+      ErrorCode.INVALID_CREDENTIALS,
+    );
+  });
+});
+
+describe('AuthService.logout', () => {
+  const CALLER = { id: 7, sessionId: SESSION_ID };
+
+  it('answers 401 when neither the access token nor the refresh token ends a session', async () => {
+    const { service, sessions } = setup();
+
+    const problem = await problemFrom(service.logout(CALLER, 'stale refresh'));
+
+    expect(problem.getStatus()).toBe(401);
+    expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(sessions.revoke).toHaveBeenCalledWith({ sessionId: SESSION_ID, userId: 7 });
+    expect(sessions.revoke).toHaveBeenCalledWith({ refreshToken: 'stale refresh' });
+  });
+
+  it('answers 401 when given nothing at all, revoking nothing', async () => {
+    const { service, sessions } = setup();
+
+    expect((await problemFrom(service.logout(undefined, undefined))).getStatus()).toBe(401);
+    expect(sessions.revoke).not.toHaveBeenCalled();
+  });
+
+  it("ends the access token's session", async () => {
+    const { service, sessions } = setup();
+    sessions.revoke.mockImplementation(async (session: object) => 'sessionId' in session);
+
+    await expect(service.logout(CALLER, undefined)).resolves.toBeUndefined();
+    expect(sessions.revoke).toHaveBeenCalledTimes(1);
+  });
+
+  it("ends the refresh token's session without an access token", async () => {
+    const { service, sessions } = setup();
+    sessions.revoke.mockImplementation(async (session: object) => 'refreshToken' in session);
+
+    await expect(service.logout(undefined, 'refresh')).resolves.toBeUndefined();
+    expect(sessions.revoke).toHaveBeenCalledWith({ refreshToken: 'refresh' });
+  });
+
+  it('is ok when only one of the two ends a session', async () => {
+    const { service, sessions } = setup();
+    sessions.revoke.mockImplementation(async (session: object) => 'refreshToken' in session);
+    await expect(service.logout(CALLER, 'refresh')).resolves.toBeUndefined();
+
+    sessions.revoke.mockImplementation(async (session: object) => 'sessionId' in session);
+    await expect(service.logout(CALLER, 'already used')).resolves.toBeUndefined();
+  });
+});
+
+describe('AuthService.register', () => {
+  it('creates a USER whatever the body says and opens a session for it', async () => {
+    const { service, users, sessions } = setup();
+    users.create.mockResolvedValueOnce(JANE);
+
+    const body = { email: 'jane@example.com', name: 'Jane', password: 'long password', role: Role.ADMIN };
+    await expect(service.register(body as never)).resolves.toEqual({ user: JANE, tokens: TOKENS });
+
+    expect(users.create.mock.calls[0][0].role).toBe(Role.USER);
+    expect(sessions.open).toHaveBeenCalledWith(JANE.id);
+  });
+});

@@ -1,0 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, Length, ValidateIf } from 'class-validator';
+
+const RefreshTokenField = (required: boolean) =>
+  applyDecorators(
+    (required ? ApiProperty : ApiPropertyOptional)({ example: 'k3Jx9bQ2...', description: 'from login, sign-up or refresh' }),
+    ValidateIf((_dto, value) => required || value !== undefined),
+    IsString({ message: 'refresh_token must be a string.' }),
+    Length(1, 200, { message: 'refresh_token must be 1 to 200 characters.' }),
+  );
+
+/** POST /auth/refresh */
+export class RefreshDto {
+  @RefreshTokenField(true) refresh_token: string;
+}
+
+/** POST /auth/logout: the access token's session ends; a refresh token's session too. */
+export class LogoutDto {
+  @RefreshTokenField(false) refresh_token?: string;
+}

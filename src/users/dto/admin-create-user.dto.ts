@@ -1,0 +1,26 @@
+import { Role } from '../role.enum';
+import {
+  EmailField,
+  ImagePathField,
+  IsActiveField,
+  NameField,
+  PasswordField,
+  PersonalNameField,
+  PhoneNumberField,
+  RoleField,
+  UsernameField,
+} from './user-fields';
+
+/** POST /api/users: an account made by an administrator, with any role. */
+export class AdminCreateUserDto {
+  @EmailField() email: string;
+  @PasswordField() password: string;
+  @NameField() name: string;
+  @UsernameField('optional') username?: string;
+  @PersonalNameField('firstname', 'John') firstname?: string | null;
+  @PersonalNameField('lastname', 'Doe') lastname?: string | null;
+  @PhoneNumberField() phone_number?: string | null;
+  @RoleField() role?: Role;
+  @IsActiveField() is_active?: boolean;
+  @ImagePathField() image_path?: string;
+}

@@ -1,0 +1,48 @@
+import { HttpStatus } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ErrorCode } from '../common/error-code.enum';
+import { ProblemException } from '../common/problem.exception';
+import type { User } from './user.entity';
+import { toUserView, UserView } from './user-view';
+
+/** A strong ETag: the row's version, raised by every update. */
+export function userEtag(user: Pick<User, 'version'>): string {
+  return `"${user.version}"`;
+}
+
+/**
+ * The versions an If-Match header accepts: undefined when the header is absent or `*` (any
+ * current version), else the listed tags that are, character for character, an ETag this
+ * service could have sent. Weak tags never match (RFC 9110 13.1.1).
+ */
+export function acceptedVersions(ifMatch: string | undefined): number[] | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const versions = ifMatch
+    .split(',')
+    .map((tag) => /^"([1-9][0-9]{0,8})"$/.exec(tag.trim())?.[1])
+    .filter((version) => version !== undefined)
+    .map(Number);
+  // A header that names no version we could have written matches nothing.
+  return versions.length > 0 ? versions : [0];
+}
+
+export const preconditionFailed = () =>
+  new ProblemException(
+    HttpStatus.PRECONDITION_FAILED,
+    ErrorCode.PRECONDITION_FAILED,
+    'The user changed since the ETag given in If-Match. Read it again and retry.',
+  );
+
+/** Sets the user's ETag on the reply and answers the user's public view. */
+export function withEtag(reply: FastifyReply, user: User): UserView {
+  void reply.header('ETag', userEtag(user));
+  return toUserView(user);
+}
+
+export const ApiIfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'the ETag of the user as last read; 412 PRECONDITION_FAILED when it changed since',
+  });

@@ -1,0 +1,70 @@
+import { ADMIN, useTestApp } from './support/test-app';
+
+describe('brute force: a rate limit per address on the auth routes', () => {
+  const api = useTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '5', LOGIN_MAX_FAILURES: '100' });
+
+  it('answers the request over the limit with 429 RATE_LIMITED and Retry-After, across the auth routes', async () => {
+    const { token, password } = await api.register();
+    const statuses: number[] = [];
+    for (let i = 0; i < 2; i++) statuses.push((await api.post('/auth/login', { body: { email: 'a@example.com', password: 'whatever-1' } })).status);
+    for (let i = 0; i < 2; i++) statuses.push((await api.post('/auth/refresh', { body: { refresh_token: 'nope' } })).status);
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    const limited = await api.post('/auth/register', { body: { email: 'late@example.com', password: 'password-1', name: 'Late' } });
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    const change = await api.post('/users/password', { token, body: { current_password: password, new_password: 'password-2' } });
+    expect(change.status).toBe(429);
+    // Routes without the limit still answer.
+    expect((await api.get('/users', { token })).status).toBe(200);
+  });
+});
+
+describe('brute force: locking an account after failed logins', () => {
+  const api = useTestApp({ LOGIN_MAX_FAILURES: '3', LOCKOUT_MINUTES: '1' });
+
+  async function fail(email: string, times: number) {
+    const codes: string[] = [];
+    for (let i = 0; i < times; i++) {
+      codes.push((await api.post('/auth/login', { body: { email, password: 'not-the-password' } })).body.code);
+    }
+    return codes;
+  }
+
+  it('locks after LOGIN_MAX_FAILURES in a row; the right password is refused meanwhile', async () => {
+    const { user, password } = await api.register();
+    expect(await fail(user.email, 3)).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS']);
+    const locked = await api.post('/auth/login', { body: { email: user.email, password } });
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(50);
+    // By username it is the same account, locked too.
+    expect((await api.post('/auth/login', { body: { username: user.username, password } })).body.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('counts failures in a row only: a good login starts again', async () => {
+    const { user, password } = await api.register();
+    await fail(user.email, 2);
+    await api.login(user.email, password);
+    expect(await fail(user.email, 2)).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS']);
+    expect(await api.login(user.email, password)).toEqual(expect.any(String));
+  });
+
+  it('locks an email no account has alike, so a lock tells nothing', async () => {
+    expect(await fail('nobody-here@example.com', 4)).toEqual([
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'ACCOUNT_LOCKED',
+    ]);
+  });
+
+  it('is lifted when an administrator re-enables the account', async () => {
+    const { user, password } = await api.register();
+    await fail(user.email, 3);
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: true } })).status).toBe(200);
+    expect(await api.login(user.email, password)).toEqual(expect.any(String));
+  });
+});
