@@ -1,6 +1,5 @@
 import type { AppConfig } from '../config/app-config';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
 import { LoginAttemptsService } from '../users/login-attempts.service';
 import type { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
@@ -9,6 +8,7 @@ import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import type { TokenResponseDto } from './dto/token-response.dto';
 import type { SessionsService } from './sessions.service';
+import { problemFrom } from '../../test/support/problem-from';
 
 const MAX_FAILURES = 3;
 const LOCKOUT_SECONDS = 60;
@@ -53,15 +53,6 @@ function setup(account: User | null = JANE, passwordIsRight = true) {
     attempts,
   );
   return { service, users, passwords, sessions, attempts };
-}
-
-async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProblemException);
-  return error as ProblemException;
 }
 
 function lock(attempts: LoginAttemptsService, key: string) {

@@ -4,9 +4,9 @@ import { Role } from '../users/role.enum';
 import type { User } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
 import { ErrorCode } from './error-code.enum';
-import { ProblemException } from './problem.exception';
 import { Roles } from './roles.decorator';
 import { RolesGuard } from './roles.guard';
+import { problemFrom } from '../../test/support/problem-from';
 
 @Roles([Role.ADMIN])
 class AdminOnlyController {
@@ -35,15 +35,6 @@ function guardWith(user: Partial<User> | null) {
   const findByCaller = jest.fn().mockResolvedValue(user);
   const guard = new RolesGuard(new Reflector(), { findByCaller } as unknown as UsersService);
   return { guard, findByCaller };
-}
-
-async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProblemException);
-  return error as ProblemException;
 }
 
 describe('RolesGuard', () => {

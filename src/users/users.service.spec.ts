@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
 import type { LoginAttemptsService } from './login-attempts.service';
 import type { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 import { usernameFromEmail, UsersService } from './users.service';
+import { problemFrom } from '../../test/support/problem-from';
 
 /** A TypeORM-style unique violation on `constraint`, as PGlite and pg report it. */
 const uniqueViolation = (constraint: string) =>
@@ -52,15 +52,6 @@ function setup() {
     attempts as unknown as LoginAttemptsService,
   );
   return { service, qb, manager, dataSource, passwords, attempts };
-}
-
-async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProblemException);
-  return error as ProblemException;
 }
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
