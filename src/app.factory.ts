@@ -1,39 +1,60 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { rejectNonJsonBodies } from './common/json-only.hook';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { StrictValidationPipe } from './common/validation.pipe';
-import { AppConfig } from './config/app-config';
+import { AppConfig, trustProxySetting } from './config/app-config';
+import { parseEnvironment } from './config/environment';
+import { requestId } from './logging/request-id';
+import { logRequests } from './logging/request-logging';
 import { setupSwagger } from './swagger';
 
 const BODY_LIMIT_BYTES = 100 * 1024;
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const NEST_LEVEL: Record<string, LogLevel> = { info: 'log', trace: 'verbose' };
+/** Swagger UI's page has inline styles and data: images, and nothing else from elsewhere. */
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    scriptSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+};
 
-/** LOG_LEVEL (pino's names) as the Nest levels at or above it; `silent` logs nothing. */
-function nestLogLevels(level: string): LogLevel[] | false {
-  if (level === 'silent') return false;
-  return LEVELS.slice(0, LEVELS.indexOf(NEST_LEVEL[level] ?? (level as LogLevel)) + 1);
-}
-
-/** The whole application, ready to listen: main.ts and the end-to-end tests both use it. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/**
+ * The whole application, configured by `env` and ready to listen: main.ts and the end-to-end
+ * tests both use it.
+ */
+export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyApplication> {
+  // The HTTP server is made before the modules, so it reads its one setting itself.
+  const trustProxy = trustProxySetting(parseEnvironment(env).TRUST_PROXY);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger: nestLogLevels(config.logLevel) },
+    AppModule.forRoot(env),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy, genReqId: requestId, requestIdHeader: false }),
+    { bufferLogs: true },
   );
-  app.getHttpAdapter().getInstance().addHook('onRequest', rejectNonJsonBodies);
+  app.useLogger(app.get(Logger));
+  const config = app.get(AppConfig);
+  const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, await app.resolve(PinoLogger));
+  fastify.addHook('onRequest', rejectNonJsonBodies);
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  app.enableCors({
+    origin: config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (config.swaggerEnabled) setupSwagger(app);
   if (config.jwt.secretGenerated) {
-    new Logger('Config').warn(
-      'JWT_SECRET is not set: using a random key, so tokens die with this process',
-    );
+    app.get(Logger).warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }
   return app;
 }

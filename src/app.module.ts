@@ -1,17 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** The whole service, configured by `env` (process.env in production). */
+  static forRoot(env: NodeJS.ProcessEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, UsersModule, AuthModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggingModule,
+        RedisModule,
+        DatabaseModule,
+        UsersModule,
+        AuthModule,
+        HealthModule,
+      ],
     };
   }
 }

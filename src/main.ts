@@ -1,21 +1,25 @@
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
+import { parseEnvironment } from './config/environment';
+
+/** How long in-flight requests may take to finish after SIGTERM before the process leaves. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
   try {
-    config = AppConfig.fromEnvironment();
+    parseEnvironment(process.env);
   } catch (error) {
     // One line naming the variable, no stack: a configuration mistake, not a crash.
     console.error((error as Error).message);
     process.exit(1);
   }
-  const app = await createApp(config);
-  await app.listen({ port: config.port, host: '0.0.0.0' });
+  const app = await createApp(process.env);
+  await app.listen({ port: app.get(AppConfig).port, host: '0.0.0.0' });
 
-  // Close the server, the pool and the embedded database, then leave with success.
+  // Stop accepting, let in-flight requests finish, close the pool, leave with 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
       app.close().then(
         () => process.exit(0),
         () => process.exit(1),

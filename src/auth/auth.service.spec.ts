@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/app-config';
 import { ErrorCode } from '../common/error-code.enum';
-import { LoginAttemptsService } from '../users/login-attempts.service';
+import { LoginAttempts } from '../users/login-attempts';
+import { MemoryLoginAttempts } from '../users/memory-login-attempts';
 import type { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
 import type { User } from '../users/user.entity';
@@ -30,8 +31,15 @@ const TOKENS: TokenResponseDto = {
   refresh_token: 'refresh',
 };
 
-/** AuthService over fakes, with a real LoginAttemptsService; `account` is who findByLogin finds. */
-function setup(account: User | null = JANE, passwordIsRight = true) {
+/**
+ * AuthService over fakes, with a real MemoryLoginAttempts unless `given` is; `account`
+ * is who findByLogin finds.
+ */
+function setup<A extends LoginAttempts = MemoryLoginAttempts>(
+  account: User | null = JANE,
+  passwordIsRight = true,
+  given?: A,
+) {
   const users = {
     findByLogin: jest.fn().mockResolvedValue(account),
     upgradeHash: jest.fn().mockResolvedValue(undefined),
@@ -43,9 +51,11 @@ function setup(account: User | null = JANE, passwordIsRight = true) {
     revoke: jest.fn().mockResolvedValue(false),
     refresh: jest.fn(),
   };
-  const attempts = new LoginAttemptsService({
-    bruteForce: { maxLoginFailures: MAX_FAILURES, lockoutSeconds: LOCKOUT_SECONDS },
-  } as AppConfig);
+  const attempts =
+    given ??
+    new MemoryLoginAttempts({
+      bruteForce: { maxLoginFailures: MAX_FAILURES, lockoutSeconds: LOCKOUT_SECONDS },
+    } as AppConfig);
   const service = new AuthService(
     users as unknown as UsersService,
     passwords as unknown as PasswordService,
@@ -55,9 +65,25 @@ function setup(account: User | null = JANE, passwordIsRight = true) {
   return { service, users, passwords, sessions, attempts };
 }
 
-function lock(attempts: LoginAttemptsService, key: string) {
-  for (let i = 0; i < MAX_FAILURES; i++) attempts.recordFailure(key);
+async function lock(attempts: LoginAttempts, key: string) {
+  for (let i = 0; i < MAX_FAILURES; i++) await attempts.attempt(key);
 }
+
+/** A LoginAttempts whose answers the test gives, one call at a time. */
+class DeferredLoginAttempts extends LoginAttempts {
+  readonly attempt = jest.fn<Promise<number>, [string]>();
+  readonly clear = jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined);
+}
+
+/** A promise and the function that resolves it. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** Lets every pending promise callback run. */
+const settle = () => new Promise<void>((done) => setImmediate(done));
 
 describe('AuthService.login', () => {
   it('lets no more than LOGIN_MAX_FAILURES guesses sent at once reach the password check', async () => {
@@ -117,24 +143,62 @@ describe('AuthService.login', () => {
     expect(sessions.open).not.toHaveBeenCalled();
   });
 
-  it('records a wrong password against the account', async () => {
-    const { service, attempts } = setup(JANE, false);
-    const recordFailure = jest.spyOn(attempts, 'recordFailure');
+  it('counts an attempt against the account before checking the password', async () => {
+    const { service, attempts, passwords } = setup(JANE, false);
+    const attempt = jest.spyOn(attempts, 'attempt');
 
     await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
 
-    expect(recordFailure).toHaveBeenCalledTimes(1);
-    expect(recordFailure.mock.calls[0][0]).toBe('user:7');
+    expect(attempt).toHaveBeenCalledTimes(1);
+    expect(attempt.mock.calls[0][0]).toBe('user:7');
+    expect(attempt.mock.invocationCallOrder[0]).toBeLessThan(passwords.verify.mock.invocationCallOrder[0]);
   });
 
-  it('records an unknown account under its lower-cased login name', async () => {
+  it('waits for the attempt to be counted before checking the password', async () => {
+    const attempts = new DeferredLoginAttempts();
+    const counted = deferred<number>();
+    attempts.attempt.mockReturnValueOnce(counted.promise);
+    const { service, passwords } = setup(JANE, true, attempts);
+
+    const login = service.login({ email: 'jane@example.com', password: 'right' });
+    await settle();
+    expect(attempts.attempt).toHaveBeenCalledWith('user:7');
+    expect(passwords.verify).not.toHaveBeenCalled();
+
+    counted.resolve(0);
+    await expect(login).resolves.toBe(TOKENS);
+    expect(passwords.verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks no password when the attempts cannot be counted', async () => {
+    const attempts = new DeferredLoginAttempts();
+    const outage = new Error('store unavailable');
+    attempts.attempt.mockRejectedValueOnce(outage);
+    const { service, passwords, sessions } = setup(JANE, true, attempts);
+
+    await expect(service.login({ email: 'jane@example.com', password: 'right' })).rejects.toBe(outage);
+    expect(passwords.verify).not.toHaveBeenCalled();
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('counts an unknown account under its lower-cased login name', async () => {
     const { service, attempts } = setup(null, false);
-    const recordFailure = jest.spyOn(attempts, 'recordFailure');
+    const attempt = jest.spyOn(attempts, 'attempt');
 
     await problemFrom(service.login({ email: 'Nobody@Example.com', password: 'p' }));
     await problemFrom(service.login({ username: 'Ghost', password: 'p' }));
 
-    expect(recordFailure.mock.calls.map(([key]) => key)).toEqual(['login:nobody@example.com', 'login:ghost']);
+    expect(attempt.mock.calls.map(([key]) => key)).toEqual(['login:nobody@example.com', 'login:ghost']);
+  });
+
+  it('does not clear the count after a wrong password', async () => {
+    const { service, attempts } = setup(JANE, false);
+    const clear = jest.spyOn(attempts, 'clear');
+
+    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+    await problemFrom(setup(null, false, attempts).service.login({ email: 'x@example.com', password: 'p' }));
+
+    expect(clear).not.toHaveBeenCalled();
   });
 
   it('locks an account after the maximum number of wrong passwords', async () => {
@@ -154,7 +218,7 @@ describe('AuthService.login', () => {
 
   it('answers a locked account with 429 ACCOUNT_LOCKED and Retry-After, without checking the password', async () => {
     const { service, attempts, passwords, sessions } = setup(JANE, true);
-    lock(attempts, 'user:7');
+    await lock(attempts, 'user:7');
 
     const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
 
@@ -171,7 +235,7 @@ describe('AuthService.login', () => {
 
   it('locks an unknown login name alike, so that a lock tells nothing about whether it exists', async () => {
     const { service, attempts, passwords } = setup(null, false);
-    lock(attempts, 'login:nobody@example.com');
+    await lock(attempts, 'login:nobody@example.com');
 
     const problem = await problemFrom(service.login({ email: 'NOBODY@example.com', password: 'p' }));
 
@@ -181,20 +245,44 @@ describe('AuthService.login', () => {
     expect(passwords.verify).not.toHaveBeenCalled();
   });
 
-  it('clears the failures after the right password', async () => {
+  it('clears the attempts after the right password', async () => {
     const { service, attempts, passwords } = setup(JANE, false);
     for (let i = 0; i < MAX_FAILURES - 1; i++) {
       await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
     }
     const clear = jest.spyOn(attempts, 'clear');
 
+    // The right password on the last attempt allowed: it goes ahead, and the count is cleared.
     passwords.verify.mockResolvedValueOnce(true);
     await expect(service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
     expect(clear).toHaveBeenCalledWith('user:7');
+    expect(clear.mock.invocationCallOrder[0]).toBeGreaterThan(passwords.verify.mock.invocationCallOrder.at(-1)!);
 
-    // The count started again: one more failure does not lock.
-    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
-    expect(attempts.lockedFor('user:7')).toBe(0);
+    // The count started again: the maximum number of wrong passwords are checked before a lock.
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+        ErrorCode.INVALID_CREDENTIALS,
+      );
+    }
+    expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+      ErrorCode.ACCOUNT_LOCKED,
+    );
+  });
+
+  it('waits for the count to be cleared before opening the session', async () => {
+    const attempts = new DeferredLoginAttempts();
+    attempts.attempt.mockResolvedValueOnce(0);
+    const cleared = deferred<void>();
+    attempts.clear.mockReturnValueOnce(cleared.promise);
+    const { service, sessions } = setup(JANE, true, attempts);
+
+    const login = service.login({ email: 'jane@example.com', password: 'right' });
+    await settle();
+    expect(attempts.clear).toHaveBeenCalledWith('user:7');
+    expect(sessions.open).not.toHaveBeenCalled();
+
+    cleared.resolve();
+    await expect(login).resolves.toBe(TOKENS);
   });
 
   it('answers a disabled account with the right password with 401 ACCOUNT_DISABLED, opening no session', async () => {

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
-import { accountKey, LoginAttemptsService, loginNameKey } from '../users/login-attempts.service';
+import { accountKey, LoginAttempts, loginNameKey } from '../users/login-attempts';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
@@ -18,7 +18,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
-    private readonly attempts: LoginAttemptsService,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   /** Sign-up always makes a USER; the caller is logged in at once. */
@@ -34,7 +34,7 @@ export class AuthService {
   async login(dto: LoginDto): Promise<TokenResponseDto> {
     const user = await this.users.findByLogin(dto);
     const key = user ? accountKey(user.id) : loginNameKey(dto.email ?? dto.username ?? '');
-    const lockedFor = this.attempts.lockedFor(key);
+    const lockedFor = await this.attempts.attempt(key);
     if (lockedFor > 0) {
       throw new ProblemException(
         HttpStatus.TOO_MANY_REQUESTS,
@@ -44,8 +44,6 @@ export class AuthService {
         { 'Retry-After': String(lockedFor) },
       );
     }
-    // Counted before the slow check, so that guesses sent all at once cannot all pass the lock.
-    this.attempts.recordFailure(key);
     const valid = await this.passwords.verify(dto.password, user?.password_hash);
     if (!user || !valid) {
       throw new ProblemException(
@@ -54,7 +52,7 @@ export class AuthService {
         'The email or password is wrong.',
       );
     }
-    this.attempts.clear(key);
+    await this.attempts.clear(key);
     if (!user.is_active) {
       throw new ProblemException(
         HttpStatus.UNAUTHORIZED,

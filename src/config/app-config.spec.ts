@@ -1,4 +1,4 @@
-import { AppConfig } from './app-config';
+import { AppConfig, trustProxySetting } from './app-config';
 
 describe('AppConfig.fromEnvironment', () => {
   it('derives the defaults: port 3000, 12 bcrypt rounds, tokens of 900 s and 7 days', () => {
@@ -13,6 +13,9 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.logLevel).toBe('info');
     expect(config.admin).toBeUndefined();
     expect(config.bruteForce).toEqual({ authRequestsPerMinute: 20, maxLoginFailures: 5, lockoutSeconds: 900 });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.trustProxy).toBe(false);
+    expect(config.corsOrigins).toBe(true);
   });
 
   it('converts LOCKOUT_MINUTES to seconds and keeps the other brute-force limits', () => {
@@ -61,5 +64,61 @@ describe('AppConfig.fromEnvironment', () => {
   it('refuses an invalid environment instead of starting', () => {
     expect(() => AppConfig.fromEnvironment({ BCRYPT_ROUNDS: '3' })).toThrow(/BCRYPT_ROUNDS/);
     expect(() => AppConfig.fromEnvironment({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe('AppConfig CORS origins', () => {
+  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32) };
+
+  it('allows no browser origin in production without CORS_ORIGINS', () => {
+    expect(AppConfig.fromEnvironment(PRODUCTION).corsOrigins).toBe(false);
+    expect(AppConfig.fromEnvironment({ ...PRODUCTION, CORS_ORIGINS: '' }).corsOrigins).toBe(false);
+  });
+
+  it('allows any origin in development without CORS_ORIGINS', () => {
+    expect(AppConfig.fromEnvironment({ NODE_ENV: 'development' }).corsOrigins).toBe(true);
+  });
+
+  it('allows the origins listed, trimmed, in production and development alike', () => {
+    const origins = ['https://a.example', 'https://b.example'];
+    const listed = { CORS_ORIGINS: 'https://a.example, https://b.example' };
+    expect(AppConfig.fromEnvironment({ ...PRODUCTION, ...listed }).corsOrigins).toEqual(origins);
+    expect(AppConfig.fromEnvironment(listed).corsOrigins).toEqual(origins);
+  });
+
+  it('skips empty entries in the list', () => {
+    expect(AppConfig.fromEnvironment({ CORS_ORIGINS: 'https://a.example,, ' }).corsOrigins).toEqual([
+      'https://a.example',
+    ]);
+  });
+});
+
+describe('AppConfig Redis and proxies', () => {
+  it('passes REDIS_URL through', () => {
+    expect(AppConfig.fromEnvironment({ REDIS_URL: 'redis://cache:6379/0' }).redisUrl).toBe('redis://cache:6379/0');
+  });
+
+  it('refuses a REDIS_URL that is no redis:// or rediss:// URL', () => {
+    expect(() => AppConfig.fromEnvironment({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+  });
+
+  it('derives trustProxy from TRUST_PROXY', () => {
+    expect(AppConfig.fromEnvironment({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(AppConfig.fromEnvironment({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.0.0.0/8',
+    ]);
+  });
+});
+
+describe('trustProxySetting', () => {
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['10.0.0.1, 10.0.0.0/8', ['10.0.0.1', '10.0.0.0/8']],
+    ['10.0.0.1', ['10.0.0.1']],
+    ['127.0.0.1,,::1 ', ['127.0.0.1', '::1']],
+  ])('reads %j as %j', (value, expected) => {
+    expect(trustProxySetting(value)).toEqual(expected);
   });
 });

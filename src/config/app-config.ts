@@ -24,6 +24,11 @@ export class AppConfig {
   readonly admin?: { email: string; password: string };
   readonly swaggerEnabled: boolean;
   readonly logLevel: string;
+  /** Allowed browser origins: a list, or true for any (development without CORS_ORIGINS). */
+  readonly corsOrigins: string[] | boolean;
+  readonly redisUrl?: string;
+  /** Which proxies may tell the client address (X-Forwarded-For); see trustProxySetting. */
+  readonly trustProxy: boolean | string[];
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
@@ -46,9 +51,22 @@ export class AppConfig {
     }
     this.swaggerEnabled = env.SWAGGER_ENABLED;
     this.logLevel = env.LOG_LEVEL;
+    const origins = env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean);
+    this.corsOrigins = origins ?? !this.production;
+    this.redisUrl = env.REDIS_URL;
+    this.trustProxy = trustProxySetting(env.TRUST_PROXY);
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     return new AppConfig(parseEnvironment(raw));
   }
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it: `false`, `true` (believe any X-Forwarded-For: only behind
+ * a proxy that every request passes), or the proxies' addresses and CIDR ranges.
+ */
+export function trustProxySetting(value: string): boolean | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value.split(',').map((address) => address.trim()).filter(Boolean);
 }

@@ -66,6 +66,31 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment({ DATABASE_URL: 'postgresql://h/db' }).DATABASE_URL).toBe('postgresql://h/db');
   });
 
+  it('accepts redis:// and rediss:// URLs', () => {
+    expect(parseEnvironment({ REDIS_URL: 'redis://cache:6379' }).REDIS_URL).toBe('redis://cache:6379');
+    expect(parseEnvironment({ REDIS_URL: 'rediss://user:pw@cache:6380/1' }).REDIS_URL).toBe(
+      'rediss://user:pw@cache:6380/1',
+    );
+    expect(parseEnvironment({}).REDIS_URL).toBeUndefined();
+    expect(parseEnvironment({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+  });
+
+  it.each(['http://cache:6379', 'cache:6379', 'redis:/cache', 'postgres://h/db'])(
+    'refuses REDIS_URL=%s as no redis:// or rediss:// URL',
+    (url) => {
+      expect(refusal({ REDIS_URL: url })).toBe('Invalid environment: REDIS_URL must be a redis:// or rediss:// URL');
+    },
+  );
+
+  it('keeps TRUST_PROXY and CORS_ORIGINS as given, TRUST_PROXY being "false" by default', () => {
+    expect(parseEnvironment({}).TRUST_PROXY).toBe('false');
+    expect(parseEnvironment({}).CORS_ORIGINS).toBeUndefined();
+    expect(parseEnvironment({ TRUST_PROXY: '10.0.0.1', CORS_ORIGINS: 'https://a.example' })).toMatchObject({
+      TRUST_PROXY: '10.0.0.1',
+      CORS_ORIGINS: 'https://a.example',
+    });
+  });
+
   it.each([
     ['BCRYPT_ROUNDS', '3'],
     ['BCRYPT_ROUNDS', '16'],
@@ -88,6 +113,7 @@ describe('parseEnvironment', () => {
     ['LOGIN_MAX_FAILURES', '2.5'],
     ['LOCKOUT_MINUTES', '0'],
     ['LOCKOUT_MINUTES', '-5'],
+    ['REDIS_URL', 'http://cache:6379'],
   ])('refuses %s=%s with a one-line message naming it', (name, value) => {
     expect(refusal({ [name]: value })).toMatch(new RegExp(`^Invalid environment: ${name}\\b`));
   });

@@ -10,6 +10,7 @@ import {
   Max,
   Min,
   MinLength,
+  getMetadataStorage,
   validateSync,
 } from 'class-validator';
 
@@ -61,12 +62,31 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   LOCKOUT_MINUTES = 15;
 
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Whom to believe about the client address: false, true, or proxy addresses and CIDRs. */
+  @IsOptional() @IsString()
+  TRUST_PROXY = 'false';
+
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   SWAGGER_ENABLED = true;
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }
+
+/** Every variable the service reads: the properties of the Environment schema. */
+export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map(({ propertyName }) => propertyName as keyof Environment),
+  ),
+];
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
 

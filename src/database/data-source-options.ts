@@ -35,7 +35,7 @@ const common: PostgresDataSourceOptions = {
  */
 export function dataSourceOptions({ url, dataDir }: DatabaseSettings): AppDataSourceOptions {
   if (url) {
-    return { ...common, url, poolSize: 10, connectTimeoutMS: 2000 };
+    return { ...common, url, poolSize: 10, connectTimeoutMS: 1500 };
   }
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
-import type { LoginAttemptsService } from './login-attempts.service';
+import type { LoginAttempts } from './login-attempts';
 import type { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -45,11 +45,11 @@ function setup() {
     verify: jest.fn().mockResolvedValue(true),
     needsRehash: jest.fn().mockReturnValue(false),
   };
-  const attempts = { clear: jest.fn() };
+  const attempts = { attempt: jest.fn().mockResolvedValue(0), clear: jest.fn().mockResolvedValue(undefined) };
   const service = new UsersService(
     dataSource as unknown as DataSource,
     passwords as unknown as PasswordService,
-    attempts as unknown as LoginAttemptsService,
+    attempts as unknown as LoginAttempts,
   );
   return { service, qb, manager, dataSource, passwords, attempts };
 }
@@ -306,6 +306,22 @@ describe('UsersService.update and updateProfile', () => {
     expect(dataSource.transaction).not.toHaveBeenCalled();
     expect(manager.query).not.toHaveBeenCalled();
     expect(attempts.clear).toHaveBeenCalledWith('user:7');
+  });
+
+  it('answers only once the login lockout is lifted', async () => {
+    const { service, qb, attempts } = setup();
+    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    let lift!: () => void;
+    attempts.clear.mockReturnValueOnce(new Promise<void>((done) => (lift = done)));
+
+    let answered = false;
+    const update = service.update(7, { is_active: true }).then((user) => ((answered = true), user));
+    await new Promise((done) => setImmediate(done));
+    expect(attempts.clear).toHaveBeenCalledWith('user:7');
+    expect(answered).toBe(false);
+
+    lift();
+    await expect(update).resolves.toBe(STORED);
   });
 
   it('answers 401 when updateProfile finds no live, active row', async () => {

@@ -9,7 +9,7 @@ import { ProblemException } from '../common/problem.exception';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { preconditionFailed } from './etag';
-import { accountKey, LoginAttemptsService } from './login-attempts.service';
+import { accountKey, LoginAttempts } from './login-attempts';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -69,7 +69,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
-    private readonly attempts: LoginAttemptsService,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   /** A live (not deleted) account, active or not. */
@@ -151,7 +151,7 @@ export class UsersService {
   async update(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
     const user = await this.writeAsAdmin(id, changes, versions);
     // Re-enabling an account, or giving it a new password, lifts a login lockout.
-    if (changes.is_active === true || changes.password !== undefined) this.attempts.clear(accountKey(id));
+    if (changes.is_active === true || changes.password !== undefined) await this.attempts.clear(accountKey(id));
     return user;
   }
 

@@ -36,7 +36,8 @@ export class ServiceProcess {
     const started = Date.now();
     this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PORT: String(this.port), TS_NODE_SWC: 'true' },
+      // Only what the test names: nothing of this process's environment leaks in.
+      env: { PATH: process.env.PATH, ...this.env, PORT: String(this.port), TS_NODE_SWC: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk) => (this.output += chunk));

@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
-import { AppConfig } from '../../src/config/app-config';
 import { ApiClient } from './api-client';
 import { expectNoSecrets } from './secrets';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -21,7 +20,7 @@ export async function startTestApp(
   api = new ApiClient(),
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = AppConfig.fromEnvironment({
+  const app = await createApp({
     NODE_ENV: 'test',
     BCRYPT_ROUNDS: '4',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -32,7 +31,6 @@ export async function startTestApp(
     ...database.env,
     ...env,
   });
-  const app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
   api.baseUrl = `http://127.0.0.1:${port}`;

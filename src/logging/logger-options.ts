@@ -1,0 +1,24 @@
+import type { Params } from 'nestjs-pino';
+
+/**
+ * Anything that could carry a secret, wherever it turns up in a log line: credentials in
+ * headers, and every password or token field of a body or an error. Request lines carry no
+ * headers or bodies at all; this is the net under that.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...['password', 'current_password', 'new_password', 'password_hash', 'access_token', 'refresh_token', 'token'].flatMap(
+    (field) => [field, `*.${field}`, `*.*.${field}`],
+  ),
+];
+
+/** JSON lines through pino for everything Nest logs; request lines come from request-logging.ts. */
+export function loggerOptions(level: string): Params {
+  return {
+    pinoHttp: { level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' }, autoLogging: false },
+    // Request lines are written by a Fastify hook, which knows the route and the request id.
+    forRoutes: [],
+  };
+}
