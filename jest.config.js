@@ -17,6 +17,13 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
     },
+    {
+      // Attacks on the service (npm run test:hardening); not part of npm test.
+      ...shared,
+      displayName: 'hardening',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/hardening/**/*.hardening-spec.ts'],
+    },
   ],
   testTimeout: 60_000,
 };

@@ -43,6 +43,11 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   const fastify = app.getHttpAdapter().getInstance();
   logRequests(fastify, await app.resolve(PinoLogger));
   fastify.addHook('onRequest', rejectNonJsonBodies);
+  // Once shutdown has begun, the responses of in-flight requests close their connections, so
+  // that keep-alive clients do not hold the server open.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (!fastify.server.listening) void reply.header('Connection', 'close');
+  });
   await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   app.enableCors({
     origin: config.corsOrigins,

@@ -119,7 +119,8 @@ export class SessionsService {
     const { expiresInSeconds } = this.config.jwt;
     const claims: AccessTokenClaims = { sub: String(userId), sid: sessionId };
     return {
-      access_token: await this.jwt.signAsync(claims, { expiresIn: expiresInSeconds }),
+      // A token id of its own, so that no two access tokens are alike, even in one second.
+      access_token: await this.jwt.signAsync(claims, { expiresIn: expiresInSeconds, jwtid: randomUUID() }),
       token_type: 'Bearer',
       expires_in: expiresInSeconds,
       refresh_token: refreshToken,
