@@ -95,7 +95,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const problem = toProblem(exception);
     if (problem.code === ErrorCode.SERVICE_UNAVAILABLE) {
-      this.logger.warn(`Database unavailable: ${(exception as Error)?.message}`);
+      this.logger.warn(`Unavailable: ${(exception as Error)?.message}`);
     } else if (problem.status >= 500) {
       // Name, message and stack only: a driver error object also carries query parameters.
       const error = exception instanceof Error ? exception : new Error(String(exception));

@@ -149,6 +149,17 @@ describe('parseEnvironment', () => {
     expect(refusal({ PORT: 'abc' })).toBe('Invalid environment: PORT must be an integer number');
   });
 
+  it.each(['1', 'yes', '10.0.0.1,nonsense', '10.0.0.0/33', '::1/129', '10.0.0.1/8/9'])(
+    'refuses TRUST_PROXY=%s: only true, false or addresses and CIDR ranges',
+    (value) => {
+      expect(refusal({ TRUST_PROXY: value })).toMatch(/^Invalid environment: TRUST_PROXY/);
+    },
+  );
+
+  it.each(['true', 'false', '127.0.0.1', '10.0.0.0/8, 192.168.1.1', '::1, fd00::/8'])('accepts TRUST_PROXY=%s', (value) => {
+    expect(parseEnvironment({ TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+  });
+
   describe('ADMIN_EMAIL', () => {
     it('is refused without ADMIN_PASSWORD', () => {
       expect(refusal({ ADMIN_EMAIL: 'admin@example.com' })).toContain('ADMIN_PASSWORD');

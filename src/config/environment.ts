@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -88,6 +89,14 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   ),
 ];
 
+/** `10.0.0.1`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
 
 /** `15m` → 900 (seconds); a bare number is seconds, as in jsonwebtoken. */
@@ -114,6 +123,12 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN'] as const) {
     if (durationSeconds(env[name]) < 1) {
       throw new Error(`Invalid environment: ${name} must be at least one second`);
+    }
+  }
+  if (!['true', 'false'].includes(env.TRUST_PROXY)) {
+    const proxies = env.TRUST_PROXY.split(',').map((entry) => entry.trim());
+    if (!proxies.every(isAddressOrRange)) {
+      throw new Error('Invalid environment: TRUST_PROXY must be true, false or proxy addresses and CIDR ranges');
     }
   }
   if (env.NODE_ENV === 'production') {

@@ -4,19 +4,22 @@ import { AppConfig } from '../config/app-config';
 import { AppDataSource } from './app-data-source';
 import { AppDataSourceOptions, dataSourceOptions } from './data-source-options';
 
-/** The TypeORM data source on PostgreSQL or embedded PGlite; migrations run at start-up. */
+/** The TypeORM data source on PostgreSQL or embedded PGlite, migrated at start-up. */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig): TypeOrmModuleOptions => ({
         ...dataSourceOptions(config.database),
-        migrationsRun: true,
         // A server down at start-up is waited for (compose starts both at once), not forever.
         retryAttempts: 5,
         retryDelay: 2000,
       }),
-      dataSourceFactory: async (options) => new AppDataSource(options as AppDataSourceOptions),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new AppDataSource(options as AppDataSourceOptions).initialize();
+        await dataSource.migrate();
+        return dataSource;
+      },
     }),
   ],
 })

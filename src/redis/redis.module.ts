@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
@@ -20,6 +20,9 @@ export const REDIS = Symbol('REDIS');
           maxRetriesPerRequest: 1,
           connectTimeout: 2000,
         });
+        // While Redis is away, callers answer 503; the client reconnects by itself.
+        const logger = new Logger('Redis');
+        redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
         // Redis named but unreachable at start-up: the service does not start half-configured.
         await redis.connect();
         return redis;
