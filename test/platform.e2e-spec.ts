@@ -1,3 +1,4 @@
+import { contractViolation } from './support/contract';
 import { useTestApp } from './support/test-app';
 
 describe('health and documentation', () => {
@@ -73,5 +74,33 @@ describe('health and documentation', () => {
         ['created_at', 'email', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'name', 'phone_number', 'role', 'updated_at', 'username'],
       );
     });
+  });
+});
+
+describe('the contract check every end-to-end response goes through', () => {
+  const user = {
+    id: 1, email: 'a@example.com', username: 'abc', name: 'A', firstname: null, lastname: null, phone_number: null,
+    image_path: 'p.jpg', role: 'USER', is_active: true, created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z',
+  };
+
+  it('accepts a response that matches the document', () => {
+    expect(contractViolation('GET', '/users', 200, 'application/json; charset=utf-8', user)).toBeUndefined();
+    expect(contractViolation('GET', '/api/users/7?x=1', 200, 'application/json', user)).toBeUndefined();
+  });
+
+  it.each([
+    ['a wrong type', { ...user, id: '1' }, 200, 'application/json'],
+    ['a missing field', { ...user, email: undefined }, 200, 'application/json'],
+    ['a role outside the enum', { ...user, role: 'ROOT' }, 200, 'application/json'],
+    ['an undocumented status', user, 418, 'application/json'],
+    ['a problem where the document has JSON', user, 200, 'application/problem+json'],
+  ])('refuses %s', (_case, body, status, type) => {
+    expect(contractViolation('GET', '/users', status, type, body)).toEqual(expect.any(String));
+  });
+
+  it('checks problems against the problem schema', () => {
+    const problem = { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'x', code: 'UNAUTHORIZED' };
+    expect(contractViolation('GET', '/users', 401, 'application/problem+json', problem)).toBeUndefined();
+    expect(contractViolation('GET', '/users', 401, 'application/problem+json', { ...problem, code: 'NOPE' })).toEqual(expect.any(String));
   });
 });

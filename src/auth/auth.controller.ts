@@ -21,6 +21,8 @@ import { RegisterResponseDto, TokenResponseDto } from './dto/token-response.dto'
 import { OptionalJwtAuthGuard } from './optional-jwt-auth.guard';
 
 @ApiTags('auth')
+// Any route that needs the database (or Redis) answers 503 while it is away.
+@ApiProblems(503)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

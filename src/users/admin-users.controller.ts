@@ -57,6 +57,8 @@ const SEED_EXAMPLE = {
 @ApiBearerAuth()
 @Roles([Role.ADMIN])
 @UseGuards(JwtAuthGuard, RolesGuard)
+// Any route that needs the database (or Redis) answers 503 while it is away.
+@ApiProblems(503)
 @Controller('api/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}

@@ -26,6 +26,8 @@ import { UsersService } from './users.service';
 @ApiTags('users')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
+// Any route that needs the database (or Redis) answers 503 while it is away.
+@ApiProblems(503)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -1,3 +1,5 @@
+import { contractViolation } from './contract';
+
 export interface ApiResponse<T = any> {
   path: string;
   status: number;
@@ -21,6 +23,8 @@ export interface RequestOptions {
 export class ApiClient {
   readonly seen: ApiResponse[] = [];
   readonly passwordsSent = new Set<string>();
+  /** Responses that broke the OpenAPI document (see contract.ts). */
+  readonly contractViolations: string[] = [];
 
   /** Set when the service under test listens. */
   constructor(public baseUrl = '') {}
@@ -44,6 +48,8 @@ export class ApiClient {
     }
     const result: ApiResponse<T> = { path, status: response.status, headers: response.headers, body: parsed, text };
     this.seen.push(result);
+    const violation = contractViolation(method, path, response.status, response.headers.get('content-type'), parsed);
+    if (violation) this.contractViolations.push(violation);
     return result;
   }
 

@@ -59,6 +59,7 @@ export function useTestApp(env: Record<string, string> = {}): ApiClient {
   afterAll(async () => {
     await testApp?.close();
     expectNoSecrets(api);
+    expect(api.contractViolations).toEqual([]);
   });
   return api;
 }
