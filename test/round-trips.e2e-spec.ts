@@ -1,0 +1,64 @@
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { ApiClient } from './support/api-client';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The cost of authentication in database round trips: the token's session and account are
+ * checked by the route's own statement, so the self-profile routes make exactly one.
+ */
+describe('database round trips per request', () => {
+  let testApp: TestApp;
+  let api: ApiClient;
+  const queries: string[] = [];
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    api = testApp.api;
+    const counting: TypeOrmLogger = {
+      logQuery: (query) => void queries.push(query),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    Object.assign(testApp.app.get(DataSource), { logger: counting });
+  });
+
+  afterAll(() => testApp.close());
+
+  async function count(request: () => Promise<{ status: number }>, status: number): Promise<string[]> {
+    queries.length = 0;
+    expect((await request()).status).toBe(status);
+    return [...queries];
+  }
+
+  it('GET /users: one query, authentication included', async () => {
+    const { token } = await api.register();
+    expect(await count(() => api.get('/users', { token }), 200)).toHaveLength(1);
+  });
+
+  it('PUT /users: one statement, authentication included', async () => {
+    const { token } = await api.register();
+    const statements = await count(() => api.put('/users', { token, body: { name: 'One Trip' } }), 200);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^UPDATE "users"/);
+  });
+
+  it('PUT /users with a stale If-Match: a second query only to tell 412 from 401', async () => {
+    const { token } = await api.register();
+    const statements = await count(() => api.put('/users', { token, body: { name: 'x' }, headers: { 'if-match': '"999"' } }), 412);
+    expect(statements).toHaveLength(2);
+  });
+
+  it('an admin route: one query for the role and the session, then its own', async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const { user } = await api.register();
+    expect(await count(() => api.get(`/api/users/${user.id}`, { token: admin }), 200)).toHaveLength(2);
+    expect(await count(() => api.put(`/api/users/${user.id}`, { token: admin, body: { name: 'Y' } }), 200)).toHaveLength(2);
+  });
+
+  it('a refused token costs no query at all', async () => {
+    expect(await count(() => api.get('/users', { token: 'not-a-token' }), 401)).toHaveLength(0);
+  });
+});
