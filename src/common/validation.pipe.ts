@@ -25,6 +25,17 @@ function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+/** The dotted path of the first string inside `value` that holds a NUL character. */
+function pathToNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = pathToNul(inner, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Validates bodies and queries against their DTO: unknown fields are refused by name (no mass
  * assignment), values are not coerced, and every failure is one problem+json answer.
@@ -42,9 +53,14 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const nul = pathToNul(value);
+    if (nul !== undefined && (metadata.type === 'body' || metadata.type === 'query')) {
+      // PostgreSQL cannot store U+0000, and no field of this API has a use for it.
+      throw ProblemException.validation([{ field: nul, message: `${nul || 'the body'} must not contain NUL characters.` }]);
+    }
     if (metadata.type !== 'body') return super.transform(value, metadata);
     // No body at all reads as an empty object: the DTO then says what is missing.
-    value ??= {};
+    if (value === undefined) value = {};
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
     if (metadata.metatype !== Object && !isObject) {
       throw ProblemException.validation([

@@ -35,10 +35,17 @@ function fakeQueryBuilder() {
 
 function setup() {
   const qb = fakeQueryBuilder();
+  // `manager.query` sees every statement but the advisory lock, which `locks` counts apart.
   const manager = { createQueryBuilder: jest.fn(() => qb), query: jest.fn().mockResolvedValue([]) };
+  const locks = jest.fn();
+  const routed = {
+    createQueryBuilder: manager.createQueryBuilder,
+    query: (sql: string, parameters?: unknown[]) =>
+      sql.includes('pg_advisory_xact_lock') ? Promise.resolve(locks(sql, parameters) ?? []) : manager.query(sql, parameters),
+  };
   const dataSource = {
-    manager,
-    transaction: jest.fn((work: (m: typeof manager) => Promise<unknown>) => work(manager)),
+    manager: routed,
+    transaction: jest.fn((work: (m: typeof routed) => Promise<unknown>) => work(routed)),
   };
   const passwords = {
     hash: jest.fn().mockResolvedValue('hashed'),
@@ -51,7 +58,7 @@ function setup() {
     passwords as unknown as PasswordService,
     attempts as unknown as LoginAttempts,
   );
-  return { service, qb, manager, dataSource, passwords, attempts };
+  return { service, qb, manager, locks, dataSource, passwords, attempts };
 }
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
@@ -166,7 +173,7 @@ describe('UsersService.create', () => {
 const queries = (manager: { query: jest.Mock }) => manager.query.mock.calls.map(([sql]) => String(sql));
 
 const LOCK_TARGET = /SELECT role, is_active FROM users WHERE id = \$1 .*FOR UPDATE/s;
-const LOCK_ADMINS = /SELECT id FROM users WHERE role = 'ADMIN' AND is_active .*FOR UPDATE/s;
+const LOCK_ADMINS = /SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL/;
 const REVOKE = /UPDATE sessions SET revoked_at/;
 
 describe('UsersService.update and updateProfile', () => {
@@ -252,6 +259,20 @@ describe('UsersService.update and updateProfile', () => {
     expect(manager.query.mock.calls[1][1]).toEqual([5, null]);
     expect(qb.execute.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[1]);
     expect(attempts.clear).toHaveBeenCalledWith('user:5');
+  });
+
+  it('takes the admin-changes lock first in a sensitive change and in a delete, and nowhere else', async () => {
+    const { service, qb, manager, locks } = setup();
+    manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
+    qb.execute.mockResolvedValue({ raw: [STORED], affected: 1 });
+    await service.update(5, { role: Role.DRIVER });
+    expect(locks).toHaveBeenCalledTimes(1);
+    expect(locks.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[0]);
+    await service.remove({ id: 5 });
+    expect(locks).toHaveBeenCalledTimes(2);
+    await service.update(5, { name: 'Plain' });
+    await service.updateProfile(CALLER, { name: 'Plain' });
+    expect(locks).toHaveBeenCalledTimes(2);
   });
 
   it('ends the sessions of a user whose role changes, locking the admins first when demoting', async () => {

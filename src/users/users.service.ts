@@ -163,6 +163,7 @@ export class UsersService {
       return this.translateConflicts(() => this.write(this.dataSource.manager, { id }, values, versions));
     }
     return this.transaction(async (manager) => {
+      await lockAdminChanges(manager);
       const [current] = await manager.query(
         `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
         [id],
@@ -208,6 +209,7 @@ export class UsersService {
   async remove(target: Target): Promise<void> {
     const id = 'id' in target ? target.id : target.caller.id;
     await this.transaction(async (manager) => {
+      await lockAdminChanges(manager);
       await this.keepOneActiveAdmin(manager, id);
       const { sql, params } = targetCondition('users', target);
       const { affected } = await manager
@@ -294,13 +296,10 @@ export class UsersService {
     }
   }
 
-  /**
-   * Locks every active admin row, so that two admins demoting each other at once cannot both
-   * succeed, and refuses when `id` is the only one.
-   */
+  /** Refuses when `id` is the only active admin. Runs under lockAdminChanges. */
   private async keepOneActiveAdmin(manager: EntityManager, id: number): Promise<void> {
     const admins: { id: number }[] = await manager.query(
-      `SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL FOR UPDATE`,
+      `SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL`,
     );
     if (admins.length === 1 && admins[0].id === id) {
       throw new ProblemException(
@@ -310,6 +309,18 @@ export class UsersService {
       );
     }
   }
+}
+
+/** Any constant shared by every instance: the key of the advisory lock below. */
+const ADMIN_CHANGES_LOCK = 7_401_302;
+
+/**
+ * Serialises the changes that can take an admin away (demotion, deactivation, deletion, a new
+ * password), taken first in their transaction: two admins demoting each other at once cannot
+ * both succeed, and no two such transactions wait on each other's rows.
+ */
+async function lockAdminChanges(manager: EntityManager): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_CHANGES_LOCK]);
 }
 
 function conflictOr(error: unknown, index: string | undefined): unknown {

@@ -80,8 +80,7 @@ describe('UpdateProfileDto', () => {
       await refuses('lastname', 'd'.repeat(101));
     });
 
-    it('refuses a NUL character and non-strings', async () => {
-      await refuses('firstname', 'Ja\u0000ne');
+    it('refuses non-strings (NUL characters are the validation pipe\'s: see validation.pipe.spec.ts)', async () => {
       await refuses('firstname', 42);
     });
   });
