@@ -24,6 +24,13 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/hardening/**/*.hardening-spec.ts'],
     },
+    {
+      // Swagger UI in Debian's Chromium through playwright-core (npm run test:browser); not part of npm test.
+      ...shared,
+      displayName: 'browser',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+    },
   ],
   testTimeout: 60_000,
 };

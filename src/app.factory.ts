@@ -1,10 +1,12 @@
 import helmet from '@fastify/helmet';
+import { HttpException } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { rejectNonJsonBodies } from './common/json-only.hook';
-import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { ProblemDetailsFilter, toProblem } from './common/problem-details.filter';
 import { StrictValidationPipe } from './common/validation.pipe';
 import { AppConfig, trustProxySetting } from './config/app-config';
 import { parseEnvironment } from './config/environment';
@@ -23,6 +25,8 @@ const CONTENT_SECURITY_POLICY = {
     scriptSrc: ["'self'"],
     objectSrc: ["'none'"],
     frameAncestors: ["'none'"],
+    // Over plain http at any name but localhost, the upgrade would break Swagger UI's assets.
+    upgradeInsecureRequests: null,
   },
 };
 
@@ -35,7 +39,18 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   const trustProxy = trustProxySetting(parseEnvironment(env).TRUST_PROXY);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy, genReqId: requestId, requestIdHeader: false }),
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      trustProxy,
+      genReqId: requestId,
+      requestIdHeader: false,
+      // The router's own refusals (a URL it cannot decode, a path segment too long) come
+      // before Nest: they are answered here, as problems like every other error.
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        const problem = toProblem(new HttpException(error.message, error.statusCode ?? 400, { cause: error }));
+        void reply.status(problem.status).type('application/problem+json').send(problem);
+      },
+    }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
@@ -54,6 +69,8 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
+    // A bare OPTIONS without Origin is no preflight: it goes on to the router (404 problem).
+    strictPreflight: false,
   });
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -43,6 +43,8 @@ const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     'The request body must be sent as application/json.',
   ],
+  FST_ERR_BAD_URL: [ErrorCode.VALIDATION_FAILED, 'The URL is not valid.'],
+  FST_ERR_MAX_PARAM_LENGTH: [ErrorCode.VALIDATION_FAILED, 'A path segment of the URL is too long.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
     ErrorCode.VALIDATION_FAILED,
     'The Content-Length header does not match the body.',

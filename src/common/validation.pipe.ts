@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ProblemException } from './problem.exception';
+import { inputProblem } from './request-input';
 
 /** Why a field that a route does not take is refused, where a hint helps the caller. */
 const FORBIDDEN_FIELD_HINTS: Record<string, string> = {
@@ -25,17 +26,6 @@ function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** The dotted path of the first string inside `value` that holds a NUL character. */
-function pathToNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = pathToNul(inner, path ? `${path}.${key}` : key);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 /**
  * Validates bodies and queries against their DTO: unknown fields are refused by name (no mass
  * assignment), values are not coerced, and every failure is one problem+json answer.
@@ -53,11 +43,10 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const nul = pathToNul(value);
-    if (nul !== undefined && (metadata.type === 'body' || metadata.type === 'query')) {
-      // PostgreSQL cannot store U+0000, and no field of this API has a use for it.
-      throw ProblemException.validation([{ field: nul, message: `${nul || 'the body'} must not contain NUL characters.` }]);
-    }
+    // Path ids are IdParamPipe's: converting them here would read "01" or "0x1" as 1.
+    if (metadata.type !== 'body' && metadata.type !== 'query') return value;
+    const problem = inputProblem(value);
+    if (problem) throw ProblemException.validation([problem]);
     if (metadata.type !== 'body') return super.transform(value, metadata);
     // No body at all reads as an empty object: the DTO then says what is missing.
     if (value === undefined) value = {};

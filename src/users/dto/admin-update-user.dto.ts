@@ -1,4 +1,4 @@
-import { ApiHideProperty } from '@nestjs/swagger';
+import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
 import { Role } from '../role.enum';
 import {
@@ -21,7 +21,9 @@ export class AdminUpdateUserDto {
   @UsernameField('optional') username?: string;
   @EmailField('optional') email?: string;
   @PasswordField('optional') password?: string;
-  @PasswordField('optional', 'password_hash') password_hash?: string;
+  @PasswordField('optional', 'password_hash')
+  @ApiPropertyOptional({ description: 'the seed\'s name for password: a plain-text password, hashed by the server' })
+  password_hash?: string;
   @PersonalNameField('firstname', 'John') firstname?: string | null;
   @PersonalNameField('lastname', 'Doe') lastname?: string | null;
   @NameField('optional') name?: string;
@@ -29,7 +31,9 @@ export class AdminUpdateUserDto {
   @RoleField() role?: Role;
   @IsActiveField() is_active?: boolean;
   @ImagePathField() image_path?: string;
-  @ImagePathField('profileImage') profileImage?: string;
+  @ImagePathField('profileImage')
+  @ApiPropertyOptional({ description: 'the seed\'s name for image_path' })
+  profileImage?: string;
 
   /** The path's id wins: a body id is dropped before validation. */
   @ApiHideProperty() @Exclude({ toClassOnly: true }) id?: unknown;

@@ -21,11 +21,11 @@ const wholeNumber = (field: string, min: number, max?: number) => {
  * are applied in the order written, so the first one broken is the one reported.
  */
 export class ListUsersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
   @wholeNumber('page', 1)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @wholeNumber('limit', 1, 100)
   limit = 20;
 

@@ -69,7 +69,7 @@ export const NameField = (kind: Presence = 'required') =>
 /** firstname and lastname: trimmed; an empty string clears the field (stored as null). */
 export const PersonalNameField = (field: 'firstname' | 'lastname', example: string) =>
   applyDecorators(
-    presence('nullable', { example, maxLength: 100 }),
+    presence('nullable', { type: String, example, maxLength: 100 }),
     Transform(({ value }) => (typeof value === 'string' ? value.trim() || null : value)),
     IsString({ message: `${field} must be a string or null.` }),
     MaxLength(100, { message: `${field} must be at most 100 characters.` }),
@@ -77,7 +77,7 @@ export const PersonalNameField = (field: 'firstname' | 'lastname', example: stri
 
 export const PhoneNumberField = () =>
   applyDecorators(
-    presence('nullable', { example: '+1234567890', pattern: E164.source }),
+    presence('nullable', { type: String, example: '+1234567890', pattern: E164.source }),
     IsString({ message: 'phone_number must be a string or null.' }),
     Matches(E164, { message: 'phone_number must be in E.164 form: "+" and 8 to 15 digits.' }),
   );

@@ -1,0 +1,110 @@
+/**
+ * A small typed client over fetch for frontend teams, built only on the types that
+ * `npm run client` generates from openapi.json into client/api.d.ts. It needs no runtime
+ * package: copy it, or generate api.d.ts in your own project with openapi-typescript.
+ *
+ *   const api = createClient('http://localhost:3000');
+ *   const { access_token, user } = await api.register({ email, password, name });
+ *   const updated = await api.updateProfile(access_token, { name: 'Jane Q. Doe' });
+ *
+ * Every error answer is application/problem+json: it is thrown as an ApiError whose `problem`
+ * carries the stable `code` (EMAIL_TAKEN, VALIDATION_FAILED, ...).
+ */
+import type { components, paths } from './api';
+
+export type RegisterBody = paths['/auth/register']['post']['requestBody']['content']['application/json'];
+export type RegisterResult = paths['/auth/register']['post']['responses']['201']['content']['application/json'];
+export type LoginBody = paths['/auth/login']['post']['requestBody']['content']['application/json'];
+export type Tokens = paths['/auth/login']['post']['responses']['200']['content']['application/json'];
+export type ProfileChanges = paths['/users']['put']['requestBody']['content']['application/json'];
+export type User = paths['/users']['put']['responses']['200']['content']['application/json'];
+export type Problem = components['schemas']['ProblemDetailsDto'];
+
+/** A non-2xx answer; `problem` is its problem+json body when it had one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+  ) {
+    super(problem ? `${status} ${problem.code}: ${problem.detail}` : `HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: keyof paths;
+  body: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Client {
+  /** POST /auth/register: the new user and its tokens (201). */
+  register(body: RegisterBody): Promise<RegisterResult>;
+  /** POST /auth/login with email or username, and password: tokens (200). */
+  login(body: LoginBody): Promise<Tokens>;
+  /** PUT /users: changes only the fields sent; `ifMatch` is the ETag last read (412 when stale). */
+  updateProfile(token: string, changes: ProfileChanges, ifMatch?: string): Promise<User>;
+}
+
+export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): Client {
+  async function call<T>({ method, path, body, token, headers = {} }: Call): Promise<T> {
+    const response = await fetchImpl(baseUrl + path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, parsed as Problem | undefined);
+    return parsed as T;
+  }
+
+  return {
+    register: (body) => call<RegisterResult>({ method: 'POST', path: '/auth/register', body }),
+    login: (body) => call<Tokens>({ method: 'POST', path: '/auth/login', body }),
+    updateProfile: (token, changes, ifMatch) =>
+      call<User>({
+        method: 'PUT',
+        path: '/users',
+        body: changes,
+        token,
+        headers: ifMatch ? { 'if-match': ifMatch } : {},
+      }),
+  };
+}
+
+/**
+ * Never called: calls that break the contract, each of which must fail to type-check
+ * (test/client/client-types.e2e-spec.ts proves both that this file compiles and that every
+ * line below is an error without its directive).
+ */
+export async function _callsThatDoNotTypeCheck(api: Client): Promise<void> {
+  const token = 'a token';
+  // @ts-expect-error the role is an administrator's business: not in PUT /users
+  await api.updateProfile(token, { role: 'ADMIN' });
+  // @ts-expect-error a name is a string
+  await api.updateProfile(token, { name: 42 });
+  // @ts-expect-error sign-up needs a password
+  await api.register({ email: 'jane.doe@example.com', name: 'Jane Doe' });
+  // @ts-expect-error sign-up needs an email
+  await api.register({ password: 'correct-horse-battery', name: 'Jane Doe' });
+  // @ts-expect-error login needs a password
+  await api.login({ email: 'jane.doe@example.com' });
+
+  const user = await api.updateProfile(token, { name: 'Jane Doe' });
+  // @ts-expect-error the password hash is never in a user
+  void user.password_hash;
+  // @ts-expect-error an id is a number
+  const id: string = user.id;
+  void id;
+  const tokens = await api.login({ email: 'jane.doe@example.com', password: 'correct-horse-battery' });
+  // @ts-expect-error login answers tokens only, not the user
+  void tokens.user;
+}

@@ -1,0 +1,27 @@
+import { inputProblem } from './request-input';
+
+describe('inputProblem', () => {
+  it('lets ordinary input through, unicode included', () => {
+    expect(inputProblem({ name: 'Zoë 🙂 ‏שלום', tags: ['a', { b: 1 }], n: null })).toBeUndefined();
+    expect(inputProblem(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    ['a NUL', { name: 'a\u0000b' }, 'name'],
+    ['a lone high surrogate', { email: '\ud800' }, 'email'],
+    ['a lone low surrogate after other text', { firstname: 'é\udc00' }, 'firstname'],
+    ['a reversed pair', { name: '\udc00\ud800' }, 'name'],
+    ['a bad string deep inside', { a: [{ b: 'x\u0000' }] }, 'a.0.b'],
+  ])('refuses %s, naming where it is', (_case, input, field) => {
+    expect(inputProblem(input)).toEqual({ field, message: expect.stringContaining('well-formed') });
+  });
+
+  it('refuses nesting past 16 levels without exhausting the stack itself', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(inputProblem({ password: deep })).toEqual({ field: expect.stringMatching(/^password/), message: expect.stringContaining('16') });
+    let fine: unknown = 'x';
+    for (let i = 0; i < 15; i++) fine = [fine];
+    expect(inputProblem(fine)).toBeUndefined();
+  });
+});
