@@ -1,0 +1,313 @@
+// npm run bench: the service against the framework-free floor, on PostgreSQL (issue 7).
+//
+// BENCH_DATABASE_URL  the server to make a throwaway database on
+//                     (default postgres://postgres@127.0.0.1:5432/postgres)
+// BENCH_USERS         how many users to seed (default 100)
+// BENCH_SECONDS       seconds measured of the admin and login cases (default 10)
+// BENCH_SLICES        turns of 1.5 s that service and floor take on GET and PUT /users (default 10)
+// BENCH_ENTRY         the service's entry point (default dist/main.js), to compare another build
+//
+// Prints a table and the ratios with each target of issue 7, and writes bench/results.json.
+// A missed target is printed, not an exit code: the bench measures, it does not gate.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  ADMIN,
+  call,
+  compare,
+  completionRate,
+  cpuSeconds,
+  load,
+  login,
+  memoryMiB,
+  randomSecret,
+  requests,
+  ROOT,
+  round,
+  runNode,
+  cleanEnv,
+  seedUsers,
+  startFloor,
+  startService,
+  threadCount,
+  watchRss,
+  withDatabase,
+} from './support.mjs';
+
+const settings = {
+  adminUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  users: Number(process.env.BENCH_USERS || 100),
+  seconds: Number(process.env.BENCH_SECONDS || 10),
+  connections: 50,
+  // Warm-up before each measured run; its figures are dropped.
+  warmup: 3,
+  // GET and PUT /users: service and floor take turns of sliceSeconds, `slices` turns each, so
+  // that both see the same moments of a noisy machine.
+  slices: Number(process.env.BENCH_SLICES || 10),
+  sliceSeconds: 1.5,
+  // PUT /users at a fixed, low rate, without and with logins saturating the bcrypt threads.
+  probe: { connections: 10, rate: 200, seconds: 6, warmup: 1 },
+  bcryptSeconds: 5,
+};
+
+const LOG_DIR = `${ROOT}bench/logs`;
+mkdirSync(LOG_DIR, { recursive: true });
+const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+/** A measured run of `target`, after a warm-up whose figures are dropped. */
+async function measure(target, label, { request, warmup, seconds = settings.seconds, connections = settings.connections, overallRate }) {
+  if (warmup > 0) await load({ url: target.url, connections, seconds: warmup, request, overallRate });
+  const stopWatch = watchRss(target.pid);
+  const figures = await load({ url: target.url, connections, seconds, request, overallRate });
+  const result = { case: label, target: target.name, connections, overallRate, ...figures, peakRssMiB: round(stopWatch(), 1) };
+  log(`${label.padEnd(22)} ${target.name.padEnd(7)} ${String(result.rps).padStart(8)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}`);
+  return result;
+}
+
+/** The floor must answer what the service answers, or the comparison means nothing. */
+async function checkFloorAgreement(service, floor, user) {
+  const fromService = await call(service.url, 'GET', '/users', { token: user.token });
+  const fromFloor = await call(floor.url, 'GET', '/users', { token: user.token });
+  const sameBody = isDeepStrictEqual(fromService.body, fromFloor.body);
+  const headerNames = (response) => [...response.headers.keys()].sort();
+  const missing = headerNames(fromService).filter((name) => !headerNames(fromFloor).includes(name));
+  const refused = await call(floor.url, 'PUT', '/users', { token: user.token, body: { name: ' ', role: 'ADMIN' } });
+  const badToken = await call(floor.url, 'GET', '/users', { token: `${user.token.slice(0, -2)}xx` });
+  const agreement = {
+    statuses: [fromService.status, fromFloor.status],
+    sameBody,
+    headersMissingFromFloor: missing,
+    floorRefusesBadBody: refused.status === 400 && refused.body.errors.length === 2,
+    floorRefusesBadSignature: badToken.status === 401,
+  };
+  if (!sameBody || fromFloor.status !== 200 || !agreement.floorRefusesBadBody || !agreement.floorRefusesBadSignature) {
+    throw new Error(`the floor does not answer like the service: ${JSON.stringify(agreement)}`);
+  }
+  return agreement;
+}
+
+/**
+ * POST /auth/login saturating the bcrypt threads for warm-up + measured seconds, then on,
+ * while the PUT /users probe runs beside it. Logins a second are timed from completions.
+ */
+async function loginsWithProbe(service, users, probeRequest) {
+  const { warmup, seconds, connections } = settings;
+  const probe = settings.probe;
+  const total = warmup + seconds + probe.warmup + probe.seconds + 1;
+  const completions = [];
+  const started = performance.now();
+  const stopWatch = watchRss(service.pid);
+  const cpu = {};
+  setTimeout(() => (cpu.from = cpuSeconds(service.pid)), warmup * 1000);
+  setTimeout(() => (cpu.to = cpuSeconds(service.pid)), (warmup + seconds) * 1000);
+  const logins = load({
+    url: service.url,
+    connections,
+    seconds: total,
+    // 50 logins queue behind a few bcrypt threads: each waits seconds.
+    timeout: 120,
+    request: requests.login(users),
+    onDone: (status) => {
+      if (status === 200) completions.push(performance.now());
+    },
+  });
+  await sleep((warmup + seconds) * 1000);
+  const loaded = await measure(service, 'PUT /users probe', {
+    request: probeRequest,
+    warmup: probe.warmup,
+    seconds: probe.seconds,
+    connections: probe.connections,
+    overallRate: probe.rate,
+  });
+  const overall = await logins;
+  const rate = completionRate(completions, started + warmup * 1000, started + (warmup + seconds) * 1000);
+  const loginRow = {
+    case: 'POST /auth/login',
+    target: 'service',
+    connections,
+    ...overall,
+    // Completions of the window without the probe; the latency figures are of the whole run.
+    rps: round(rate.perSecond, 2),
+    rateWindow: rate,
+    // The service's CPU seconds per login in the window: bcrypt's and everything else's.
+    cpuPerLogin: round((cpu.to - cpu.from) / (rate.perSecond * seconds), 4),
+    peakRssMiB: round(stopWatch(), 1),
+  };
+  log(`POST /auth/login       service ${String(loginRow.rps).padStart(8)} req/s  p50 ${loginRow.p50} ms  p99 ${loginRow.p99} ms  non-2xx ${loginRow.non2xx}  errors ${loginRow.errors}`);
+  return { loginRow, loaded: { ...loaded, case: 'PUT /users probe, logins', note: 'during logins' } };
+}
+
+/**
+ * The size of the service's libuv pool: its threads less those of a bare Node process (the main
+ * thread and V8's), once it has used the pool (seeding hashed passwords). Read from the
+ * process rather than assumed, so that a pool size set by the service itself is seen too.
+ */
+async function libuvPoolOf(pid) {
+  const bare = Number(await runNode(['-e', "console.log(require('fs').readdirSync('/proc/self/task').length)"], cleanEnv({})));
+  const pool = threadCount(pid) - bare;
+  if (Number.isInteger(pool) && pool >= 1 && pool <= 1024) return pool;
+  const fallback = Number(process.env.UV_THREADPOOL_SIZE || 4);
+  log(`warning: could not tell the service's libuv pool size (${pool}); assuming ${fallback}`);
+  return fallback;
+}
+
+/** The machine's bcrypt rate at cost 12 on `pool` libuv threads, measured in a child process. */
+async function bcryptRate(pool) {
+  const env = cleanEnv({ UV_THREADPOOL_SIZE: String(pool) });
+  const rate = JSON.parse(await runNode(['bench/bcrypt-rate.mjs', '12', String(settings.bcryptSeconds)], env));
+  log(`bcrypt at cost 12: ${round(rate.perSecond, 2)} compares/s on ${rate.threadpool} libuv threads`);
+  return rate;
+}
+
+function printTable(rows) {
+  const columns = [
+    ['case', (r) => r.case, 28],
+    ['target', (r) => r.target, 8],
+    ['conn', (r) => r.connections + (r.overallRate ? `@${r.overallRate}/s` : ''), 9],
+    ['req/s', (r) => r.rps, 9],
+    ['p50 ms', (r) => r.p50, 7],
+    ['p99 ms', (r) => r.p99, 7],
+    ['non-2xx', (r) => r.non2xx, 8],
+    ['errors', (r) => r.errors, 7],
+    ['peak RSS MiB', (r) => r.peakRssMiB, 12],
+  ];
+  const line = (cells) => cells.map((cell, i) => String(cell ?? '').padEnd(columns[i][2])).join(' | ');
+  console.log(line(columns.map(([title]) => title)));
+  console.log(columns.map(([, , width]) => '-'.repeat(width)).join('-|-'));
+  for (const row of rows) console.log(line(columns.map(([, get]) => get(row))));
+}
+
+async function main() {
+  const startedAt = new Date();
+  const secret = randomSecret();
+  log(`node ${process.version}, ${cpus().length} CPUs, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '(unset: libuv default 4)'}`);
+  return withDatabase(settings.adminUrl, async (db) => {
+    log(`database ${db.name}`);
+    const service = await startService({ db, secret, logDir: LOG_DIR });
+    log(`service pid ${service.pid} on ${service.url} (LOG_LEVEL=warn, BCRYPT_ROUNDS=12)`);
+
+    const seedStart = performance.now();
+    const users = await seedUsers(service.url, settings.users, 8);
+    const adminToken = await login(service.url, ADMIN.email, ADMIN.password);
+    log(`seeded ${users.length} users through POST /auth/register in ${round((performance.now() - seedStart) / 1000, 1)} s`);
+
+    const floor = await startFloor({ db, secret, logDir: LOG_DIR });
+    const agreement = await checkFloorAgreement(service, floor, users[0]);
+    log(`floor pid ${floor.pid} on ${floor.url}: same body as the service; headers it lacks: ${agreement.headersMissingFromFloor.join(', ') || 'none'}`);
+
+    // GET and PUT /users, service and floor alternately in short slices.
+    const comparisons = {
+      'GET /users': await compare(service, floor, 'GET /users', () => requests.getProfile(users), { ...settings, log }),
+      'PUT /users': await compare(service, floor, 'PUT /users', (target, slice) => requests.putProfile(users, `${target.name}${slice}`), {
+        ...settings,
+        log,
+      }),
+    };
+    await floor.stop();
+
+    const admin = await measure(service, 'PUT /api/users/:id', {
+      request: requests.adminPut(users, adminToken, 'a'),
+      warmup: settings.warmup,
+    });
+
+    // The probe alone, then the bcrypt rate of this machine, then logins with the probe beside.
+    const probe = settings.probe;
+    const probeRequest = requests.putProfile(users, 'probe');
+    const idle = await measure(service, 'PUT /users probe', {
+      request: probeRequest,
+      warmup: probe.warmup,
+      seconds: probe.seconds,
+      connections: probe.connections,
+      overallRate: probe.rate,
+    });
+    const pool = await libuvPoolOf(service.pid);
+    const before = await bcryptRate(pool);
+    const { loginRow, loaded } = await loginsWithProbe(service, users, probeRequest);
+    const serviceVmHWM = memoryMiB(service.pid, 'VmHWM');
+    // Abandoned logins keep the service's bcrypt threads busy for seconds: it goes before the
+    // second measure of the machine's rate.
+    await service.stop(2000);
+    const after = await bcryptRate(pool);
+    const bcrypt = {
+      ...before,
+      perSecond: (before.perSecond + after.perSecond) / 2,
+      cpuPerCompare: (before.cpuPerCompare + after.cpuPerCompare) / 2,
+      before,
+      after,
+    };
+
+    // ------------------------------------------------------------ figures and targets
+    const table = [
+      ...comparisons['GET /users'].rows,
+      ...comparisons['PUT /users'].rows,
+      admin,
+      loginRow,
+      { ...idle, case: 'PUT /users probe, idle' },
+      loaded,
+    ];
+    const ratios = {
+      getRps: comparisons['GET /users'].ratios.rps,
+      getP99: comparisons['GET /users'].ratios.p99,
+      putRps: comparisons['PUT /users'].ratios.rps,
+      putP99: comparisons['PUT /users'].ratios.p99,
+      loginsPerBcrypt: round(loginRow.rps / bcrypt.perSecond, 3),
+      // The same in CPU time, which other load on the machine hardly changes.
+      bcryptCpuPerLoginCpu: round(bcrypt.cpuPerCompare / loginRow.cpuPerLogin, 3),
+      probeP99LoadedPerIdle: round(loaded.p99 / idle.p99, 3),
+    };
+    const non2xx = table.filter((row) => row.target === 'service').reduce((sum, row) => sum + row.non2xx + row.errors, 0);
+    const targets = [
+      ['GET /users req/s ≥ 0.7 × floor', ratios.getRps, ratios.getRps >= 0.7],
+      ['GET /users p99 ≤ 2 × floor', ratios.getP99, ratios.getP99 <= 2],
+      ['PUT /users req/s ≥ 0.7 × floor', ratios.putRps, ratios.putRps >= 0.7],
+      ['PUT /users p99 ≤ 2 × floor', ratios.putP99, ratios.putP99 <= 2],
+      ['no non-2xx (nor errors) from the service', non2xx, non2xx === 0],
+      ['logins/s ≥ 0.9 × bcrypt rate', ratios.loginsPerBcrypt, ratios.loginsPerBcrypt >= 0.9],
+      ['PUT /users p99 during logins ≤ 2 × idle', ratios.probeP99LoadedPerIdle, ratios.probeP99LoadedPerIdle <= 2],
+    ].map(([target, value, pass]) => ({ target, value, pass }));
+
+    console.log('');
+    printTable(table);
+    console.log('');
+    for (const [label, { ratios: r }] of Object.entries(comparisons)) {
+      console.log(`${label}: service/floor req/s ${r.rps} (median of the pairs: ${r.rpsByPair.join(', ')}; of the totals ${r.rpsOfTotals}), p99 ${r.p99}`);
+    }
+    console.log(
+      `bcrypt at cost 12 on ${bcrypt.threadpool} libuv threads: ${round(bcrypt.perSecond, 2)}/s ` +
+        `(${round(before.perSecond, 2)} before the logins, ${round(after.perSecond, 2)} after); logins: ${loginRow.rps}/s`,
+    );
+    console.log(
+      `CPU: ${round(bcrypt.cpuPerCompare * 1000)} ms a compare, ${round(loginRow.cpuPerLogin * 1000)} ms a login ` +
+        `(ratio ${ratios.bcryptCpuPerLoginCpu}: the logins' figure where other load on the machine cancels out)`,
+    );
+    console.log(`service peak RSS (VmHWM): ${round(serviceVmHWM, 1)} MiB`);
+    console.log('');
+    for (const { target, value, pass } of targets) {
+      console.log(`${pass ? 'PASS' : 'FAIL'}  ${target.padEnd(42)} ${value}`);
+    }
+
+    const results = {
+      startedAt: startedAt.toISOString(),
+      seconds: round((Date.now() - startedAt.getTime()) / 1000, 1),
+      machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, uvThreadpoolSize: bcrypt.threadpool },
+      settings: { ...settings, adminUrl: undefined },
+      agreement,
+      table,
+      comparisons,
+      bcrypt,
+      serviceLibuvPool: pool,
+      serviceVmHWMMiB: round(serviceVmHWM, 1),
+      ratios,
+      targets,
+    };
+    writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+    log(`wrote bench/results.json (${results.seconds} s in all)`);
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
