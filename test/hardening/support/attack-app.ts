@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { ApiResponse } from '../../support/api-client';
 import { ApiClient } from '../../support/api-client';
-import { expectNoSecrets } from '../../support/secrets';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { useApp } from '../../support/test-app';
 
 export interface AttackApp {
   api: ApiClient;
@@ -10,27 +9,10 @@ export interface AttackApp {
   db(): DataSource;
 }
 
-/**
- * useTestApp(), plus the DataSource: the application starts before the block's tests and
- * closes after them, and then no response it gave may have carried a secret.
- */
+/** useApp() for attacks: no contract check (they send what no contract describes), plus the DataSource. */
 export function useAttackApp(env: Record<string, string> = {}): AttackApp {
-  const api = new ApiClient();
-  let testApp: TestApp | undefined;
-  beforeAll(async () => {
-    testApp = await startTestApp(env, api);
-  });
-  afterAll(async () => {
-    await testApp?.close();
-    expectNoSecrets(api);
-  });
-  return {
-    api,
-    db: () => {
-      if (!testApp) throw new Error('the application has not started');
-      return testApp.app.get(DataSource);
-    },
-  };
+  const { api, testApp } = useApp(env, { checkContract: false });
+  return { api, db: () => testApp().app.get(DataSource) };
 }
 
 /** An RFC 9457 answer with this status (and code, when given). */
