@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { HttpException } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
@@ -6,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { rejectNonJsonBodies } from './common/json-only.hook';
+import { securityHeaders } from './common/security-headers.hook';
 import { ProblemDetailsFilter, toProblem } from './common/problem-details.filter';
 import { StrictValidationPipe } from './common/validation.pipe';
 import { AppConfig, trustProxySetting } from './config/app-config';
@@ -57,13 +57,14 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
   logRequests(fastify, await app.resolve(PinoLogger));
+  // First, so that every answer has them, refusals by the hooks below included.
+  fastify.addHook('onRequest', securityHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   fastify.addHook('onRequest', rejectNonJsonBodies);
   // Once shutdown has begun, the responses of in-flight requests close their connections, so
   // that keep-alive clients do not hold the server open.
   fastify.addHook('onSend', async (_request, reply) => {
     if (!fastify.server.listening) void reply.header('Connection', 'close');
   });
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],

@@ -27,6 +27,19 @@ describe('HTTP hardening: security headers, CORS, request ids, trusted proxies',
     }
   });
 
+  it('sends the same security headers on refusals: 415 before parsing, 401, 404', async () => {
+    const refusals = [
+      await api.request('PUT', '/users', { headers: { 'content-type': 'text/plain' }, body: 'x' }),
+      await api.get('/users'),
+      await api.get('/no-such-route'),
+    ];
+    expect(refusals.map((response) => response.status)).toEqual([415, 401, 404]);
+    for (const response of refusals) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it('answers a preflight from an allowed origin, exposing ETag, Retry-After and X-Request-Id', async () => {
     const preflight = await api.request('OPTIONS', '/users', {
       headers: { origin: ALLOWED, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization,content-type,if-match' },

@@ -20,7 +20,8 @@ import { SessionsService } from './sessions.service';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwt.secret,
+        // @nestjs/jwt's types predate KeyObject; jsonwebtoken takes it.
+        secret: config.jwt.key as unknown as Buffer,
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

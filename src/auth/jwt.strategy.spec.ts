@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { bearerToken, JwtStrategy } from './jwt.strategy';
 
@@ -5,7 +6,7 @@ const SID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
 const EXP = Math.floor(Date.now() / 1000) + 900;
 
 describe('JwtStrategy.validate', () => {
-  const strategy = new JwtStrategy({ jwt: { secret: 'x'.repeat(32) } } as AppConfig);
+  const strategy = new JwtStrategy({ jwt: { key: createSecretKey(Buffer.alloc(32)) } } as AppConfig);
 
   it('turns the claims into the caller: numeric id and session id', () => {
     expect(strategy.validate({ sub: '12', sid: SID, exp: EXP })).toEqual({ id: 12, sessionId: SID });

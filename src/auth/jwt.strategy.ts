@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { createSecretKey } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Strategy } from 'passport-jwt';
 import { parseId } from '../common/id';
@@ -22,10 +21,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(config: AppConfig) {
     super({
       jwtFromRequest: bearerToken,
-      // A key object made once: given the string, jsonwebtoken tries to parse it as a public key
-      // on every verification, which was 40% of the CPU of GET /users (bench/README.md).
       // passport-jwt's types predate KeyObject; it hands the key to jsonwebtoken, which takes it.
-      secretOrKey: createSecretKey(Buffer.from(config.jwt.secret)) as unknown as Buffer,
+      secretOrKey: config.jwt.key as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

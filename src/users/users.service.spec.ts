@@ -4,6 +4,7 @@ import type { LoginAttempts } from './login-attempts';
 import type { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
+import { deleteUser, selectUser, Statement, updateUser } from './user-statements';
 import { usernameFromEmail, UsersService } from './users.service';
 import { problemFrom } from '../../test/support/problem-from';
 
@@ -35,13 +36,18 @@ function fakeQueryBuilder() {
 
 function setup() {
   const qb = fakeQueryBuilder();
-  // `manager.query` sees every statement but the advisory lock, which `locks` counts apart.
+  // `rows` sees the statements of user-statements.ts, `locks` the advisory lock, and
+  // `manager.query` every other statement.
   const manager = { createQueryBuilder: jest.fn(() => qb), query: jest.fn().mockResolvedValue([]) };
+  const rows = jest.fn().mockResolvedValue([]);
   const locks = jest.fn();
   const routed = {
     createQueryBuilder: manager.createQueryBuilder,
-    query: (sql: string, parameters?: unknown[]) =>
-      sql.includes('pg_advisory_xact_lock') ? Promise.resolve(locks(sql, parameters) ?? []) : manager.query(sql, parameters),
+    query: (sql: string, parameters?: unknown[]) => {
+      if (/^(SELECT \* FROM|UPDATE) users /.test(sql)) return rows(sql, parameters);
+      if (sql.includes('pg_advisory_xact_lock')) return Promise.resolve(locks(sql, parameters) ?? []);
+      return manager.query(sql, parameters);
+    },
   };
   const dataSource = {
     manager: routed,
@@ -58,7 +64,7 @@ function setup() {
     passwords as unknown as PasswordService,
     attempts as unknown as LoginAttempts,
   );
-  return { service, qb, manager, locks, dataSource, passwords, attempts };
+  return { service, qb, rows, manager, locks, dataSource, passwords, attempts };
 }
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
@@ -169,6 +175,11 @@ describe('UsersService.create', () => {
   });
 });
 
+/** A statement of user-statements.ts as the service hands it to `manager.query`. */
+const statement = ({ sql, params }: Statement) => [sql, params];
+/** The UPDATEs of the users table that the service ran. */
+const updates = (rows: jest.Mock) => rows.mock.calls.filter(([sql]) => String(sql).startsWith('UPDATE'));
+
 /** The SQL of every manager.query call, in order. */
 const queries = (manager: { query: jest.Mock }) => manager.query.mock.calls.map(([sql]) => String(sql));
 
@@ -178,37 +189,34 @@ const REVOKE = /UPDATE sessions SET revoked_at/;
 
 describe('UsersService.update and updateProfile', () => {
   it('sets only the columns given, hashing password into password_hash', async () => {
-    const { service, qb, manager, passwords } = setup();
+    const { service, rows, manager, passwords } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(
       service.update(5, { name: 'New Name', firstname: undefined, lastname: null, password: 'new password' }),
     ).resolves.toBe(STORED);
 
     expect(passwords.hash).toHaveBeenCalledWith('new password');
-    expect(qb.set).toHaveBeenCalledTimes(1);
-    expect(qb.set.mock.calls[0][0]).toStrictEqual({
-      name: 'New Name',
-      lastname: null,
-      password_hash: 'hashed',
-    });
-    expect(qb.where).toHaveBeenCalledWith(expect.stringContaining('id = :id'), { id: 5 });
+    expect(updates(rows)).toEqual([
+      statement(updateUser({ id: 5 }, { name: 'New Name', lastname: null, password_hash: 'hashed' })),
+    ]);
+    expect(JSON.stringify(rows.mock.calls)).not.toContain('new password');
   });
 
   it('does not hash anything when no password is given', async () => {
-    const { service, qb, passwords } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows, passwords } = setup();
+    rows.mockResolvedValueOnce([STORED]);
 
     await service.update(5, { email: 'new@example.com' });
 
     expect(passwords.hash).not.toHaveBeenCalled();
-    expect(qb.set.mock.calls[0][0]).toStrictEqual({ email: 'new@example.com' });
+    expect(updates(rows)).toEqual([statement(updateUser({ id: 5 }, { email: 'new@example.com' }))]);
   });
 
   it('writes a harmless change in one statement: no transaction, no lock, no session ended', async () => {
-    const { service, qb, manager, dataSource, attempts } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows, manager, dataSource, attempts } = setup();
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { name: 'x', role: undefined })).resolves.toBe(STORED);
 
@@ -218,8 +226,8 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('answers 404 USER_NOT_FOUND when update finds no live row', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [] });
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([]);
 
     const problem = await problemFrom(service.update(404, { name: 'x' }));
 
@@ -228,7 +236,7 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('answers 404 for a sensitive change when the locked row is missing, without writing', async () => {
-    const { service, qb, manager, attempts } = setup();
+    const { service, rows, manager, attempts } = setup();
     manager.query.mockResolvedValueOnce([]);
 
     const problem = await problemFrom(service.update(404, { password: 'new password' }));
@@ -237,14 +245,14 @@ describe('UsersService.update and updateProfile', () => {
     expect(problem.code).toBe(ErrorCode.USER_NOT_FOUND);
     expect(queries(manager)).toHaveLength(1);
     expect(manager.query.mock.calls[0][1]).toEqual([404]);
-    expect(qb.execute).not.toHaveBeenCalled();
+    expect(updates(rows)).toHaveLength(0);
     expect(attempts.clear).not.toHaveBeenCalled();
   });
 
   it('sets a new password in a transaction: lock the row, write, end the sessions, lift the lockout', async () => {
-    const { service, qb, manager, dataSource, attempts } = setup();
+    const { service, rows, manager, dataSource, attempts } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { password: 'new password' })).resolves.toBe(STORED);
 
@@ -257,14 +265,14 @@ describe('UsersService.update and updateProfile', () => {
     expect(sql.some((text) => LOCK_ADMINS.test(text))).toBe(false);
     expect(sql[1]).toMatch(REVOKE);
     expect(manager.query.mock.calls[1][1]).toEqual([5, null]);
-    expect(qb.execute.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[1]);
+    expect(rows.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[1]);
     expect(attempts.clear).toHaveBeenCalledWith('user:5');
   });
 
   it('takes the admin-changes lock first in a sensitive change and in a delete, and nowhere else', async () => {
-    const { service, qb, manager, locks } = setup();
+    const { service, rows, manager, locks } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
-    qb.execute.mockResolvedValue({ raw: [STORED], affected: 1 });
+    rows.mockResolvedValue([STORED]);
     await service.update(5, { role: Role.DRIVER });
     expect(locks).toHaveBeenCalledTimes(1);
     expect(locks.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[0]);
@@ -276,11 +284,11 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('ends the sessions of a user whose role changes, locking the admins first when demoting', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query
       .mockResolvedValueOnce([{ role: Role.USER, is_active: true }])
       .mockResolvedValueOnce([{ id: 1 }, { id: 2 }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await service.update(5, { role: Role.DRIVER });
 
@@ -289,13 +297,13 @@ describe('UsersService.update and updateProfile', () => {
     expect(sql[0]).toMatch(LOCK_TARGET);
     expect(sql[1]).toMatch(LOCK_ADMINS);
     expect(sql[2]).toMatch(REVOKE);
-    expect(qb.set.mock.calls[0][0]).toStrictEqual({ role: Role.DRIVER });
+    expect(updates(rows)).toEqual([statement(updateUser({ id: 5 }, { role: Role.DRIVER }))]);
   });
 
   it('ends the sessions of a user made ADMIN, without locking the admins', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await service.update(5, { role: Role.ADMIN });
 
@@ -306,21 +314,21 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('keeps the sessions when the role given is the one the user has', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { role: Role.ADMIN })).resolves.toBe(STORED);
 
     const sql = queries(manager);
     expect(sql).toHaveLength(1);
     expect(sql[0]).toMatch(LOCK_TARGET);
-    expect(qb.execute).toHaveBeenCalledTimes(1);
+    expect(updates(rows)).toHaveLength(1);
   });
 
   it('re-enables an account without a transaction and lifts its login lockout', async () => {
-    const { service, qb, manager, dataSource, attempts } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows, manager, dataSource, attempts } = setup();
+    rows.mockResolvedValueOnce([STORED]);
 
     await service.update(7, { is_active: true });
 
@@ -330,8 +338,8 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('answers only once the login lockout is lifted', async () => {
-    const { service, qb, attempts } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows, attempts } = setup();
+    rows.mockResolvedValueOnce([STORED]);
     let lift!: () => void;
     attempts.clear.mockReturnValueOnce(new Promise<void>((done) => (lift = done)));
 
@@ -346,45 +354,40 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('answers 401 when updateProfile finds no live, active row', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [] });
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([]);
 
     const problem = await problemFrom(service.updateProfile(CALLER, { name: 'x' }));
 
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
-    expect(qb.where.mock.calls[0][0]).toContain('is_active');
+    expect(rows.mock.calls).toEqual([statement(updateUser({ caller: CALLER }, { name: 'x' }))]);
   });
 
   it("checks the caller's open session in the statement that writes the profile", async () => {
-    const { service, qb, manager } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows, manager } = setup();
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.updateProfile(CALLER, { name: 'x' })).resolves.toBe(STORED);
 
-    const [sql, params] = qb.where.mock.calls[0];
-    expect(sql).toContain('users.id = :id');
-    expect(sql).toContain('deleted_at IS NULL');
-    expect(sql).toContain('is_active');
-    expect(sql).toMatch(/EXISTS \(SELECT 1 FROM sessions s WHERE s\.id = :sessionId .*s\.revoked_at IS NULL\)/);
-    expect(params).toEqual({ id: 5, sessionId: CALLER.sessionId });
-    expect(qb.set.mock.calls[0][0]).toStrictEqual({ name: 'x' });
+    // The statement's condition checks the session (user-statements.spec.ts); nothing else runs.
+    expect(rows.mock.calls).toEqual([statement(updateUser({ caller: CALLER }, { name: 'x' }))]);
     expect(manager.query).not.toHaveBeenCalled();
   });
 
   it('answers a taken email or username with 409', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
+    const { service, rows } = setup();
+    rows.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
     expect((await problemFrom(service.updateProfile(CALLER, { email: 'a@b.co' }))).code).toBe(ErrorCode.EMAIL_TAKEN);
 
-    qb.execute.mockRejectedValueOnce(uniqueViolation('users_username_live_key'));
+    rows.mockRejectedValueOnce(uniqueViolation('users_username_live_key'));
     expect((await problemFrom(service.update(5, { username: 'taken' }))).code).toBe(ErrorCode.USERNAME_TAKEN);
   });
 
   it('answers a taken email with 409 inside the transaction of a sensitive change too', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
-    qb.execute.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
+    rows.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
 
     const problem = await problemFrom(service.update(5, { email: 'a@b.co', password: 'new password' }));
 
@@ -393,7 +396,7 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('refuses to demote the last active admin with 409 LAST_ADMIN, inside a transaction', async () => {
-    const { service, qb, manager, dataSource } = setup();
+    const { service, rows, manager, dataSource } = setup();
     manager.query
       .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }])
       .mockResolvedValueOnce([{ id: 5 }]);
@@ -404,29 +407,29 @@ describe('UsersService.update and updateProfile', () => {
     expect(problem.code).toBe(ErrorCode.LAST_ADMIN);
     expect(dataSource.transaction).toHaveBeenCalledTimes(1);
     expect(queries(manager)[1]).toMatch(LOCK_ADMINS);
-    expect(qb.execute).not.toHaveBeenCalled();
+    expect(updates(rows)).toHaveLength(0);
     expect(queries(manager).some((sql) => REVOKE.test(sql))).toBe(false);
   });
 
   it('refuses to deactivate the last active admin with 409 LAST_ADMIN', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query
       .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }])
       .mockResolvedValueOnce([{ id: 5 }]);
 
     expect((await problemFrom(service.update(5, { is_active: false }))).code).toBe(ErrorCode.LAST_ADMIN);
-    expect(qb.execute).not.toHaveBeenCalled();
+    expect(updates(rows)).toHaveLength(0);
   });
 
   it('lets an admin be deactivated while another active admin remains, ending their sessions', async () => {
-    const { service, qb, manager, attempts } = setup();
+    const { service, rows, manager, attempts } = setup();
     manager.query
       .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }])
       .mockResolvedValueOnce([{ id: 5 }, { id: 6 }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { is_active: false })).resolves.toBe(STORED);
-    expect(qb.set.mock.calls[0][0]).toStrictEqual({ is_active: false });
+    expect(updates(rows)).toEqual([statement(updateUser({ id: 5 }, { is_active: false }))]);
     const sql = queries(manager);
     expect(sql).toHaveLength(3);
     expect(sql[1]).toMatch(LOCK_ADMINS);
@@ -435,11 +438,11 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('lets the only active admin demote another admin', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query
       .mockResolvedValueOnce([{ role: Role.ADMIN, is_active: false }])
       .mockResolvedValueOnce([{ id: 1 }]);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { role: Role.USER })).resolves.toBe(STORED);
   });
@@ -447,48 +450,48 @@ describe('UsersService.update and updateProfile', () => {
 
 describe('UsersService with If-Match versions', () => {
   it('writes only a row at one of the versions given', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { name: 'x' }, [3, 4])).resolves.toBe(STORED);
 
-    expect(qb.andWhere).toHaveBeenCalledWith(expect.stringContaining('version IN (:...versions)'), {
-      versions: [3, 4],
-    });
+    expect(rows.mock.calls).toEqual([statement(updateUser({ id: 5 }, { name: 'x' }, [3, 4]))]);
   });
 
   it('does not guard the write when no versions are given', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([STORED]);
 
     await service.update(5, { name: 'x' });
 
-    expect(qb.andWhere).not.toHaveBeenCalled();
+    expect(rows.mock.calls).toEqual([statement(updateUser({ id: 5 }, { name: 'x' }))]);
   });
 
   it('answers 412 PRECONDITION_FAILED when the row exists at another version', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [] });
-    qb.getOne.mockResolvedValueOnce(STORED);
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([]);
+    rows.mockResolvedValueOnce([STORED]);
 
     const problem = await problemFrom(service.update(5, { name: 'x' }, [3]));
 
     expect(problem.getStatus()).toBe(412);
     expect(problem.code).toBe(ErrorCode.PRECONDITION_FAILED);
+    // The second look is at the row at any version.
+    expect(rows.mock.calls[1]).toEqual(statement(selectUser({ id: 5 })));
   });
 
   it('answers 404 when the row does not exist at any version', async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValueOnce({ raw: [] });
-    qb.getOne.mockResolvedValueOnce(null);
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([]);
+    rows.mockResolvedValueOnce([]);
 
     expect((await problemFrom(service.update(5, { name: 'x' }, [3]))).code).toBe(ErrorCode.USER_NOT_FOUND);
   });
 
   it("answers the caller 412 for a stale version and 401 when the caller's session is gone", async () => {
-    const { service, qb } = setup();
-    qb.execute.mockResolvedValue({ raw: [] });
-    qb.getOne.mockResolvedValueOnce(STORED).mockResolvedValueOnce(null);
+    const { service, rows } = setup();
+    // Each call: the guarded UPDATE finds nothing, then the second look finds the row, or not.
+    rows.mockResolvedValueOnce([]).mockResolvedValueOnce([STORED]);
 
     expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3]))).getStatus()).toBe(412);
     expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3]))).getStatus()).toBe(401);
@@ -497,8 +500,8 @@ describe('UsersService with If-Match versions', () => {
 
 describe('UsersService.changePassword and removeSelf', () => {
   it('refuses a wrong current password with 401 INVALID_CREDENTIALS and writes nothing', async () => {
-    const { service, qb, passwords, dataSource } = setup();
-    qb.getOne.mockResolvedValueOnce({ ...STORED, password_hash: 'stored-hash' });
+    const { service, rows, passwords, dataSource } = setup();
+    rows.mockResolvedValueOnce([{ ...STORED, password_hash: 'stored-hash' }]);
     passwords.verify.mockResolvedValueOnce(false);
 
     const problem = await problemFrom(service.changePassword(CALLER, 'wrong', 'new password'));
@@ -507,12 +510,12 @@ describe('UsersService.changePassword and removeSelf', () => {
     expect(problem.code).toBe(ErrorCode.INVALID_CREDENTIALS);
     expect(passwords.verify).toHaveBeenCalledWith('wrong', 'stored-hash');
     expect(dataSource.transaction).not.toHaveBeenCalled();
-    expect(qb.execute).not.toHaveBeenCalled();
+    expect(updates(rows)).toHaveLength(0);
   });
 
   it('answers 401 UNAUTHORIZED when the caller no longer holds an open session', async () => {
-    const { service, qb, passwords } = setup();
-    qb.getOne.mockResolvedValueOnce(null);
+    const { service, rows, passwords } = setup();
+    rows.mockResolvedValueOnce([]);
 
     expect((await problemFrom(service.changePassword(CALLER, 'old', 'new password'))).code).toBe(
       ErrorCode.UNAUTHORIZED,
@@ -521,14 +524,14 @@ describe('UsersService.changePassword and removeSelf', () => {
   });
 
   it("writes the new hash, then ends every session but the caller's", async () => {
-    const { service, qb, manager, passwords } = setup();
-    qb.getOne.mockResolvedValueOnce(STORED);
-    qb.execute.mockResolvedValueOnce({ raw: [STORED] });
+    const { service, rows, manager, passwords } = setup();
+    rows.mockResolvedValueOnce([STORED]);
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.changePassword(CALLER, 'old', 'new password')).resolves.toBeUndefined();
 
     expect(passwords.hash).toHaveBeenCalledWith('new password');
-    expect(qb.set.mock.calls[0][0]).toStrictEqual({ password_hash: 'hashed' });
+    expect(updates(rows)).toEqual([statement(updateUser({ caller: CALLER }, { password_hash: 'hashed' }))]);
     const sql = queries(manager);
     expect(sql).toHaveLength(1);
     expect(sql[0]).toMatch(REVOKE);
@@ -536,14 +539,13 @@ describe('UsersService.changePassword and removeSelf', () => {
   });
 
   it('deletes the account softly after its password, ending all its sessions', async () => {
-    const { service, qb, manager } = setup();
-    qb.getOne.mockResolvedValueOnce(STORED);
-    qb.execute.mockResolvedValueOnce({ affected: 1 });
+    const { service, rows, manager } = setup();
+    rows.mockResolvedValueOnce([STORED]);
+    rows.mockResolvedValueOnce([STORED]);
 
     await expect(service.removeSelf(CALLER, 'old')).resolves.toBeUndefined();
 
-    expect(Object.keys(qb.set.mock.calls[0][0])).toEqual(['deleted_at']);
-    expect(qb.where.mock.calls.at(-1)![1]).toEqual({ id: 5, sessionId: CALLER.sessionId });
+    expect(updates(rows)).toEqual([statement(deleteUser({ caller: CALLER }))]);
     const sql = queries(manager);
     expect(sql[0]).toMatch(LOCK_ADMINS);
     expect(sql.at(-1)).toMatch(REVOKE);
@@ -551,16 +553,16 @@ describe('UsersService.changePassword and removeSelf', () => {
   });
 
   it('refuses to delete the last active admin with 409 LAST_ADMIN', async () => {
-    const { service, qb, manager } = setup();
+    const { service, rows, manager } = setup();
     manager.query.mockResolvedValueOnce([{ id: 5 }]);
 
     expect((await problemFrom(service.remove({ id: 5 }))).code).toBe(ErrorCode.LAST_ADMIN);
-    expect(qb.execute).not.toHaveBeenCalled();
+    expect(updates(rows)).toHaveLength(0);
   });
 
   it('answers an admin 404 and a caller 401 when nothing was deleted', async () => {
-    const { service, qb, manager } = setup();
-    qb.execute.mockResolvedValue({ affected: 0 });
+    const { service, rows, manager } = setup();
+    rows.mockResolvedValue([]);
 
     expect((await problemFrom(service.remove({ id: 9 }))).code).toBe(ErrorCode.USER_NOT_FOUND);
     expect((await problemFrom(service.remove({ caller: CALLER }))).code).toBe(ErrorCode.UNAUTHORIZED);

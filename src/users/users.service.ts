@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { revokeSessions } from '../auth/revoke-sessions';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
+import { queryRows } from '../database/query-rows';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { preconditionFailed } from './etag';
@@ -13,22 +14,10 @@ import { accountKey, LoginAttempts } from './login-attempts';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
+import { deleteUser, selectUser, Statement, Target, updateUser, WritableColumns } from './user-statements';
 
 /** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
-export type UserChanges = Partial<
-  Pick<
-    User,
-    | 'email'
-    | 'username'
-    | 'name'
-    | 'firstname'
-    | 'lastname'
-    | 'phone_number'
-    | 'image_path'
-    | 'role'
-    | 'is_active'
-  >
-> & { password?: string };
+export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
 
 export type NewUser = UserChanges & Pick<User, 'email' | 'name'> & { password: string };
 
@@ -40,29 +29,6 @@ const CONFLICTS: Record<string, [ErrorCode, string]> = {
 
 /** Tries for a free generated username before giving up with 409. */
 const USERNAME_ATTEMPTS = 5;
-
-/**
- * Whose row a write is for: an administrator's target (`id`: any live account), or the caller
- * of the self-profile API, whose account must be live and active and whose session open.
- */
-type Target = { id: number } | { caller: AuthenticatedUser };
-
-/**
- * The SQL that picks the target's row, as `table` names it. For a caller it also checks the
- * token's session, so that the route's own statement is the token check: no extra round trip.
- */
-function targetCondition(table: string, target: Target) {
-  if ('id' in target) {
-    return { sql: `${table}.id = :id AND ${table}.deleted_at IS NULL`, params: { id: target.id } };
-  }
-  const { id, sessionId } = target.caller;
-  return {
-    sql:
-      `${table}.id = :id AND ${table}.deleted_at IS NULL AND ${table}.is_active AND EXISTS ` +
-      `(SELECT 1 FROM sessions s WHERE s.id = :sessionId AND s.user_id = ${table}.id AND s.revoked_at IS NULL)`,
-    params: { id, sessionId },
-  };
-}
 
 @Injectable()
 export class UsersService {
@@ -211,14 +177,8 @@ export class UsersService {
     await this.transaction(async (manager) => {
       await lockAdminChanges(manager);
       await this.keepOneActiveAdmin(manager, id);
-      const { sql, params } = targetCondition('users', target);
-      const { affected } = await manager
-        .createQueryBuilder()
-        .update(User)
-        .set({ deleted_at: () => 'now()' })
-        .where(sql, params)
-        .execute();
-      if (!affected) throw this.missing(target);
+      const [deleted] = await run(manager, deleteUser(target));
+      if (!deleted) throw this.missing(target);
       await revokeSessions(manager, id);
     });
   }
@@ -232,9 +192,9 @@ export class UsersService {
     );
   }
 
-  private find(manager: EntityManager, target: Target): Promise<User | null> {
-    const { sql, params } = targetCondition('"user"', target);
-    return manager.createQueryBuilder(User, 'user').where(sql, params).getOne();
+  private async find(manager: EntityManager, target: Target): Promise<User | null> {
+    const [user] = await run(manager, selectUser(target));
+    return user ?? null;
   }
 
   private async verifyCaller(caller: AuthenticatedUser, password: string): Promise<void> {
@@ -250,13 +210,9 @@ export class UsersService {
   }
 
   /** The columns to write: given fields only, and a new password as its hash. */
-  private async columns(changes: UserChanges): Promise<Partial<User>> {
+  private async columns(changes: UserChanges): Promise<WritableColumns> {
     const { password, ...fields } = changes;
-    const values: Partial<User> = Object.fromEntries(
-      Object.entries(fields).filter(([, value]) => value !== undefined),
-    );
-    if (password !== undefined) values.password_hash = await this.passwords.hash(password);
-    return values;
+    return password === undefined ? fields : { ...fields, password_hash: await this.passwords.hash(password) };
   }
 
   /**
@@ -266,14 +222,10 @@ export class UsersService {
   private async write(
     manager: EntityManager,
     target: Target,
-    values: Partial<User>,
+    values: WritableColumns,
     versions?: number[],
   ): Promise<User> {
-    const { sql, params } = targetCondition('users', target);
-    const query = manager.createQueryBuilder().update(User).set(values).where(sql, params);
-    if (versions) query.andWhere('users.version IN (:...versions)', { versions });
-    const { raw } = await query.returning('*').execute();
-    const [user] = raw as User[];
+    const [user] = await run(manager, updateUser(target, values, versions));
     if (user) return user;
     if (versions && (await this.find(manager, target))) throw preconditionFailed();
     throw this.missing(target);
@@ -309,6 +261,10 @@ export class UsersService {
       );
     }
   }
+}
+
+function run(manager: EntityManager, { sql, params }: Statement): Promise<User[]> {
+  return queryRows<User>(manager, sql, params);
 }
 
 /** Any constant shared by every instance: the key of the advisory lock below. */
