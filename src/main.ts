@@ -1,6 +1,7 @@
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { parseEnvironment } from './config/environment';
+import { lowerThreadPoolPriority } from './thread-pool-priority';
 
 /** How long in-flight requests may take to finish after SIGTERM before the process leaves. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -13,6 +14,8 @@ async function bootstrap(): Promise<void> {
     console.error((error as Error).message);
     process.exit(1);
   }
+  // Before anything else queues work to the pool: bcrypt there must yield to requests.
+  lowerThreadPoolPriority();
   const app = await createApp(process.env);
   await app.listen({ port: app.get(AppConfig).port, host: '0.0.0.0' });
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { createTestDatabase, onPostgresServer, TestDatabase } from './support/te
 /**
  * The service as an operator runs it: its own process, started from the sources as main.ts
  * starts it. What it refuses to start with, what it writes to its logs, and how it leaves on
- * SIGTERM (issue 4, items 2, 5 and 6).
+ * SIGTERM (issue 4, items 2, 5 and 6); the priority of its threads (issue 7).
  */
 
 const ROOT = join(__dirname, '..');
@@ -138,7 +138,7 @@ describe('the configuration check (item 2)', () => {
   });
 });
 
-describe(`the logs of a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on disk'} (item 5)`, () => {
+describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on disk'}: its logs (item 5) and threads`, () => {
   let dataDir: string;
   let database: TestDatabase;
   const services: ServiceProcess[] = [];
@@ -266,6 +266,21 @@ describe(`the logs of a service process on ${onPostgresServer ? 'PostgreSQL' : '
     expect(entries.filter((entry) => entry.requestId === refused.headers.get('x-request-id'))).toEqual([
       expect.objectContaining({ level: 40, msg: 'request refused', method: 'GET', route: '/users', status: 401 }),
     ]);
+  }, 120_000);
+
+  it("runs libuv's thread pool, where bcrypt hashes, below the event loop's CPU priority", async () => {
+    const service = await startService({ LOG_LEVEL: 'warn', UV_THREADPOOL_SIZE: '3' });
+    const api = new ApiClient(service.url);
+    const { user, password } = await api.register();
+    expect(await api.login(user.email, password)).toMatch(/^ey/);
+
+    // Each thread's nice value: field 19 of /proc/<pid>/task/<tid>/stat, the 17th after the name.
+    const nice = (thread: string) =>
+      Number(readFileSync(`/proc/${service.pid}/task/${thread}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const threads = readdirSync(`/proc/${service.pid}/task`);
+    expect(nice(String(service.pid))).toBe(0);
+    expect(threads.filter((thread) => nice(thread) === 10)).toHaveLength(3);
+    expect(threads.filter((thread) => nice(thread) !== 0 && nice(thread) !== 10)).toEqual([]);
   }, 120_000);
 });
 
