@@ -4,7 +4,7 @@
 //
 // Same checks (HS256 access token with its expiry, the session still open, the account live and
 // active; the body's fields by the rules of src/users/dto/user-fields.ts), same SQL as
-// UsersService (the statements TypeORM builds for find() and write(), copied), same JSON view
+// UsersService (the statements of src/users/user-statements.ts, copied), same JSON view
 // as src/users/user-view.ts, same response headers (Helmet's, ETag, X-Request-Id). What it
 // leaves out is the framework: routing, DI, guards, pipes, class-transformer/validator, ORM.
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -169,30 +169,25 @@ function acceptedVersions(ifMatch) {
   return versions.length > 0 ? versions : [0];
 }
 
-// ------------------------------------------------------------------ SQL (as TypeORM builds it)
+// ------------------------------------------------------------------ SQL (src/users/user-statements.ts)
 
-const SELECT_USER =
-  'SELECT "user"."id" AS "user_id", "user"."email" AS "user_email", "user"."username" AS "user_username", ' +
-  '"user"."name" AS "user_name", "user"."firstname" AS "user_firstname", "user"."lastname" AS "user_lastname", ' +
-  '"user"."phone_number" AS "user_phone_number", "user"."image_path" AS "user_image_path", "user"."role" AS "user_role", ' +
-  '"user"."is_active" AS "user_is_active", "user"."password_hash" AS "user_password_hash", ' +
-  '"user"."created_at" AS "user_created_at", "user"."updated_at" AS "user_updated_at", ' +
-  '"user"."deleted_at" AS "user_deleted_at", "user"."version" AS "user_version" FROM "users" "user" ' +
-  'WHERE ( "user".id = $1 AND "user".deleted_at IS NULL AND "user".is_active AND EXISTS ' +
-  '(SELECT 1 FROM sessions s WHERE s.id = $2 AND s.user_id = "user".id AND s.revoked_at IS NULL) ) ' +
-  'AND ( "user"."deleted_at" IS NULL )';
+const CALLER_CONDITION = (id, sid) =>
+  `users.id = ${id} AND users.deleted_at IS NULL AND users.is_active AND EXISTS ` +
+  `(SELECT 1 FROM sessions s WHERE s.id = ${sid} AND s.user_id = users.id AND s.revoked_at IS NULL)`;
 
-/** UsersService.write() for a caller: one UPDATE ... RETURNING *, session checked in it. */
+/** selectUser() for a caller: every column of the row, the session checked in it. */
+const SELECT_USER = `SELECT * FROM users WHERE ${CALLER_CONDITION('$1', '$2')}`;
+
+/** updateUser() for a caller: one UPDATE ... RETURNING *, the session checked in it. */
 function updateStatement(values, caller, versions) {
   const columns = Object.keys(values);
   const params = columns.map((column) => values[column]);
-  const set = columns.map((column, i) => `"${column}" = $${i + 1}`).join(', ');
+  const set = columns.map((column, i) => `${column} = $${i + 1}`).join(', ');
   const id = `$${params.push(caller.id)}`;
   const sid = `$${params.push(caller.sessionId)}`;
   let sql =
-    `UPDATE "users" SET ${set}, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-    `WHERE users.id = ${id} AND users.deleted_at IS NULL AND users.is_active AND EXISTS ` +
-    `(SELECT 1 FROM sessions s WHERE s.id = ${sid} AND s.user_id = users.id AND s.revoked_at IS NULL)`;
+    `UPDATE users SET ${set}, version = version + 1, updated_at = CURRENT_TIMESTAMP ` +
+    `WHERE ${CALLER_CONDITION(id, sid)}`;
   if (versions) sql += ` AND users.version IN (${versions.map((v) => `$${params.push(v)}`).join(', ')})`;
   return { text: `${sql} RETURNING *`, values: params };
 }
@@ -278,22 +273,7 @@ async function getProfile(req, res) {
   if (!caller) return unauthorized(res);
   const { rows } = await pool.query(SELECT_USER, [caller.id, caller.sessionId]);
   if (rows.length === 0) return unauthorized(res);
-  const row = rows[0];
-  sendUser(res, {
-    id: row.user_id,
-    email: row.user_email,
-    username: row.user_username,
-    name: row.user_name,
-    firstname: row.user_firstname,
-    lastname: row.user_lastname,
-    phone_number: row.user_phone_number,
-    image_path: row.user_image_path,
-    role: row.user_role,
-    is_active: row.user_is_active,
-    created_at: row.user_created_at,
-    updated_at: row.user_updated_at,
-    version: row.user_version,
-  });
+  sendUser(res, rows[0]);
 }
 
 async function updateProfile(req, res, raw) {

@@ -398,8 +398,11 @@ export async function withDatabase(adminUrl, work) {
   }
 }
 
-/** The built service (dist/main.js) on `db`, configured as issue 7 says; waits until ready. */
-export async function startService({ db, secret, name = 'service', logLevel = 'warn', nodeArgs = [], logDir, entry = process.env.BENCH_ENTRY || 'dist/main.js' }) {
+/**
+ * The built service (dist/main.js) on `db`, configured as issue 7 says; waits until ready.
+ * BENCH_NODE_ARGS (space-separated) are passed to node before the entry point.
+ */
+export async function startService({ db, secret, name = 'service', logLevel = 'warn', nodeArgs = benchNodeArgs(), logDir, entry = process.env.BENCH_ENTRY || 'dist/main.js' }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const handle = await startProcess({
@@ -424,6 +427,10 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
     }),
   });
   return Object.assign(handle, { url, port });
+}
+
+function benchNodeArgs() {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 /** bench/floor.mjs on `db`, with the service's JWT secret. */

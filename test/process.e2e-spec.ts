@@ -279,8 +279,8 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
       Number(readFileSync(`/proc/${service.pid}/task/${thread}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
     const threads = readdirSync(`/proc/${service.pid}/task`);
     expect(nice(String(service.pid))).toBe(0);
-    expect(threads.filter((thread) => nice(thread) === 10)).toHaveLength(3);
-    expect(threads.filter((thread) => nice(thread) !== 0 && nice(thread) !== 10)).toEqual([]);
+    expect(threads.filter((thread) => nice(thread) === 19)).toHaveLength(3);
+    expect(threads.filter((thread) => nice(thread) !== 0 && nice(thread) !== 19)).toEqual([]);
   }, 120_000);
 });
 
