@@ -209,7 +209,7 @@ export class UsersService {
     }
   }
 
-  /** The columns to write: given fields only, and a new password as its hash. */
+  /** The columns to write: the fields given, and a new password as its hash. */
   private async columns(changes: UserChanges): Promise<WritableColumns> {
     const { password, ...fields } = changes;
     return password === undefined ? fields : { ...fields, password_hash: await this.passwords.hash(password) };
@@ -263,6 +263,7 @@ export class UsersService {
   }
 }
 
+/** Runs a statement of user-statements.ts: its rows are users as they are. */
 function run(manager: EntityManager, { sql, params }: Statement): Promise<User[]> {
   return queryRows<User>(manager, sql, params);
 }
