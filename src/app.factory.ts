@@ -62,8 +62,9 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   fastify.addHook('onRequest', rejectNonJsonBodies);
   // Once shutdown has begun, the responses of in-flight requests close their connections, so
   // that keep-alive clients do not hold the server open.
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (!fastify.server.listening) void reply.header('Connection', 'close');
+    done(null, payload);
   });
   app.enableCors({
     origin: config.corsOrigins,

@@ -1,31 +1,20 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
 import { UsersModule } from '../users/users.module';
+import { AccessTokenModule } from './access-token.module';
 import { AdminSeeder } from './admin.seeder';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
 import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
     UsersModule,
-    PassportModule,
-    JwtModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        // @nestjs/jwt's types predate KeyObject; jsonwebtoken takes it.
-        secret: config.jwt.key as unknown as Buffer,
-        signOptions: { algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
+    AccessTokenModule,
     // Global: the limit also guards POST /users/password in UsersModule.
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
@@ -39,6 +28,6 @@ import { SessionsService } from './sessions.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsService, JwtStrategy, AdminSeeder],
+  providers: [AuthService, SessionsService, AdminSeeder],
 })
 export class AuthModule {}

@@ -1,23 +1,18 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ProblemException } from '../common/problem.exception';
-import { AuthenticatedUser } from './authenticated-user';
+import { AccessTokenService } from './access-token.service';
+import type { AuthenticatedRequest } from './authenticated-user';
 
-/** A valid access token, or 401 problem+json whatever passport found wrong. */
+/** A valid access token, or 401 problem+json; the caller goes to `request.user`. */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    try {
-      return (await super.canActivate(context)) as boolean;
-    } catch (error) {
-      // The JWT library can throw on a signed but malformed payload (say, `null`).
-      if (error instanceof ProblemException) throw error;
-      throw ProblemException.unauthorized();
-    }
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(private readonly tokens: AccessTokenService) {}
 
-  override handleRequest<T = AuthenticatedUser>(error: unknown, user: T | false): T {
-    if (error || !user) throw ProblemException.unauthorized();
-    return user;
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const caller = this.tokens.callerOf(request);
+    if (!caller) throw ProblemException.unauthorized();
+    request.user = caller;
+    return true;
   }
 }

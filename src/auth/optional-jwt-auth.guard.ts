@@ -1,20 +1,15 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
-import { AuthenticatedUser } from './authenticated-user';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { AccessTokenService } from './access-token.service';
+import type { AuthenticatedRequest } from './authenticated-user';
 
 /** Reads a valid access token when there is one; a missing or bad one is simply no caller. */
 @Injectable()
-export class OptionalJwtAuthGuard extends AuthGuard('jwt') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    try {
-      await super.canActivate(context);
-    } catch {
-      // A token the JWT library chokes on is no caller either.
-    }
-    return true;
-  }
+export class OptionalJwtAuthGuard implements CanActivate {
+  constructor(private readonly tokens: AccessTokenService) {}
 
-  override handleRequest<T = AuthenticatedUser>(_error: unknown, user: T | false): T {
-    return (user || undefined) as T;
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.user = this.tokens.callerOf(request);
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import { ErrorCode } from './error-code.enum';
 import { ProblemException } from './problem.exception';
 
@@ -9,15 +9,18 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * A Fastify onRequest hook: every body this service takes is JSON, so a request that carries
  * a body of another type is refused with 415 before anything parses it.
  */
-export async function rejectNonJsonBodies(request: FastifyRequest): Promise<void> {
+export const rejectNonJsonBodies: onRequestHookHandler = (request, _reply, done) => {
   const { 'content-length': length, 'transfer-encoding': encoding, 'content-type': type } =
     request.headers;
   const hasBody = (length !== undefined && length !== '0') || encoding !== undefined;
   if (hasBody && !JSON_TYPE.test(type ?? '')) {
-    throw new ProblemException(
-      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-      'The request body must be sent as application/json.',
+    return done(
+      new ProblemException(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        'The request body must be sent as application/json.',
+      ),
     );
   }
-}
+  done();
+};

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { AccessTokenModule } from '../auth/access-token.module';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { RedisLoginAttempts } from '../redis/redis-login-attempts';
@@ -11,6 +12,8 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
+  // The JWT guards of both controllers.
+  imports: [AccessTokenModule],
   controllers: [UsersController, AdminUsersController],
   providers: [
     UsersService,

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parseId } from '../common/id';
+import { AuthenticatedUser } from './authenticated-user';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `Bearer <jwt>` and nothing else: the scheme in any case, one or more spaces, one token. */
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+/** The access token of the Authorization header, or null. */
+export function bearerToken(request: { headers: IncomingHttpHeaders }): string | null {
+  return BEARER.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}
+
+/** The caller that verified claims name, if they are all the claims this service signs. */
+export function callerFromClaims(claims: unknown): AuthenticatedUser | undefined {
+  if (typeof claims !== 'object' || claims === null) return undefined;
+  const { sub, sid, exp } = claims as Record<string, unknown>;
+  const id = typeof sub === 'string' ? parseId(sub) : undefined;
+  // A token without `exp` would never expire.
+  if (id === undefined || typeof sid !== 'string' || !UUID.test(sid) || typeof exp !== 'number') {
+    return undefined;
+  }
+  return { id, sessionId: sid };
+}
+
+/**
+ * Checks access tokens in process, without I/O: the HS256 signature (any other algorithm is
+ * refused, by JwtModule's options), the lifetime and the claims. Whether the session is still
+ * open is the route's own statement's business.
+ */
+@Injectable()
+export class AccessTokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  /** The caller that the request's bearer token names, or undefined for none or a bad one. */
+  callerOf(request: { headers: IncomingHttpHeaders }): AuthenticatedUser | undefined {
+    const token = bearerToken(request);
+    if (token === null) return undefined;
+    try {
+      return callerFromClaims(this.jwt.verify(token));
+    } catch {
+      // Bad signature, expired, malformed: jsonwebtoken throws, and the answer is no caller.
+      return undefined;
+    }
+  }
+}
