@@ -6,7 +6,6 @@ const SID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
 const EXP = Math.floor(Date.now() / 1000) + 900;
 
 describe('callerFromClaims', () => {
-
   it('turns the claims into the caller: numeric id and session id', () => {
     expect(callerFromClaims({ sub: '12', sid: SID, exp: EXP })).toEqual({ id: 12, sessionId: SID });
   });
