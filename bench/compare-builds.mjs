@@ -34,11 +34,11 @@ await withDatabase(adminUrl, async (db) => {
       sliceSeconds: 1.5,
       log: console.log,
     });
+    const after = [cpuSeconds(a.pid), cpuSeconds(b.pid)];
     // The warm-up's requests are counted at the turns' rate: the same estimate for both.
-    const micros = rows.map((row, i) => {
-      const seconds = [cpuSeconds(a.pid), cpuSeconds(b.pid)][i] - before[i];
-      return round((seconds * 1e6) / (row.rps * (row.seconds + WARMUP_SECONDS)), 1);
-    });
+    const micros = rows.map((row, i) =>
+      round(((after[i] - before[i]) * 1e6) / (row.rps * (row.seconds + WARMUP_SECONDS)), 1),
+    );
     console.log(`${label}: CPU µs a request: a ${micros[0]}, b ${micros[1]} (b/a ${round(micros[1] / micros[0], 3)}); req/s a/b ${ratios.rps}`);
   }
 });

@@ -29,9 +29,9 @@ function loadGeneratorCpu() {
 
 await withDatabase(adminUrl, async (db) => {
   const secret = randomSecret();
-  const service = Object.assign(await startService({ db, secret, logDir: '/tmp' }), { name: 'service' });
+  const service = await startService({ db, secret, logDir: '/tmp' });
   const users = await seedUsers(service.url, 50, 8);
-  const floor = Object.assign(await startFloor({ db, secret, logDir: '/tmp' }), { name: 'floor' });
+  const floor = await startFloor({ db, secret, logDir: '/tmp' });
   const cases = [
     ['GET /users', requests.getProfile(users)],
     ['PUT /users', requests.putProfile(users, 'split')],
