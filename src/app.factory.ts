@@ -69,7 +69,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-    exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
     maxAge: 600,
     // A bare OPTIONS without Origin is no preflight: it goes on to the router (404 problem).
     strictPreflight: false,

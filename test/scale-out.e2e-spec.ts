@@ -87,7 +87,11 @@ describe('two instances on one database and one Redis', () => {
     expect(response.status).toBe(503);
     expect(response.body.code).toBe('SERVICE_UNAVAILABLE');
     expect(response.text).not.toMatch(/ECONNREFUSED|redis|6379/i);
-    // Routes that do not need Redis go on.
-    expect((await clients[1].get('/health/ready')).status).toBe(200);
+    // Routes that do not need Redis go on; readiness, which checks Redis, does not.
+    expect((await clients[1].get('/health')).status).toBe(200);
+    const ready = await clients[1].get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(ready.text).not.toMatch(/ECONNREFUSED|redis|6379/i);
   });
 });

@@ -1,12 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { ErrorCode } from '../common/error-code.enum';
+import { ProblemException } from '../common/problem.exception';
+import { normalizeEmail } from '../users/email-address';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
-import { ProblemException } from '../common/problem.exception';
 
 /**
- * Creates the ADMIN_EMAIL administrator at start-up when no live account has that email. An
- * existing account is left exactly as it is: a restart never resets a changed password.
+ * Creates the ADMIN_EMAIL administrator at start-up when the database has no active admin at
+ * all: a first start, or a recovery after every admin was lost. Once one exists, the variables
+ * do nothing, so that deleting that account or changing its email never brings it back, and
+ * an existing account is never touched.
  */
 @Injectable()
 export class AdminSeeder implements OnApplicationBootstrap {
@@ -19,15 +23,19 @@ export class AdminSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const { admin } = this.config;
-    if (!admin) return;
-    const email = admin.email.trim().toLowerCase();
-    if (await this.users.findByLogin({ email })) return;
+    if (!admin || (await this.users.hasActiveAdmin())) return;
+    const email = normalizeEmail(admin.email);
     try {
       await this.users.create({ email, password: admin.password, name: 'Administrator', role: Role.ADMIN });
       this.logger.log('Created the administrator account named by ADMIN_EMAIL');
     } catch (error) {
-      // Another instance starting at the same moment created it first.
       if (!(error instanceof ProblemException)) throw error;
+      if (error.code === ErrorCode.WEAK_PASSWORD) {
+        throw new Error(`ADMIN_PASSWORD is refused: ${error.detail}`, { cause: error });
+      }
+      // Taken: by another instance starting at the same moment, or by an account that is not
+      // an active admin, which is left as it is.
+      this.logger.warn('ADMIN_EMAIL belongs to an existing account: no administrator was created');
     }
   }
 }

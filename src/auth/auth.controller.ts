@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -20,6 +20,9 @@ import { RegisterDto } from './dto/register.dto';
 import { RegisterResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { OptionalJwtAuthGuard } from './optional-jwt-auth.guard';
 
+/** Token responses: also `Pragma: no-cache`, for HTTP/1.0 caches (RFC 6749 5.1). */
+const NoCache = () => Header('Pragma', 'no-cache');
+
 @ApiTags('auth')
 // Any route that needs the database (or Redis) answers 503 while it is away.
 @ApiProblems(503)
@@ -28,6 +31,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @NoCache()
   @AuthRateLimit()
   @ApiOperation({ operationId: 'register', summary: 'Sign up; answers the new user and a session' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
@@ -41,6 +45,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @NoCache()
   @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with email (or username) and password' })
@@ -51,6 +56,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @NoCache()
   @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({

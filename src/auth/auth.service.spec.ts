@@ -143,15 +143,33 @@ describe('AuthService.login', () => {
     expect(sessions.open).not.toHaveBeenCalled();
   });
 
-  it('counts an attempt against the account before checking the password', async () => {
-    const { service, attempts, passwords } = setup(JANE, false);
+  it('counts an attempt on the name sent before looking the account up or checking the password', async () => {
+    const { service, attempts, passwords, users } = setup(JANE, false);
     const attempt = jest.spyOn(attempts, 'attempt');
 
     await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
 
     expect(attempt).toHaveBeenCalledTimes(1);
-    expect(attempt.mock.calls[0][0]).toBe('user:7');
+    expect(attempt.mock.calls[0][0]).toBe('login:jane@example.com');
+    expect(attempt.mock.invocationCallOrder[0]).toBeLessThan(users.findByLogin.mock.invocationCallOrder[0]);
     expect(attempt.mock.invocationCallOrder[0]).toBeLessThan(passwords.verify.mock.invocationCallOrder[0]);
+  });
+
+  it('answers any sequence alike for an existing account and an unknown name', async () => {
+    // Five wrong passwords sent with the email as a username, then one with the email: the
+    // lock is the name's, whoever has it.
+    const answers = [];
+    for (const account of [JANE, null]) {
+      const { service } = setup(account, false);
+      const sequence = [];
+      for (let i = 0; i < MAX_FAILURES; i++) {
+        sequence.push(await problemFrom(service.login({ username: 'jane@example.com', password: 'wrong' })));
+      }
+      sequence.push(await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' })));
+      answers.push(sequence.map((problem) => [problem.getStatus(), problem.code, problem.headers]));
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0].at(-1)).toEqual([429, ErrorCode.ACCOUNT_LOCKED, { 'Retry-After': String(LOCKOUT_SECONDS) }]);
   });
 
   it('waits for the attempt to be counted before checking the password', async () => {
@@ -162,7 +180,7 @@ describe('AuthService.login', () => {
 
     const login = service.login({ email: 'jane@example.com', password: 'right' });
     await settle();
-    expect(attempts.attempt).toHaveBeenCalledWith('user:7');
+    expect(attempts.attempt).toHaveBeenCalledWith('login:jane@example.com');
     expect(passwords.verify).not.toHaveBeenCalled();
 
     counted.resolve(0);
@@ -218,7 +236,7 @@ describe('AuthService.login', () => {
 
   it('answers a locked account with 429 ACCOUNT_LOCKED and Retry-After, without checking the password', async () => {
     const { service, attempts, passwords, sessions } = setup(JANE, true);
-    await lock(attempts, 'user:7');
+    await lock(attempts, 'login:jane@example.com');
 
     const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
 
@@ -255,7 +273,8 @@ describe('AuthService.login', () => {
     // The right password on the last attempt allowed: it goes ahead, and the count is cleared.
     passwords.verify.mockResolvedValueOnce(true);
     await expect(service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
-    expect(clear).toHaveBeenCalledWith('user:7');
+    // Both of the account's names: a lock on the other one is lifted by the right password too.
+    expect(clear.mock.calls).toEqual([['login:jane@example.com'], ['login:jane']]);
     expect(clear.mock.invocationCallOrder[0]).toBeGreaterThan(passwords.verify.mock.invocationCallOrder.at(-1)!);
 
     // The count started again: the maximum number of wrong passwords are checked before a lock.
@@ -278,7 +297,7 @@ describe('AuthService.login', () => {
 
     const login = service.login({ email: 'jane@example.com', password: 'right' });
     await settle();
-    expect(attempts.clear).toHaveBeenCalledWith('user:7');
+    expect(attempts.clear).toHaveBeenCalledWith('login:jane@example.com');
     expect(sessions.open).not.toHaveBeenCalled();
 
     cleared.resolve();

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
-import { accountKey, LoginAttempts, loginNameKey } from '../users/login-attempts';
+import { accountKeys, accountLocked, LoginAttempts, loginNameKey } from '../users/login-attempts';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
@@ -29,21 +29,14 @@ export class AuthService {
 
   /**
    * One answer for an unknown account and a wrong password, at the same bcrypt cost, and the
-   * same lockout for both. That an account is disabled is told only after its password.
+   * same lockout for both: it is counted on the name sent, before the account is looked up.
+   * That an account is disabled is told only after its password.
    */
   async login(dto: LoginDto): Promise<TokenResponseDto> {
-    const user = await this.users.findByLogin(dto);
-    const key = user ? accountKey(user.id) : loginNameKey(dto.email ?? dto.username ?? '');
+    const key = loginNameKey(dto.email ?? dto.username ?? '');
     const lockedFor = await this.attempts.attempt(key);
-    if (lockedFor > 0) {
-      throw new ProblemException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        ErrorCode.ACCOUNT_LOCKED,
-        `Too many failed logins: this account is locked for ${lockedFor} more seconds.`,
-        undefined,
-        { 'Retry-After': String(lockedFor) },
-      );
-    }
+    if (lockedFor > 0) throw accountLocked(lockedFor);
+    const user = await this.users.findByLogin(dto);
     const valid = await this.passwords.verify(dto.password, user?.password_hash);
     if (!user || !valid) {
       throw new ProblemException(
@@ -52,7 +45,7 @@ export class AuthService {
         'The email or password is wrong.',
       );
     }
-    await this.attempts.clear(key);
+    await this.attempts.clearAll([...new Set([key, ...accountKeys(user)])]);
     if (!user.is_active) {
       throw new ProblemException(
         HttpStatus.UNAUTHORIZED,

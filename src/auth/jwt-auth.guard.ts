@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { markBearerRequired } from '../common/bearer-challenge';
 import { ProblemException } from '../common/problem.exception';
 import { AccessTokenService } from './access-token.service';
 import type { AuthenticatedRequest } from './authenticated-user';
@@ -10,6 +11,8 @@ export class JwtAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Any 401 of this request, here or later from the route, then challenges for a bearer token.
+    markBearerRequired(request);
     const caller = this.tokens.callerOf(request);
     if (!caller) throw ProblemException.unauthorized();
     request.user = caller;

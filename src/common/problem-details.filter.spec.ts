@@ -1,4 +1,5 @@
 import { ArgumentsHost, HttpException, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
+import { markBearerRequired } from './bearer-challenge';
 import { ErrorCode } from './error-code.enum';
 import { ProblemDetailsFilter, toProblem } from './problem-details.filter';
 import { ProblemException } from './problem.exception';
@@ -100,17 +101,20 @@ describe('toProblem', () => {
 });
 
 describe('ProblemDetailsFilter.catch', () => {
-  function fakeHost() {
+  function fakeHost(request: object = { headers: {} }) {
     const reply = { status: jest.fn(), type: jest.fn(), send: jest.fn(), headers: jest.fn() };
     reply.status.mockReturnValue(reply);
     reply.type.mockReturnValue(reply);
     reply.send.mockReturnValue(reply);
     reply.headers.mockReturnValue(reply);
     const host = {
-      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({}) }),
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => request }),
     } as unknown as ArgumentsHost;
     return { reply, host };
   }
+  /** Every header the filter set on the reply, merged. */
+  const headersSet = (reply: { headers: jest.Mock }) =>
+    reply.headers.mock.calls.reduce((all, [headers]) => ({ ...all, ...headers }), {});
 
   let logError: jest.SpyInstance;
   beforeEach(() => {
@@ -158,8 +162,7 @@ describe('ProblemDetailsFilter.catch', () => {
   it('sets no header of its own for a ProblemException without any', () => {
     const { reply, host } = fakeHost();
     new ProblemDetailsFilter().catch(ProblemException.userNotFound(), host);
-    const set = reply.headers.mock.calls.reduce((all, [headers]) => ({ ...all, ...headers }), {});
-    expect(set).toEqual({});
+    expect(headersSet(reply)).toEqual({});
   });
 
   it('does not read headers from any other exception', () => {
@@ -170,6 +173,77 @@ describe('ProblemDetailsFilter.catch', () => {
     );
     expect(reply.headers).not.toHaveBeenCalled();
     expect(reply.status).toHaveBeenCalledWith(429);
+  });
+
+  describe('WWW-Authenticate (RFC 6750 section 3)', () => {
+    /** A request as JwtAuthGuard leaves it: marked as needing a bearer token. */
+    const bearerRequest = (headers: Record<string, string> = {}) => {
+      const request = { headers };
+      markBearerRequired(request);
+      return request;
+    };
+
+    it('challenges a 401 of a bearer route without a token with a bare Bearer, no error', () => {
+      const { reply, host } = fakeHost(bearerRequest());
+      new ProblemDetailsFilter().catch(ProblemException.unauthorized(), host);
+      expect(headersSet(reply)).toEqual({ 'WWW-Authenticate': 'Bearer' });
+      expect(reply.status).toHaveBeenCalledWith(401);
+    });
+
+    it('says invalid_token when the 401 request sent a token', () => {
+      const { reply, host } = fakeHost(bearerRequest({ authorization: 'Bearer aaa.bbb.ccc' }));
+      new ProblemDetailsFilter().catch(ProblemException.unauthorized(), host);
+      expect(headersSet(reply)).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    });
+
+    it('says invalid_token for any Authorization header, even under another scheme', () => {
+      const { reply, host } = fakeHost(bearerRequest({ authorization: 'Basic eDp5' }));
+      new ProblemDetailsFilter().catch(ProblemException.unauthorized(), host);
+      expect(headersSet(reply)).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    });
+
+    it('challenges without invalid_token when the token was good but a current password was wrong', () => {
+      const { reply, host } = fakeHost(bearerRequest({ authorization: 'Bearer aaa.bbb.ccc' }));
+      const wrongPassword = new ProblemException(HttpStatus.UNAUTHORIZED, ErrorCode.INVALID_CREDENTIALS, 'Wrong.');
+      new ProblemDetailsFilter().catch(wrongPassword, host);
+      expect(headersSet(reply)).toEqual({ 'WWW-Authenticate': 'Bearer' });
+    });
+
+    it('challenges a plain 401 HttpException of a bearer route too', () => {
+      const { reply, host } = fakeHost(bearerRequest({ authorization: 'Bearer x.y.z' }));
+      new ProblemDetailsFilter().catch(new HttpException('x', 401), host);
+      expect(headersSet(reply)).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    });
+
+    it('sets no challenge on a 401 of a route that needs no access token (login)', () => {
+      const { reply, host } = fakeHost({ headers: { authorization: 'Bearer aaa.bbb.ccc' } });
+      new ProblemDetailsFilter().catch(
+        new ProblemException(HttpStatus.UNAUTHORIZED, ErrorCode.INVALID_CREDENTIALS, 'Wrong.'),
+        host,
+      );
+      expect(headersSet(reply)).toEqual({});
+    });
+
+    it('sets no challenge on an answer other than 401 of a bearer route', () => {
+      for (const exception of [
+        new ProblemException(HttpStatus.FORBIDDEN, ErrorCode.FORBIDDEN, 'No.'),
+        ProblemException.validation([{ field: 'name', message: 'Bad.' }]),
+        new Error('boom'),
+      ]) {
+        const { reply, host } = fakeHost(bearerRequest({ authorization: 'Bearer aaa.bbb.ccc' }));
+        new ProblemDetailsFilter().catch(exception, host);
+        expect(headersSet(reply)).not.toHaveProperty('WWW-Authenticate');
+      }
+    });
+
+    it("keeps the exception's own headers beside the challenge", () => {
+      const { reply, host } = fakeHost(bearerRequest());
+      const exception = new ProblemException(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, 'No.', undefined, {
+        'Cache-Control': 'no-store',
+      });
+      new ProblemDetailsFilter().catch(exception, host);
+      expect(headersSet(reply)).toEqual({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer' });
+    });
   });
 
   it('logs a 500 on the server and sends nothing internal', () => {

@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { bearerChallenge } from './bearer-challenge';
 import { ErrorCode } from './error-code.enum';
 import { FieldError, ProblemException } from './problem.exception';
 
@@ -105,6 +106,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    if (problem.status === HttpStatus.UNAUTHORIZED) {
+      const challenge = bearerChallenge(host.switchToHttp().getRequest(), problem.code);
+      if (challenge) void reply.headers({ 'WWW-Authenticate': challenge });
+    }
     void reply.status(problem.status).type('application/problem+json').send(problem);
   }
 }

@@ -1,4 +1,4 @@
-import { inputProblem } from './request-input';
+import { inputProblem, MAX_KEYS } from './request-input';
 
 describe('inputProblem', () => {
   it('lets ordinary input through, unicode included', () => {
@@ -23,5 +23,28 @@ describe('inputProblem', () => {
     let fine: unknown = 'x';
     for (let i = 0; i < 15; i++) fine = [fine];
     expect(inputProblem(fine)).toBeUndefined();
+  });
+});
+
+describe('inputProblem: size', () => {
+  const withKeys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+
+  it(`takes ${MAX_KEYS} keys and refuses one more, counted at every depth`, () => {
+    expect(inputProblem(withKeys(MAX_KEYS))).toBeUndefined();
+    expect(inputProblem(withKeys(MAX_KEYS + 1))).toEqual({ field: '', message: `The request has more than ${MAX_KEYS} fields.` });
+    expect(inputProblem({ a: withKeys(MAX_KEYS - 1), b: 1 })).toEqual(expect.objectContaining({ field: '' }));
+    expect(inputProblem({ list: Array.from({ length: MAX_KEYS + 1 }, () => 'x') })).toEqual(expect.objectContaining({ field: '' }));
+  });
+
+  it('stops at the first key past the limit instead of walking the rest', () => {
+    const reads: string[] = [];
+    const huge = new Proxy(withKeys(20_000), {
+      get(target, key, receiver) {
+        if (typeof key === 'string') reads.push(key);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(inputProblem(huge)).toEqual(expect.objectContaining({ field: '' }));
+    expect(reads.length).toBeLessThanOrEqual(MAX_KEYS + 1);
   });
 });

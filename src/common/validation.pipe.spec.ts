@@ -1,7 +1,8 @@
 import { ArgumentMetadata } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { problemFrom } from '../../test/support/problem-from';
-import { StrictValidationPipe } from './validation.pipe';
+import { MAX_KEYS } from './request-input';
+import { MAX_FIELD_ERRORS, StrictValidationPipe } from './validation.pipe';
 
 class NameDto {
   @IsString() name: string;
@@ -37,5 +38,39 @@ describe('StrictValidationPipe', () => {
       { field: 'role', message: expect.stringContaining('role') },
     ]);
     await expect(pipe.transform({ name: 'Jane' }, body)).resolves.toEqual({ name: 'Jane' });
+  });
+});
+
+describe('StrictValidationPipe: hostile bodies', () => {
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'])(
+    'refuses %s, a name of Object.prototype, as an unknown field',
+    async (field) => {
+      const problem = await problemFrom(pipe.transform(JSON.parse(`{"name":"x","${field}":"y"}`), body));
+      expect(problem.errors).toEqual([{ field, message: `${field} is not a field of this request.` }]);
+      await expect(problemFrom(pipe.transform({ name: 'x', [field]: 'y' }, query))).resolves.toHaveProperty('errors', [
+        { field, message: expect.any(String) },
+      ]);
+    },
+  );
+
+  it('names only the first unknown field', async () => {
+    const problem = await problemFrom(pipe.transform({ a: 1, name: 'x', b: 2, c: 3 }, body));
+    expect(problem.errors).toEqual([{ field: 'a', message: 'a is not a field of this request.' }]);
+  });
+
+  it(`refuses more than ${MAX_KEYS} keys before any field is validated`, async () => {
+    const keys = Object.fromEntries(Array.from({ length: 11_000 }, (_, i) => [`k${i}`, i]));
+    const problem = await problemFrom(pipe.transform(keys, body));
+    expect(problem.errors).toEqual([{ field: '', message: `The request has more than ${MAX_KEYS} fields.` }]);
+  });
+
+  it(`reports at most ${MAX_FIELD_ERRORS} field errors`, async () => {
+    class ManyDto {
+      @IsString() a0: string; @IsString() a1: string; @IsString() a2: string; @IsString() a3: string;
+      @IsString() a4: string; @IsString() a5: string; @IsString() a6: string; @IsString() a7: string;
+      @IsString() a8: string; @IsString() a9: string; @IsString() a10: string; @IsString() a11: string;
+    }
+    const problem = await problemFrom(pipe.transform({}, { type: 'body', metatype: ManyDto }));
+    expect(problem.errors).toHaveLength(MAX_FIELD_ERRORS);
   });
 });

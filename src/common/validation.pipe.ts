@@ -1,4 +1,5 @@
-import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, ProblemException } from './problem.exception';
 import { inputProblem } from './request-input';
 
@@ -10,13 +11,23 @@ const FORBIDDEN_FIELD_HINTS: Record<string, string> = {
   id: 'id cannot be changed.',
 };
 
+/** A long list of errors helps no one and costs its size in every answer: the first ones do. */
+export const MAX_FIELD_ERRORS = 10;
+
+const unknownField = (field: string): FieldError => ({
+  field,
+  message: Object.hasOwn(FORBIDDEN_FIELD_HINTS, field)
+    ? FORBIDDEN_FIELD_HINTS[field]
+    : `${field} is not a field of this request.`,
+});
+
 function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent + error.property;
     const constraints = error.constraints ?? {};
     const own: FieldError[] = [];
     if (constraints.whitelistValidation) {
-      own.push({ field, message: FORBIDDEN_FIELD_HINTS[field] ?? `${field} is not a field of this request.` });
+      own.push(unknownField(field));
     } else {
       // One message a field: the first rule it broke.
       const first = Object.values(constraints)[0];
@@ -26,9 +37,26 @@ function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+/** The fields a DTO declares, from its class-validator decorators; made once a class. */
+const declaredFields = new Map<Type, Set<string>>();
+
+function fieldsOf(metatype: Type): Set<string> {
+  let fields = declaredFields.get(metatype);
+  if (!fields) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+    fields = new Set(metadata.map(({ propertyName }) => propertyName));
+    declaredFields.set(metatype, fields);
+  }
+  return fields;
+}
+
 /**
  * Validates bodies and queries against their DTO: unknown fields are refused by name (no mass
  * assignment), values are not coerced, and every failure is one problem+json answer.
+ *
+ * A hostile body costs little: its size and depth are checked, and the first field the DTO
+ * does not declare is refused, before class-transformer and class-validator walk it. Own keys
+ * are compared with a set, so `constructor` or `toString` are as unknown as any other name.
  */
 @Injectable()
 export class StrictValidationPipe extends ValidationPipe {
@@ -38,7 +66,7 @@ export class StrictValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       transform: true,
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => ProblemException.validation(fieldErrors(errors)),
+      exceptionFactory: (errors) => ProblemException.validation(fieldErrors(errors).slice(0, MAX_FIELD_ERRORS)),
     });
   }
 
@@ -47,15 +75,16 @@ export class StrictValidationPipe extends ValidationPipe {
     if (metadata.type !== 'body' && metadata.type !== 'query') return value;
     const problem = inputProblem(value);
     if (problem) throw ProblemException.validation([problem]);
-    if (metadata.type !== 'body') return super.transform(value, metadata);
     // No body at all reads as an empty object: the DTO then says what is missing.
-    if (value === undefined) value = {};
-    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-    if (metadata.metatype !== Object && !isObject) {
-      throw ProblemException.validation([
-        { field: '', message: 'The request body must be a JSON object.' },
-      ]);
+    if (metadata.type === 'body' && value === undefined) value = {};
+    const { metatype } = metadata;
+    if (!metatype || metatype === Object) return super.transform(value, metadata);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw ProblemException.validation([{ field: '', message: 'The request body must be a JSON object.' }]);
     }
+    const fields = fieldsOf(metatype);
+    const unknown = Object.keys(value).find((key) => !fields.has(key));
+    if (unknown !== undefined) throw ProblemException.validation([unknownField(unknown)]);
     return super.transform(value, metadata);
   }
 }

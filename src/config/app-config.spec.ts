@@ -8,6 +8,7 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.bcryptRounds).toBe(12);
     expect(config.jwt.expiresInSeconds).toBe(900);
     expect(config.jwt.refreshExpiresInSeconds).toBe(7 * 24 * 3600);
+    expect(config.jwt).toMatchObject({ issuer: 'user-accounts', audience: 'user-accounts' });
     expect(config.database).toEqual({ url: undefined, dataDir: './data' });
     expect(config.swaggerEnabled).toBe(true);
     expect(config.logLevel).toBe('info');
@@ -31,6 +32,17 @@ describe('AppConfig.fromEnvironment', () => {
     const config = AppConfig.fromEnvironment({ JWT_EXPIRES_IN: '1h', REFRESH_EXPIRES_IN: '30d' });
     expect(config.jwt.expiresInSeconds).toBe(3600);
     expect(config.jwt.refreshExpiresInSeconds).toBe(30 * 86_400);
+  });
+
+  it('takes the issuer and audience of access tokens from JWT_ISSUER and JWT_AUDIENCE', () => {
+    const config = AppConfig.fromEnvironment({ JWT_ISSUER: 'https://id.example.com', JWT_AUDIENCE: 'accounts-api' });
+    expect(config.jwt).toMatchObject({ issuer: 'https://id.example.com', audience: 'accounts-api' });
+  });
+
+  it('refuses an access token lifetime longer than the session lifetime', () => {
+    expect(() => AppConfig.fromEnvironment({ JWT_EXPIRES_IN: '2h', REFRESH_EXPIRES_IN: '1h' })).toThrow(
+      /JWT_EXPIRES_IN must not be longer than REFRESH_EXPIRES_IN/,
+    );
   });
 
   it('generates a random secret of at least 32 bytes when JWT_SECRET is unset', () => {

@@ -18,6 +18,9 @@ export class AppConfig {
     secretGenerated: boolean;
     expiresInSeconds: number;
     refreshExpiresInSeconds: number;
+    /** The `iss` and `aud` claims every access token is signed with and must carry. */
+    issuer: string;
+    audience: string;
   };
   readonly bcryptRounds: number;
   readonly bruteForce: {
@@ -47,6 +50,8 @@ export class AppConfig {
       secretGenerated: !env.JWT_SECRET,
       expiresInSeconds: durationSeconds(env.JWT_EXPIRES_IN),
       refreshExpiresInSeconds: durationSeconds(env.REFRESH_EXPIRES_IN),
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
     };
     this.bcryptRounds = env.BCRYPT_ROUNDS;
     this.bruteForce = {

@@ -28,6 +28,8 @@ describe('parseEnvironment', () => {
       DATA_DIR: './data',
       JWT_EXPIRES_IN: '15m',
       REFRESH_EXPIRES_IN: '7d',
+      JWT_ISSUER: 'user-accounts',
+      JWT_AUDIENCE: 'user-accounts',
       BCRYPT_ROUNDS: 12,
       SWAGGER_ENABLED: true,
       LOG_LEVEL: 'info',
@@ -81,6 +83,40 @@ describe('parseEnvironment', () => {
       expect(refusal({ REDIS_URL: url })).toBe('Invalid environment: REDIS_URL must be a redis:// or rediss:// URL');
     },
   );
+
+  it('keeps JWT_ISSUER and JWT_AUDIENCE as given, an empty one being the default', () => {
+    expect(parseEnvironment({ JWT_ISSUER: 'https://accounts.example.com', JWT_AUDIENCE: 'shop-api' })).toMatchObject({
+      JWT_ISSUER: 'https://accounts.example.com',
+      JWT_AUDIENCE: 'shop-api',
+    });
+    expect(parseEnvironment({ JWT_ISSUER: '', JWT_AUDIENCE: '' })).toMatchObject({
+      JWT_ISSUER: 'user-accounts',
+      JWT_AUDIENCE: 'user-accounts',
+    });
+  });
+
+  describe('access token and session lifetimes', () => {
+    it.each([
+      ['8d', undefined],
+      ['2h', '1h'],
+      ['61', '1m'],
+      ['15m', '899'],
+    ])('refuses JWT_EXPIRES_IN=%s with REFRESH_EXPIRES_IN=%s: the access token would outlive its session', (jwt, refresh) => {
+      expect(refusal({ JWT_EXPIRES_IN: jwt, REFRESH_EXPIRES_IN: refresh })).toBe(
+        'Invalid environment: JWT_EXPIRES_IN must not be longer than REFRESH_EXPIRES_IN',
+      );
+    });
+
+    it.each([
+      ['7d', undefined],
+      ['1h', '60m'],
+      ['15m', '900'],
+      ['1s', '1s'],
+      ['15m', '16m'],
+    ])('accepts JWT_EXPIRES_IN=%s with REFRESH_EXPIRES_IN=%s: no longer than the session', (jwt, refresh) => {
+      expect(() => parseEnvironment({ JWT_EXPIRES_IN: jwt, REFRESH_EXPIRES_IN: refresh })).not.toThrow();
+    });
+  });
 
   it('keeps TRUST_PROXY and CORS_ORIGINS as given, TRUST_PROXY being "false" by default', () => {
     expect(parseEnvironment({}).TRUST_PROXY).toBe('false');

@@ -44,6 +44,13 @@ export class Environment {
   @IsOptional() @Matches(DURATION, { message: 'REFRESH_EXPIRES_IN must be a duration such as 7d' })
   REFRESH_EXPIRES_IN = '7d';
 
+  /** The `iss` and `aud` of access tokens: signed into each, and required of each. */
+  @IsOptional() @IsString() @MinLength(1)
+  JWT_ISSUER = 'user-accounts';
+
+  @IsOptional() @IsString() @MinLength(1)
+  JWT_AUDIENCE = 'user-accounts';
+
   // bcrypt accepts 4 to 31; above 15 a login takes seconds.
   @IsOptional() @Transform(toInt) @IsInt() @Min(4) @Max(15)
   BCRYPT_ROUNDS = 12;
@@ -124,6 +131,11 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     if (durationSeconds(env[name]) < 1) {
       throw new Error(`Invalid environment: ${name} must be at least one second`);
     }
+  }
+  // Routes check that a token's session is not revoked, not that it is unexpired: an access
+  // token must not outlive the session it was issued for.
+  if (durationSeconds(env.JWT_EXPIRES_IN) > durationSeconds(env.REFRESH_EXPIRES_IN)) {
+    throw new Error('Invalid environment: JWT_EXPIRES_IN must not be longer than REFRESH_EXPIRES_IN');
   }
   if (!['true', 'false'].includes(env.TRUST_PROXY)) {
     const proxies = env.TRUST_PROXY.split(',').map((entry) => entry.trim());

@@ -1,11 +1,16 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
+import { RedisHealthIndicator } from './redis.health';
 
 const DATABASE_TIMEOUT_MS = 1500;
+const REDIS_TIMEOUT_MS = 1000;
+
+/** What a 503 calls each dependency: no host, port or driver text. */
+const NAMES: Record<string, string> = { database: 'the database', redis: 'the shared rate-limit store' };
 
 @ApiTags('health')
 @Controller('health')
@@ -13,6 +18,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get()
@@ -23,21 +29,31 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ operationId: 'ready', summary: 'Readiness: the database answers' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' } } } } })
+  @ApiOperation({ operationId: 'ready', summary: 'Readiness: the database answers, and Redis when REDIS_URL is set' })
+  @ApiOkResponse({
+    schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } } },
+  })
   @ApiProblems(503)
   async ready() {
+    const checks: HealthIndicatorFunction[] = [
+      () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
+    ];
+    if (this.redis.configured) checks.push(() => this.redis.pingCheck('redis', REDIS_TIMEOUT_MS));
     try {
-      return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
-      ]);
-    } catch {
+      return await this.health.check(checks);
+    } catch (error) {
       // Terminus' own 503 body names the driver's error; ours says only what a caller needs.
-      throw new ProblemException(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        ErrorCode.SERVICE_UNAVAILABLE,
-        'The database does not answer.',
-      );
+      throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE, notAnswering(error));
     }
   }
+}
+
+/** "The database does not answer.", "The database and the shared rate-limit store do not answer." */
+function notAnswering(error: unknown): string {
+  const response = error instanceof ServiceUnavailableException ? error.getResponse() : undefined;
+  const down = Object.keys((response as { error?: object } | undefined)?.error ?? {});
+  const names = down.map((key) => NAMES[key]).filter(Boolean);
+  if (names.length === 0) names.push('the database');
+  const text = `${names.join(' and ')} ${names.length > 1 ? 'do' : 'does'} not answer.`;
+  return text[0].toUpperCase() + text.slice(1);
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { connectRedis } from './redis-connection';
 
 /** The shared Redis connection when REDIS_URL is set; null otherwise (state stays in memory). */
 export const REDIS = Symbol('REDIS');
@@ -11,22 +12,10 @@ export const REDIS = Symbol('REDIS');
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: async (config: AppConfig): Promise<Redis | null> => {
-        if (!config.redisUrl) return null;
-        const redis = new Redis(config.redisUrl, {
-          lazyConnect: true,
-          // Fail fast while Redis is away (the caller answers 503) instead of queueing.
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2000,
-        });
-        // While Redis is away, callers answer 503; the client reconnects by itself.
-        const logger = new Logger('Redis');
-        redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
-        // Redis named but unreachable at start-up: the service does not start half-configured.
-        await redis.connect();
-        return redis;
-      },
+      // Redis named but unreachable at start-up: the service does not start half-configured.
+      // Later, callers answer 503 while it is away; the client reconnects by itself.
+      useFactory: (config: AppConfig): Promise<Redis> | null =>
+        config.redisUrl ? connectRedis(config.redisUrl, new Logger('Redis')) : null,
     },
   ],
   exports: [REDIS],

@@ -122,6 +122,18 @@ export class AdminUsersController {
   async remove(@Param('id', IdParamPipe) id: number): Promise<void> {
     await this.users.remove({ id });
   }
+
+  @Post(':id/unlock')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    operationId: 'adminUnlockUser',
+    summary: 'Lift the login lockout of a user (after too many wrong passwords)',
+  })
+  @ApiNoContentResponse({ description: 'Unlocked: the next login is checked as usual' })
+  @ApiProblems(400, 401, 403, 404)
+  async unlock(@Param('id', IdParamPipe) id: number): Promise<void> {
+    await this.users.unlock(id);
+  }
 }
 
 /** Folds the seed's aliases into the real fields; sending both names of one field is refused. */

@@ -1,9 +1,14 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from '../common/error-code.enum';
+import { ProblemException } from '../common/problem.exception';
+
 /**
- * Login attempts in a row, per account (`accountKey`) or, for a name no account has, per name
- * (`loginNameKey`), so that both lock alike and a lock tells nothing about whether an account
- * exists. After LOGIN_MAX_FAILURES attempts that were not followed by a good one, the key is
- * locked for LOCKOUT_MINUTES. Kept in memory, or in Redis when REDIS_URL is set so that every
- * instance sees the same counts.
+ * Password attempts in a row, per login name (an email or a username, normalised), whether an
+ * account has that name or not: the answers then depend only on the names sent, so that no
+ * sequence of requests tells an existing account from an unknown one. After
+ * LOGIN_MAX_FAILURES attempts that were not followed by a good one, the name is locked for
+ * LOCKOUT_MINUTES. Kept in memory, or in Redis when REDIS_URL is set so that every instance
+ * sees the same counts.
  */
 export abstract class LoginAttempts {
   /**
@@ -12,9 +17,36 @@ export abstract class LoginAttempts {
    * left, or 0 when the attempt may go ahead.
    */
   abstract attempt(key: string): Promise<number>;
-  /** A good login, or an administrator re-enabling the account, starts the count again. */
+  /** A good password, an unlock or a re-enabled account starts the count again. */
   abstract clear(key: string): Promise<void>;
+
+  /** An attempt on each key (an account's names); answers the longest lock among them. */
+  async attemptAll(keys: string[]): Promise<number> {
+    let lockedFor = 0;
+    for (const key of keys) lockedFor = Math.max(lockedFor, await this.attempt(key));
+    return lockedFor;
+  }
+
+  async clearAll(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.clear(key)));
+  }
 }
 
-export const accountKey = (userId: number) => `user:${userId}`;
-export const loginNameKey = (name: string) => `login:${name.toLowerCase()}`;
+/** The key of a login name, as the unique indexes compare names: NFKC, any case. */
+export const loginNameKey = (name: string) => `login:${name.trim().normalize('NFKC').toLowerCase()}`;
+
+/** The keys of both names an account logs in with: a wrong password counts on each. */
+export const accountKeys = (user: { email: string; username: string }) => [
+  loginNameKey(user.email),
+  loginNameKey(user.username),
+];
+
+export function accountLocked(seconds: number): ProblemException {
+  return new ProblemException(
+    HttpStatus.TOO_MANY_REQUESTS,
+    ErrorCode.ACCOUNT_LOCKED,
+    `Too many failed password attempts: this account is locked for ${seconds} more seconds.`,
+    undefined,
+    { 'Retry-After': String(seconds) },
+  );
+}

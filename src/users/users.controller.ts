@@ -83,13 +83,14 @@ export class UsersController {
   }
 
   @Delete()
+  @AuthRateLimit()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'deleteAccount',
     summary: 'Delete your own account; its email and username become free',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 409, 413, 415)
+  @ApiProblems(400, 401, 409, 413, 415, 429)
   async remove(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto): Promise<void> {
     await this.users.removeSelf(caller, dto.current_password);
   }

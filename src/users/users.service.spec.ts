@@ -58,7 +58,7 @@ function setup() {
     verify: jest.fn().mockResolvedValue(true),
     needsRehash: jest.fn().mockReturnValue(false),
   };
-  const attempts = { attempt: jest.fn().mockResolvedValue(0), clear: jest.fn().mockResolvedValue(undefined) };
+  const attempts = { attemptAll: jest.fn().mockResolvedValue(0), clearAll: jest.fn().mockResolvedValue(undefined) };
   const service = new UsersService(
     dataSource as unknown as DataSource,
     passwords as unknown as PasswordService,
@@ -183,7 +183,9 @@ const updates = (rows: jest.Mock) => rows.mock.calls.filter(([sql]) => String(sq
 /** The SQL of every manager.query call, in order. */
 const queries = (manager: { query: jest.Mock }) => manager.query.mock.calls.map(([sql]) => String(sql));
 
-const LOCK_TARGET = /SELECT role, is_active FROM users WHERE id = \$1 .*FOR UPDATE/s;
+const LOCK_TARGET = /SELECT role, is_active, email, username FROM users WHERE id = \$1 .*FOR UPDATE/s;
+/** The lockout keys of STORED's email and username. */
+const STORED_KEYS = ['login:jane.doe+news@example.com', 'login:jane.doe_news'];
 const LOCK_ADMINS = /SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL/;
 const REVOKE = /UPDATE sessions SET revoked_at/;
 
@@ -191,7 +193,8 @@ describe('UsersService.update and updateProfile', () => {
   it('sets only the columns given, hashing password into password_hash', async () => {
     const { service, rows, manager, passwords } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
-    rows.mockResolvedValueOnce([STORED]);
+    // The account whose lockout is lifted, then the written row.
+    rows.mockResolvedValueOnce([STORED]).mockResolvedValueOnce([STORED]);
 
     await expect(
       service.update(5, { name: 'New Name', firstname: undefined, lastname: null, password: 'new password' }),
@@ -222,7 +225,7 @@ describe('UsersService.update and updateProfile', () => {
 
     expect(dataSource.transaction).not.toHaveBeenCalled();
     expect(manager.query).not.toHaveBeenCalled();
-    expect(attempts.clear).not.toHaveBeenCalled();
+    expect(attempts.clearAll).not.toHaveBeenCalled();
   });
 
   it('answers 404 USER_NOT_FOUND when update finds no live row', async () => {
@@ -236,23 +239,44 @@ describe('UsersService.update and updateProfile', () => {
   });
 
   it('answers 404 for a sensitive change when the locked row is missing, without writing', async () => {
-    const { service, rows, manager, attempts } = setup();
+    const { service, rows, manager } = setup();
     manager.query.mockResolvedValueOnce([]);
 
-    const problem = await problemFrom(service.update(404, { password: 'new password' }));
+    const problem = await problemFrom(service.update(404, { role: Role.DRIVER }));
 
     expect(problem.getStatus()).toBe(404);
     expect(problem.code).toBe(ErrorCode.USER_NOT_FOUND);
     expect(queries(manager)).toHaveLength(1);
     expect(manager.query.mock.calls[0][1]).toEqual([404]);
     expect(updates(rows)).toHaveLength(0);
-    expect(attempts.clear).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 for a new password of a missing user before any lockout or write', async () => {
+    const { service, rows, attempts, dataSource } = setup();
+
+    expect((await problemFrom(service.update(404, { password: 'new password' }))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect(rows.mock.calls).toEqual([statement(selectUser({ id: 404 }))]);
+    expect(attempts.clearAll).not.toHaveBeenCalled();
+    expect(dataSource.transaction).not.toHaveBeenCalled();
+  });
+
+  it('refuses a common password or one equal to the email or username with 400 WEAK_PASSWORD, writing nothing', async () => {
+    for (const password of ['password1', 'JANE.DOE_NEWS', 'new@example.com']) {
+      const { service, rows, manager } = setup();
+      manager.query.mockResolvedValueOnce([{ ...STORED, role: Role.USER, is_active: true }]);
+      rows.mockResolvedValueOnce([STORED]);
+
+      const problem = await problemFrom(service.update(5, { email: 'new@example.com', password }));
+
+      expect([password, problem.getStatus(), problem.code]).toEqual([password, 400, ErrorCode.WEAK_PASSWORD]);
+      expect(updates(rows)).toHaveLength(0);
+    }
   });
 
   it('sets a new password in a transaction: lock the row, write, end the sessions, lift the lockout', async () => {
     const { service, rows, manager, dataSource, attempts } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.ADMIN, is_active: true }]);
-    rows.mockResolvedValueOnce([STORED]);
+    rows.mockResolvedValueOnce([STORED]).mockResolvedValueOnce([STORED]);
 
     await expect(service.update(5, { password: 'new password' })).resolves.toBe(STORED);
 
@@ -265,8 +289,10 @@ describe('UsersService.update and updateProfile', () => {
     expect(sql.some((text) => LOCK_ADMINS.test(text))).toBe(false);
     expect(sql[1]).toMatch(REVOKE);
     expect(manager.query.mock.calls[1][1]).toEqual([5, null]);
-    expect(rows.mock.invocationCallOrder[0]).toBeLessThan(manager.query.mock.invocationCallOrder[1]);
-    expect(attempts.clear).toHaveBeenCalledWith('user:5');
+    expect(rows.mock.invocationCallOrder[1]).toBeLessThan(manager.query.mock.invocationCallOrder[1]);
+    // Lifted before the transaction: were the lockout store away, nothing would be written.
+    expect(attempts.clearAll).toHaveBeenCalledWith(STORED_KEYS);
+    expect(attempts.clearAll.mock.invocationCallOrder[0]).toBeLessThan(dataSource.transaction.mock.invocationCallOrder[0]);
   });
 
   it('takes the admin-changes lock first in a sensitive change and in a delete, and nowhere else', async () => {
@@ -328,29 +354,34 @@ describe('UsersService.update and updateProfile', () => {
 
   it('re-enables an account without a transaction and lifts its login lockout', async () => {
     const { service, rows, manager, dataSource, attempts } = setup();
-    rows.mockResolvedValueOnce([STORED]);
+    rows.mockResolvedValueOnce([STORED]).mockResolvedValueOnce([STORED]);
 
     await service.update(7, { is_active: true });
 
     expect(dataSource.transaction).not.toHaveBeenCalled();
     expect(manager.query).not.toHaveBeenCalled();
-    expect(attempts.clear).toHaveBeenCalledWith('user:7');
+    expect(attempts.clearAll).toHaveBeenCalledWith(STORED_KEYS);
   });
 
-  it('answers only once the login lockout is lifted', async () => {
+  it('writes only once the login lockout is lifted, and nothing when it cannot be', async () => {
     const { service, rows, attempts } = setup();
-    rows.mockResolvedValueOnce([STORED]);
+    rows.mockResolvedValue([STORED]);
     let lift!: () => void;
-    attempts.clear.mockReturnValueOnce(new Promise<void>((done) => (lift = done)));
+    attempts.clearAll.mockReturnValueOnce(new Promise<void>((done) => (lift = done)));
 
-    let answered = false;
-    const update = service.update(7, { is_active: true }).then((user) => ((answered = true), user));
+    const update = service.update(7, { is_active: true });
     await new Promise((done) => setImmediate(done));
-    expect(attempts.clear).toHaveBeenCalledWith('user:7');
-    expect(answered).toBe(false);
+    expect(attempts.clearAll).toHaveBeenCalledWith(STORED_KEYS);
+    expect(updates(rows)).toHaveLength(0);
 
     lift();
     await expect(update).resolves.toBe(STORED);
+    expect(updates(rows)).toHaveLength(1);
+
+    const away = new Error('store away');
+    attempts.clearAll.mockRejectedValueOnce(away);
+    await expect(service.update(7, { is_active: true })).rejects.toBe(away);
+    expect(updates(rows)).toHaveLength(1);
   });
 
   it('answers 401 when updateProfile finds no live, active row', async () => {
@@ -387,7 +418,7 @@ describe('UsersService.update and updateProfile', () => {
   it('answers a taken email with 409 inside the transaction of a sensitive change too', async () => {
     const { service, rows, manager } = setup();
     manager.query.mockResolvedValueOnce([{ role: Role.USER, is_active: true }]);
-    rows.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
+    rows.mockResolvedValueOnce([STORED]).mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
 
     const problem = await problemFrom(service.update(5, { email: 'a@b.co', password: 'new password' }));
 
@@ -434,7 +465,7 @@ describe('UsersService.update and updateProfile', () => {
     expect(sql).toHaveLength(3);
     expect(sql[1]).toMatch(LOCK_ADMINS);
     expect(sql[2]).toMatch(REVOKE);
-    expect(attempts.clear).not.toHaveBeenCalled();
+    expect(attempts.clearAll).not.toHaveBeenCalled();
   });
 
   it('lets the only active admin demote another admin', async () => {
@@ -500,7 +531,7 @@ describe('UsersService with If-Match versions', () => {
 
 describe('UsersService.changePassword and removeSelf', () => {
   it('refuses a wrong current password with 401 INVALID_CREDENTIALS and writes nothing', async () => {
-    const { service, rows, passwords, dataSource } = setup();
+    const { service, rows, passwords, dataSource, attempts } = setup();
     rows.mockResolvedValueOnce([{ ...STORED, password_hash: 'stored-hash' }]);
     passwords.verify.mockResolvedValueOnce(false);
 
@@ -510,6 +541,37 @@ describe('UsersService.changePassword and removeSelf', () => {
     expect(problem.code).toBe(ErrorCode.INVALID_CREDENTIALS);
     expect(passwords.verify).toHaveBeenCalledWith('wrong', 'stored-hash');
     expect(dataSource.transaction).not.toHaveBeenCalled();
+    expect(updates(rows)).toHaveLength(0);
+    // The try counted toward the lockout of both of the account's names, and was not cleared.
+    expect(attempts.attemptAll).toHaveBeenCalledWith(STORED_KEYS);
+    expect(attempts.attemptAll.mock.invocationCallOrder[0]).toBeLessThan(passwords.verify.mock.invocationCallOrder[0]);
+    expect(attempts.clearAll).not.toHaveBeenCalled();
+  });
+
+  it.each(['changePassword', 'removeSelf'] as const)(
+    '%s: a locked account answers 429 ACCOUNT_LOCKED without checking the password',
+    async (method) => {
+      const { service, rows, passwords, attempts } = setup();
+      rows.mockResolvedValueOnce([STORED]);
+      attempts.attemptAll.mockResolvedValueOnce(600);
+
+      const problem = await problemFrom(
+        method === 'changePassword' ? service.changePassword(CALLER, 'old', 'new password') : service.removeSelf(CALLER, 'old'),
+      );
+
+      expect([problem.getStatus(), problem.code, problem.headers]).toEqual([429, ErrorCode.ACCOUNT_LOCKED, { 'Retry-After': '600' }]);
+      expect(passwords.verify).not.toHaveBeenCalled();
+      expect(updates(rows)).toHaveLength(0);
+    },
+  );
+
+  it('refuses a weak new password with 400 WEAK_PASSWORD naming new_password', async () => {
+    const { service, rows } = setup();
+    rows.mockResolvedValueOnce([STORED]);
+
+    const problem = await problemFrom(service.changePassword(CALLER, 'old', 'Jane.Doe+news@example.com'));
+
+    expect([problem.code, problem.errors]).toEqual([ErrorCode.WEAK_PASSWORD, [{ field: 'new_password', message: expect.any(String) }]]);
     expect(updates(rows)).toHaveLength(0);
   });
 
@@ -524,7 +586,7 @@ describe('UsersService.changePassword and removeSelf', () => {
   });
 
   it("writes the new hash, then ends every session but the caller's", async () => {
-    const { service, rows, manager, passwords } = setup();
+    const { service, rows, manager, passwords, attempts } = setup();
     rows.mockResolvedValueOnce([STORED]);
     rows.mockResolvedValueOnce([STORED]);
 
@@ -536,6 +598,7 @@ describe('UsersService.changePassword and removeSelf', () => {
     expect(sql).toHaveLength(1);
     expect(sql[0]).toMatch(REVOKE);
     expect(manager.query.mock.calls[0][1]).toEqual([CALLER.id, CALLER.sessionId]);
+    expect(attempts.clearAll).toHaveBeenCalledWith(STORED_KEYS);
   });
 
   it('deletes the account softly after its password, ending all its sessions', async () => {

@@ -10,7 +10,8 @@ import { queryRows } from '../database/query-rows';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { preconditionFailed } from './etag';
-import { accountKey, LoginAttempts } from './login-attempts';
+import { accountKeys, accountLocked, LoginAttempts } from './login-attempts';
+import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -85,8 +86,9 @@ export class UsersService {
    */
   async create(input: NewUser): Promise<User> {
     const { password, ...fields } = input;
-    const values = { ...fields, password_hash: await this.passwords.hash(password) };
     const base = fields.username ?? usernameFromEmail(fields.email);
+    assertStrongPassword(password, { email: fields.email, username: base });
+    const values = { ...fields, password_hash: await this.passwords.hash(password) };
     for (let attempt = 0; ; attempt++) {
       const username = attempt === 0 ? base : withSuffix(base);
       try {
@@ -115,10 +117,25 @@ export class UsersService {
    * the role or activity from the last active admin is refused with 409.
    */
   async update(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
-    const user = await this.writeAsAdmin(id, changes, versions);
-    // Re-enabling an account, or giving it a new password, lifts a login lockout.
-    if (changes.is_active === true || changes.password !== undefined) await this.attempts.clear(accountKey(id));
-    return user;
+    // Re-enabling an account, or giving it a new password, lifts a login lockout. Before the
+    // write: were the lockout store away, the answer (503) must be that nothing changed.
+    if (changes.is_active === true || changes.password !== undefined) await this.unlock(id);
+    return this.writeAsAdmin(id, changes, versions);
+  }
+
+  /** Lifts the login lockout of a live account's email and username. */
+  async unlock(id: number): Promise<void> {
+    const user = await this.findById(id);
+    if (!user) throw ProblemException.userNotFound();
+    await this.attempts.clearAll(accountKeys(user));
+  }
+
+  /** Whether any live account is an active administrator. */
+  async hasActiveAdmin(): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL LIMIT 1`,
+    );
+    return rows.length > 0;
   }
 
   private async writeAsAdmin(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
@@ -131,10 +148,14 @@ export class UsersService {
     return this.transaction(async (manager) => {
       await lockAdminChanges(manager);
       const [current] = await manager.query(
-        `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        `SELECT role, is_active, email, username FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
         [id],
       );
       if (!current) throw ProblemException.userNotFound();
+      if (changes.password !== undefined) {
+        const { email = current.email, username = current.username } = changes;
+        assertStrongPassword(changes.password, { email, username });
+      }
       const demotes = (changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false;
       if (demotes) await this.keepOneActiveAdmin(manager, id);
       const user = await this.write(manager, { id }, values, versions);
@@ -154,7 +175,8 @@ export class UsersService {
 
   /** Sets a new password after checking the current one; every other session ends. */
   async changePassword(caller: AuthenticatedUser, current: string, next: string): Promise<void> {
-    await this.verifyCaller(caller, current);
+    const user = await this.verifyCaller(caller, current);
+    assertStrongPassword(next, user, 'new_password');
     const values = await this.columns({ password: next });
     await this.transaction(async (manager) => {
       await this.write(manager, { caller }, values);
@@ -197,9 +219,16 @@ export class UsersService {
     return user ?? null;
   }
 
-  private async verifyCaller(caller: AuthenticatedUser, password: string): Promise<void> {
+  /**
+   * The caller's account, once its password is given. Like a login, each try counts toward the
+   * lockout of the account's names and a good one clears it: a stolen token is no free oracle.
+   */
+  private async verifyCaller(caller: AuthenticatedUser, password: string): Promise<User> {
     const user = await this.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
+    const keys = accountKeys(user);
+    const lockedFor = await this.attempts.attemptAll(keys);
+    if (lockedFor > 0) throw accountLocked(lockedFor);
     if (!(await this.passwords.verify(password, user.password_hash))) {
       throw new ProblemException(
         HttpStatus.UNAUTHORIZED,
@@ -207,6 +236,8 @@ export class UsersService {
         'The current password is wrong.',
       );
     }
+    await this.attempts.clearAll(keys);
+    return user;
   }
 
   /** The columns to write: the fields given, and a new password as its hash. */

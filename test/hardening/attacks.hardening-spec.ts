@@ -5,6 +5,8 @@ import { expectProblem, randomSuffix, useAttackApp } from './support/attack-app'
 import {
   asymmetricToken,
   decode,
+  DEFAULT_AUDIENCE,
+  DEFAULT_ISSUER,
   hmacToken,
   hs256,
   now,
@@ -40,6 +42,8 @@ describe('token attacks', () => {
     const all: Record<string, unknown> = {
       sub: String(who.id),
       sid: who.sid,
+      iss: DEFAULT_ISSUER,
+      aud: DEFAULT_AUDIENCE,
       jti: randomUUID(),
       iat: now(),
       exp: now() + 600,
@@ -67,7 +71,12 @@ describe('token attacks', () => {
       await api.get(`/api/users${query}`, { headers }),
       await api.put(`/api/users/${user.id}${query}`, { headers, body: { name: mark } }),
     ];
-    for (const response of responses) expectProblem(response, 401, 'UNAUTHORIZED');
+    // RFC 6750 section 3: a bearer challenge, invalid_token when credentials were sent.
+    const challenge = headers.authorization ? 'Bearer error="invalid_token"' : 'Bearer';
+    for (const response of responses) {
+      expectProblem(response, 401, 'UNAUTHORIZED');
+      expect([response.path, response.headers.get('www-authenticate')]).toEqual([response.path, challenge]);
+    }
   }
 
   it('has working tokens to start from (the control)', async () => {
@@ -80,6 +89,8 @@ describe('token attacks', () => {
     const genuine = hs256(claims(admin), TEST_JWT_SECRET);
     expect((await api.get('/users', { headers: bearer(genuine) })).status).toBe(200);
     expect((await api.get('/api/users', { headers: bearer(genuine) })).status).toBe(200);
+    // The service's own tokens carry the iss and aud that claims() gives.
+    expect(decode(admin.token).payload).toMatchObject({ iss: DEFAULT_ISSUER, aud: DEFAULT_AUDIENCE });
   });
 
   // Most forgeries claim the seeded admin's id and open session: accepted, they would be 200.
@@ -144,6 +155,17 @@ describe('token attacks', () => {
     ['sub as a JSON number (real secret)', () => hs256(claims(admin, { sub: admin.id }), TEST_JWT_SECRET)],
     ['sub beyond a 32-bit integer (real secret)', () => hs256(claims(admin, { sub: '2147483648' }), TEST_JWT_SECRET)],
     ["sub of no user, with the admin's sid (real secret)", () => hs256(claims(admin, { sub: '999999' }), TEST_JWT_SECRET)],
+    // Tokens of another service that shares the key: only iss and aud tell them apart.
+    ['no iss (real secret)', () => hs256(claims(admin, { iss: undefined }), TEST_JWT_SECRET)],
+    ['iss of another service (real secret)', () => hs256(claims(admin, { iss: 'billing' }), TEST_JWT_SECRET)],
+    ['iss in another case (real secret)', () => hs256(claims(admin, { iss: DEFAULT_ISSUER.toUpperCase() }), TEST_JWT_SECRET)],
+    ['iss an empty string (real secret)', () => hs256(claims(admin, { iss: '' }), TEST_JWT_SECRET)],
+    ['iss as an array holding the right one (real secret)', () => hs256(claims(admin, { iss: [DEFAULT_ISSUER] }), TEST_JWT_SECRET)],
+    ['no aud (real secret)', () => hs256(claims(admin, { aud: undefined }), TEST_JWT_SECRET)],
+    ['aud of another service (real secret)', () => hs256(claims(admin, { aud: 'billing' }), TEST_JWT_SECRET)],
+    ['aud an array of other services (real secret)', () => hs256(claims(admin, { aud: ['billing', 'shop'] }), TEST_JWT_SECRET)],
+    ['aud an empty array (real secret)', () => hs256(claims(admin, { aud: [] }), TEST_JWT_SECRET)],
+    ['no iss and no aud (real secret)', () => hs256(claims(admin, { iss: undefined, aud: undefined }), TEST_JWT_SECRET)],
     ['10 kB of garbage', () => 'A'.repeat(TEN_KB)],
     ['10 kB in three dotted parts', () => ['a', 'b', 'c'].map((c) => c.repeat(TEN_KB / 3)).join('.')],
     ['10 kB signed with a wrong key', () => hs256(claims(admin, { pad: 'x'.repeat(TEN_KB) }), WRONG_KEY)],
@@ -270,7 +292,10 @@ describe('token attacks', () => {
 
     async function expectEnded(victim: Identity): Promise<void> {
       await expectRefusedEverywhere(bearer(victim.token));
-      expectProblem(await api.post('/auth/refresh', { body: { refresh_token: victim.refresh } }), 401, 'UNAUTHORIZED');
+      const refresh = await api.post('/auth/refresh', { body: { refresh_token: victim.refresh } });
+      expectProblem(refresh, 401, 'UNAUTHORIZED');
+      // No access token is asked for there: no bearer challenge.
+      expect(refresh.headers.get('www-authenticate')).toBeNull();
     }
 
     it('is refused once the user deleted the account (DELETE /users)', async () => {

@@ -12,8 +12,9 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    this.port = await freePort();
+  /** Starts the server on a free port, or on `port` (its own again, after a stop). */
+  async start(port?: number): Promise<void> {
+    this.port = port ?? (await freePort());
     this.server = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

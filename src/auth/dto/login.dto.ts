@@ -3,13 +3,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, ValidateIf } from 'class-validator';
 import { PasswordField } from '../../users/dto/user-fields';
+import { normalizeEmail } from '../../users/email-address';
 
-/** The email is looked up as the unique index sees it: trimmed, any case. */
+/** The email is looked up as it is stored: normalised as at sign-up (a wrong one is 401). */
 const LoginEmail = () =>
   applyDecorators(
     ApiPropertyOptional({ example: 'jane.doe@example.com', description: 'or username' }),
     ValidateIf((dto: LoginDto) => dto.username === undefined || dto.email !== undefined),
-    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
+    Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
     IsString({ message: 'email (or username) must be given as a string.' }),
     MaxLength(254, { message: 'email must be at most 254 characters.' }),
   );

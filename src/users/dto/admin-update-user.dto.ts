@@ -1,5 +1,6 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
+import { Allow } from 'class-validator';
 import { Role } from '../role.enum';
 import {
   EmailField,
@@ -35,6 +36,6 @@ export class AdminUpdateUserDto {
   @ApiPropertyOptional({ description: 'the seed\'s name for image_path' })
   profileImage?: string;
 
-  /** The path's id wins: a body id is dropped before validation. */
-  @ApiHideProperty() @Exclude({ toClassOnly: true }) id?: unknown;
+  /** The path's id wins: a body id is a known field, dropped before validation. */
+  @ApiHideProperty() @Allow() @Exclude({ toClassOnly: true }) id?: unknown;
 }

@@ -3,7 +3,6 @@ import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/sw
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
-  IsEmail,
   IsEnum,
   IsString,
   Length,
@@ -12,6 +11,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { emailProblem, INVISIBLE, normalizeEmail } from '../email-address';
 import { Role } from '../role.enum';
 
 // The field rules of API.md, one decorator a field, shared by every DTO that takes the field.
@@ -40,14 +40,30 @@ function presence(kind: Presence, api: ApiPropertyOptions): PropertyDecorator {
   return applyDecorators(docs, ValidateIf((_object, value) => skip(value)));
 }
 
+/** Stored normalised (see normalizeEmail), so that look-alikes meet the unique index. */
 export const EmailField = (kind: Presence = 'required') =>
   applyDecorators(
     presence(kind, { example: 'jane.doe@example.com', maxLength: 254, format: 'email' }),
-    Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
+    Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
     IsString({ message: 'email must be a string.' }),
-    MaxLength(254, { message: 'email must be at most 254 characters.' }),
-    IsEmail({}, { message: 'email must be a valid email address.' }),
+    ValidateBy({
+      name: 'isAccountEmail',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && emailProblem(value) === undefined,
+        defaultMessage: (args) => (typeof args?.value === 'string' && emailProblem(args.value)) || 'email must be a string.',
+      },
+    }),
   );
+
+/** Text shown to people: nothing invisible in it (zero-width spaces, direction marks, controls). */
+const Visible = (field: string) =>
+  ValidateBy({
+    name: 'isVisible',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !INVISIBLE.test(value),
+      defaultMessage: () => `${field} must not contain invisible or control characters.`,
+    },
+  });
 
 export const UsernameField = (kind: Presence = 'required') =>
   applyDecorators(
@@ -63,6 +79,7 @@ export const NameField = (kind: Presence = 'required') =>
     presence(kind, { example: 'Jane Doe', minLength: 1, maxLength: 100 }),
     trimmed,
     IsString({ message: 'name must be a string.' }),
+    Visible('name'),
     Length(1, 100, { message: 'name must be 1 to 100 characters.' }),
   );
 
@@ -72,6 +89,7 @@ export const PersonalNameField = (field: 'firstname' | 'lastname', example: stri
     presence('nullable', { type: String, example, maxLength: 100 }),
     Transform(({ value }) => (typeof value === 'string' ? value.trim() || null : value)),
     IsString({ message: `${field} must be a string or null.` }),
+    Visible(field),
     MaxLength(100, { message: `${field} must be at most 100 characters.` }),
   );
 

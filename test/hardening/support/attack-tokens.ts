@@ -6,6 +6,10 @@ export const base64url = (input: string | Buffer) => Buffer.from(input).toString
 
 const part = (value: unknown) => base64url(JSON.stringify(value));
 
+/** The `iss` and `aud` the service signs and requires when JWT_ISSUER and JWT_AUDIENCE are unset. */
+export const DEFAULT_ISSUER = 'user-accounts';
+export const DEFAULT_AUDIENCE = 'user-accounts';
+
 /** Seconds since the epoch, as JWT claims count time. */
 export const now = () => Math.floor(Date.now() / 1000);
 
