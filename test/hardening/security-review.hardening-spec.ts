@@ -72,13 +72,26 @@ describe('finding 2: every route that checks a password spends the address budge
       expectProblem(await api.post('/auth/login', { body: { username: user.username, password } }), 429, 'ACCOUNT_LOCKED');
     });
 
-    it('counts POST /users/password failures toward the same lockout, and a right password clears the count', async () => {
+    it('counts POST /users/password failures toward the same lockout as failed logins', async () => {
       const { token, password, user } = await api.register();
       const wrong = { current_password: 'not-the-password', new_password: 'a-new-password-1' };
       expect((await api.post('/users/password', { token, body: wrong })).status).toBe(401);
       expect((await api.post('/auth/login', { body: { email: user.email, password: 'still-wrong-1' } })).status).toBe(401);
-      // Two of three: the right password goes through and starts the count again.
-      expect((await api.request('DELETE', '/users', { token, body: { current_password: password } })).status).toBe(204);
+      expect((await api.post('/users/password', { token, body: wrong })).status).toBe(401);
+      // Three wrong passwords in all: the right one is refused now, at login and on the route.
+      expectProblem(await api.post('/auth/login', { body: { email: user.email, password } }), 429, 'ACCOUNT_LOCKED');
+      expectProblem(await api.post('/users/password', { token, body: { ...wrong, current_password: password } }), 429, 'ACCOUNT_LOCKED');
+    });
+
+    it('starts the count again after the right current password', async () => {
+      const { token, password, user } = await api.register();
+      const wrong = { current_password: 'not-the-password', new_password: 'a-new-password-1' };
+      expect((await api.post('/users/password', { token, body: wrong })).status).toBe(401);
+      expect((await api.post('/users/password', { token, body: wrong })).status).toBe(401);
+      expect((await api.post('/users/password', { token, body: { ...wrong, current_password: password } })).status).toBe(204);
+      expect((await api.post('/auth/login', { body: { email: user.email, password: 'wrong-again-1' } })).status).toBe(401);
+      expect((await api.post('/auth/login', { body: { email: user.email, password: 'wrong-again-2' } })).status).toBe(401);
+      expect((await api.post('/auth/login', { body: { email: user.email, password: wrong.new_password } })).status).toBe(200);
     });
   });
 
@@ -326,9 +339,12 @@ describe('finding 6: look-alike accounts', () => {
     ['lastname', 'Doe\u0007'],
     ['username', 'admin\u200b'],
   ])('refuses an invisible character in %s', async (field, value) => {
-    const response = await register(email(), { [field]: value });
-    expectProblem(response, 400, 'VALIDATION_FAILED');
-    expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    const { token } = await api.register();
+    for (const response of [await register(email(), { name: 'Visible', [field]: value }), await api.put('/users', { token, body: { [field]: value } })]) {
+      if (response.path === '/auth/register' && !['name', 'username'].includes(field)) continue;
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    }
   });
 });
 
