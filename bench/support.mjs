@@ -238,7 +238,8 @@ export async function load({ url, connections, seconds, request, overallRate, ti
           if (token) req.headers.authorization = `Bearer ${token}`;
           if (body !== undefined) {
             req.headers['content-type'] = 'application/json';
-            req.body = JSON.stringify(body);
+            // A string is sent as it is: a large body serialised once, not once a request.
+            req.body = typeof body === 'string' ? body : JSON.stringify(body);
           }
           return req;
         },

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { jsonBodyParser } from './common/json-body.parser';
 import { rejectNonJsonBodies } from './common/json-only.hook';
 import { securityHeaders } from './common/security-headers.hook';
 import { ProblemDetailsFilter, toProblem } from './common/problem-details.filter';
@@ -56,6 +57,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   logRequests(fastify, await app.resolve(PinoLogger));
   // First, so that every answer has them, refusals by the hooks below included.
   fastify.addHook('onRequest', securityHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));

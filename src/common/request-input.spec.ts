@@ -1,4 +1,4 @@
-import { inputProblem, MAX_KEYS } from './request-input';
+import { inputProblem, jsonShapeProblem, MAX_KEYS } from './request-input';
 
 describe('inputProblem', () => {
   it('lets ordinary input through, unicode included', () => {
@@ -46,5 +46,30 @@ describe('inputProblem: size', () => {
     });
     expect(inputProblem(huge)).toEqual(expect.objectContaining({ field: '' }));
     expect(reads.length).toBeLessThanOrEqual(MAX_KEYS + 1);
+  });
+});
+
+describe('jsonShapeProblem', () => {
+  const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+  const withKeys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+
+  it('takes what inputProblem takes', () => {
+    for (const body of [withKeys(MAX_KEYS), { a: Array.from({ length: MAX_KEYS - 1 }, () => 1) }, { s: 'a:b,c{[' }, '"x"', []]) {
+      expect(inputProblem(JSON.parse(bytes(body).toString()))).toBeUndefined();
+      expect(jsonShapeProblem(bytes(body))).toBeUndefined();
+    }
+  });
+
+  it('refuses more keys than MAX_KEYS before parsing, in objects and lists', () => {
+    expect(jsonShapeProblem(bytes(withKeys(MAX_KEYS + 1)))).toEqual({ field: '', message: `The request has more than ${MAX_KEYS} fields.` });
+    expect(jsonShapeProblem(bytes({ list: Array.from({ length: MAX_KEYS + 2 }, () => 1) }))).toEqual(expect.objectContaining({ field: '' }));
+  });
+
+  it('refuses nesting past 16 levels, and counts nothing inside strings, escaped quotes included', () => {
+    expect(jsonShapeProblem(bytes('['.repeat(17) + ']'.repeat(17)))).toEqual(expect.objectContaining({ message: expect.stringContaining('16') }));
+    expect(jsonShapeProblem(bytes('['.repeat(16) + ']'.repeat(16)))).toBeUndefined();
+    const text = JSON.stringify({ s: `"${':,{['.repeat(500)}\\"` });
+    expect(jsonShapeProblem(bytes(text))).toBeUndefined();
+    expect(jsonShapeProblem(bytes({ s: 'é😀:', t: 'ü' }))).toBeUndefined();
   });
 });
