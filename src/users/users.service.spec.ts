@@ -183,7 +183,7 @@ const updates = (rows: jest.Mock) => rows.mock.calls.filter(([sql]) => String(sq
 /** The SQL of every manager.query call, in order. */
 const queries = (manager: { query: jest.Mock }) => manager.query.mock.calls.map(([sql]) => String(sql));
 
-const LOCK_TARGET = /SELECT role, is_active, email, username FROM users WHERE id = \$1 .*FOR UPDATE/s;
+const LOCK_TARGET = /SELECT role, is_active FROM users WHERE id = \$1 .*FOR UPDATE/s;
 /** The lockout keys of STORED's email and username. */
 const STORED_KEYS = ['login:jane.doe+news@example.com', 'login:jane.doe_news'];
 const LOCK_ADMINS = /SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL/;
@@ -260,16 +260,17 @@ describe('UsersService.update and updateProfile', () => {
     expect(dataSource.transaction).not.toHaveBeenCalled();
   });
 
-  it('refuses a common password or one equal to the email or username with 400 WEAK_PASSWORD, writing nothing', async () => {
+  it('refuses a common password or one equal to the email or username with 400 WEAK_PASSWORD, changing nothing', async () => {
     for (const password of ['password1', 'JANE.DOE_NEWS', 'new@example.com']) {
-      const { service, rows, manager } = setup();
-      manager.query.mockResolvedValueOnce([{ ...STORED, role: Role.USER, is_active: true }]);
+      const { service, rows, attempts, dataSource } = setup();
       rows.mockResolvedValueOnce([STORED]);
 
       const problem = await problemFrom(service.update(5, { email: 'new@example.com', password }));
 
       expect([password, problem.getStatus(), problem.code]).toEqual([password, 400, ErrorCode.WEAK_PASSWORD]);
       expect(updates(rows)).toHaveLength(0);
+      expect(attempts.clearAll).not.toHaveBeenCalled();
+      expect(dataSource.transaction).not.toHaveBeenCalled();
     }
   });
 

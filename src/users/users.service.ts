@@ -117,17 +117,22 @@ export class UsersService {
    * the role or activity from the last active admin is refused with 409.
    */
   async update(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
-    // Re-enabling an account, or giving it a new password, lifts a login lockout. Before the
-    // write: were the lockout store away, the answer (503) must be that nothing changed.
-    if (changes.is_active === true || changes.password !== undefined) await this.unlock(id);
+    if (changes.is_active === true || changes.password !== undefined) {
+      const user = await this.liveUser(id);
+      if (changes.password !== undefined) {
+        const { email = user.email, username = user.username } = changes;
+        assertStrongPassword(changes.password, { email, username });
+      }
+      // Re-enabling an account, or giving it a new password, lifts a login lockout. Before the
+      // write: were the lockout store away, the answer (503) must be that nothing changed.
+      await this.attempts.clearAll(accountKeys(user));
+    }
     return this.writeAsAdmin(id, changes, versions);
   }
 
   /** Lifts the login lockout of a live account's email and username. */
   async unlock(id: number): Promise<void> {
-    const user = await this.findById(id);
-    if (!user) throw ProblemException.userNotFound();
-    await this.attempts.clearAll(accountKeys(user));
+    await this.attempts.clearAll(accountKeys(await this.liveUser(id)));
   }
 
   /** Whether any live account is an active administrator. */
@@ -148,14 +153,10 @@ export class UsersService {
     return this.transaction(async (manager) => {
       await lockAdminChanges(manager);
       const [current] = await manager.query(
-        `SELECT role, is_active, email, username FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
         [id],
       );
       if (!current) throw ProblemException.userNotFound();
-      if (changes.password !== undefined) {
-        const { email = current.email, username = current.username } = changes;
-        assertStrongPassword(changes.password, { email, username });
-      }
       const demotes = (changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false;
       if (demotes) await this.keepOneActiveAdmin(manager, id);
       const user = await this.write(manager, { id }, values, versions);
@@ -212,6 +213,12 @@ export class UsersService {
       `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`,
       [await this.passwords.hash(password), user.id, user.password_hash],
     );
+  }
+
+  private async liveUser(id: number): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) throw ProblemException.userNotFound();
+    return user;
   }
 
   private async find(manager: EntityManager, target: Target): Promise<User | null> {
