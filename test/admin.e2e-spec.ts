@@ -17,7 +17,9 @@ describe('the admin API: PUT /api/users/:id', () => {
       const forbidden = await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } });
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.code).toBe('FORBIDDEN');
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'DRIVER' } });
+      // Else the 403 below would be a USER's again.
+      const toDriver = await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'DRIVER' } });
+      expect([toDriver.status, toDriver.body.role]).toEqual([200, 'DRIVER']);
       const driver = await api.login(user.email, password);
       expect((await api.put(`/api/users/${user.id}`, { token: driver, body: { name: 'X' } })).status).toBe(403);
     });
@@ -25,12 +27,14 @@ describe('the admin API: PUT /api/users/:id', () => {
     it('reads the role from the database, and a role change ends the sessions at once', async () => {
       const { user, token, password } = await newUser();
       const target = await newUser();
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      const promotion = await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      expect([promotion.status, promotion.body.role]).toEqual([200, 'ADMIN']);
       expect((await api.get('/users', { token })).status).toBe(401);
       const promoted = await api.login(user.email, password);
       const allowed = await api.put(`/api/users/${target.user.id}`, { token: promoted, body: { name: 'By new admin' } });
       expect(allowed.status).toBe(200);
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'USER' } });
+      const demotion = await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'USER' } });
+      expect([demotion.status, demotion.body.role]).toEqual([200, 'USER']);
       expect((await api.put(`/api/users/${target.user.id}`, { token: promoted, body: { name: 'Again' } })).status).toBe(401);
       const demoted = await api.login(user.email, password);
       expect((await api.put(`/api/users/${target.user.id}`, { token: demoted, body: { name: 'Again' } })).status).toBe(403);
@@ -43,9 +47,14 @@ describe('the admin API: PUT /api/users/:id', () => {
     });
 
     it('refuses a deactivated admin at once', async () => {
-      const { user, token } = await newUser();
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
+      const { user, password } = await newUser();
+      const promotion = await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      expect([promotion.status, promotion.body.role]).toEqual([200, 'ADMIN']);
+      // The promotion ended the user's sessions: only a token of the admin it is now proves the rule.
+      const token = await api.login(user.email, password);
+      expect((await api.put(`/api/users/${user.id}`, { token, body: { name: 'Admin' } })).status).toBe(200);
+      const deactivation = await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
+      expect([deactivation.status, deactivation.body.is_active]).toEqual([200, false]);
       expect((await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } })).status).toBe(401);
     });
   });
@@ -166,7 +175,8 @@ describe('the admin API: PUT /api/users/:id', () => {
       expect((await api.get('/users', { token: admin })).body).toMatchObject({ role: 'ADMIN', is_active: true });
 
       const second = await newUser();
-      await api.put(`/api/users/${second.user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      const promotion = await api.put(`/api/users/${second.user.id}`, { token: admin, body: { role: 'ADMIN' } });
+      expect([promotion.status, promotion.body.role]).toEqual([200, 'ADMIN']);
       const secondToken = await api.login(second.user.email, second.password);
       // Both admins deactivate themselves at once: exactly one may.
       const [mine, theirs] = await Promise.all([

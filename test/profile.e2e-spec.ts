@@ -25,10 +25,12 @@ describe('the self-profile: GET and PUT /users', () => {
     it('refuses the token of a user who was deactivated since', async () => {
       const { user, token, password } = await newUser();
       const admin = await api.login(ADMIN.email, ADMIN.password);
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
+      const deactivation = await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
+      expect([deactivation.status, deactivation.body.is_active]).toEqual([200, false]);
       expect((await api.get('/users', { token })).status).toBe(401);
       expect((await api.put('/users', { token, body: { name: 'Still here' } })).status).toBe(401);
-      await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: true } });
+      const reactivation = await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: true } });
+      expect([reactivation.status, reactivation.body.is_active]).toEqual([200, true]);
       const me = await api.get('/users', { token: await api.login(user.email, password) });
       expect(me.body.name).toBe('Test User');
     });
@@ -65,7 +67,10 @@ describe('the self-profile: GET and PUT /users', () => {
 
     it('clears nullable fields with null or an empty string', async () => {
       const { token } = await newUser();
-      await api.put('/users', { token, body: { firstname: 'A', lastname: 'B', phone_number: '+12345678' } });
+      // Set first, so that the nulls below are cleared values, not ones never set.
+      const set = await api.put('/users', { token, body: { firstname: 'A', lastname: 'B', phone_number: '+12345678' } });
+      expect(set.status).toBe(200);
+      expect(set.body).toMatchObject({ firstname: 'A', lastname: 'B', phone_number: '+12345678' });
       const response = await api.put('/users', { token, body: { firstname: null, lastname: '  ', phone_number: null } });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ firstname: null, lastname: null, phone_number: null });

@@ -1,6 +1,8 @@
+import * as bcrypt from 'bcrypt';
 import fc from 'fast-check';
 import { randomInt } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import { domainToASCII } from 'node:url';
 import { DataSource } from 'typeorm';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import { expectNoSecrets } from '../support/secrets';
@@ -17,6 +19,9 @@ import { Context, describeWire, Identity, materialize, Row, Slot, suspect, Wire 
 // that no other request of the batch may touch, so that the slot's rows, read before and after
 // the batch, tell exactly what each request changed. A slot whose accounts a request changed,
 // deleted or logged out gets new accounts before the next batch.
+//
+// A 2xx write is read back: it stored what it sent, as the service normalises it. And each route
+// gets at least a share of 2xx answers, so that refusing valid requests cannot pass unseen.
 
 const BATCH = 8;
 const MIN_REQUESTS = 5_000;
@@ -47,6 +52,112 @@ const WRITABLE: Partial<Record<RouteName, string[]>> = {
 };
 /** Routes whose refusal must leave the target row as it was. */
 const WRITES = new Set<RouteName>(['profile-put', 'password', 'profile-delete', 'admin-put', 'admin-delete']);
+
+/**
+ * The least share of 2xx answers a route must get: at most 2/3 of the lowest share measured
+ * over eight seeds and 4 standard deviations under the mean, so that a validation that starts
+ * refusing valid requests fails the run instead of passing it with fewer writes checked. `odd`
+ * has none: its 2xx are HEAD and OPTIONS answers, no valid input.
+ */
+const MIN_2XX_SHARE: Partial<Record<RouteName, number>> = {
+  register: 0.09, // measured 14.3% to 18.0%
+  login: 0.18, // 27.0% to 32.2%
+  refresh: 0.05, // 13.8% to 18.1%
+  logout: 0.26, // 40.2% to 48.6%
+  'profile-get': 0.55, // 75.6% to 79.9%
+  'profile-put': 0.08, // 13.1% to 17.3%
+  'profile-delete': 0.03, // 8.5% to 16.7%: so wide a spread that 3% is only 3 deviations under
+  password: 0.08, // 13.8% to 20.8%
+  'admin-list': 0.19, // 28.4% to 33.4%
+  'admin-create': 0.13, // 19.8% to 25.0%
+  'admin-get': 0.23, // 35.5% to 44.8%
+  'admin-put': 0.18, // 28.2% to 33.7%
+  'admin-delete': 0.17, // 26.8% to 36.2%
+  health: 0.9, // 100%
+  ready: 0.9, // 100%
+};
+
+/** The body fields each route takes, as its DTO declares them; any other is refused by name. */
+const BODY_FIELDS: Partial<Record<RouteName, string[]>> = {
+  register: ['email', 'password', 'name', 'username'],
+  login: ['email', 'username', 'password'],
+  refresh: ['refresh_token'],
+  logout: ['refresh_token'],
+  'profile-put': ['email', 'name', 'username', 'image_path', 'firstname', 'lastname', 'phone_number'],
+  'profile-delete': ['current_password'],
+  password: ['current_password', 'new_password'],
+  'admin-create': ['email', 'password', 'name', 'username', 'firstname', 'lastname', 'phone_number', 'role', 'is_active', 'image_path'],
+  'admin-put': ['username', 'email', 'password', 'password_hash', 'firstname', 'lastname', 'name', 'phone_number', 'role', 'is_active', 'image_path', 'profileImage', 'id'],
+};
+/** At most this many field errors in a 400, and an unknown field is reported alone. */
+const MAX_FIELD_ERRORS = 10;
+const UNKNOWN_FIELD = /is not a field of this request\.$|cannot be changed/;
+
+/** The email stored for one sent: trimmed, NFKC, its domain in ASCII, lower case. */
+function storedEmail(sent: string): string {
+  const text = sent.trim().normalize('NFKC');
+  const at = text.lastIndexOf('@');
+  return `${text.slice(0, at)}@${domainToASCII(text.slice(at + 1))}`.toLowerCase();
+}
+
+interface Stored {
+  column: string;
+  /** The JSON types the field takes. */
+  types: string[];
+  stored: (value: any) => string | null;
+}
+const asSent = (value: string | null) => value;
+const trimmedOrNull = (value: string | null) => value?.trim() || null;
+
+/**
+ * Where a field a 2xx write took is stored, and as what. A password (or the seed's
+ * password_hash, plain text too) is stored as a hash of it.
+ */
+const STORED: Record<string, Stored | 'password' | 'not stored'> = {
+  email: { column: 'email', types: ['string'], stored: storedEmail },
+  username: { column: 'username', types: ['string'], stored: asSent },
+  name: { column: 'name', types: ['string'], stored: (value: string) => value.trim() },
+  firstname: { column: 'firstname', types: ['string', 'null'], stored: trimmedOrNull },
+  lastname: { column: 'lastname', types: ['string', 'null'], stored: trimmedOrNull },
+  phone_number: { column: 'phone_number', types: ['string', 'null'], stored: asSent },
+  image_path: { column: 'image_path', types: ['string'], stored: asSent },
+  profileImage: { column: 'image_path', types: ['string'], stored: asSent },
+  role: { column: 'role', types: ['string'], stored: asSent },
+  is_active: { column: 'is_active', types: ['boolean'], stored: String },
+  password: 'password',
+  password_hash: 'password',
+  new_password: 'password',
+  // The path's id wins over a body id; a current password is only compared.
+  id: 'not stored',
+  current_password: 'not stored',
+};
+/** Writes whose 2xx must have stored every field sent as STORED says; a delete must mark its row. */
+const STORING = new Set<RouteName>(['register', 'profile-put', 'password', 'admin-create', 'admin-put', 'profile-delete', 'admin-delete']);
+
+/** The body a request sent as the service's JSON parser reads it (which drops a leading BOM). */
+function sentObject(wire: Wire): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(wire.body?.toString('utf8').replace(/^\ufeff/, '') ?? '');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What is wrong with the field errors of a 400 VALIDATION_FAILED, if anything. */
+function fieldErrorsProblem(errors: unknown, route: RouteName, wire: Wire): string | undefined {
+  // Some refusals (a URL the router cannot read) carry no field errors.
+  if (!Array.isArray(errors)) return undefined;
+  if (errors.length > MAX_FIELD_ERRORS) return `${errors.length} field errors, more than ${MAX_FIELD_ERRORS}`;
+  const unknown = errors.filter((error) => UNKNOWN_FIELD.test(String(error?.message)));
+  if (unknown.length === 0) return undefined;
+  if (errors.length > 1) return `an unknown field among ${errors.length} field errors: it must be reported alone`;
+  const fields = BODY_FIELDS[route];
+  const sent = sentObject(wire);
+  if (!fields || !sent) return undefined;
+  const first = Object.keys(sent).find((key) => !fields.includes(key));
+  return unknown[0].field === first ? undefined : `reports the unknown field ${JSON.stringify(unknown[0].field)}, not the first one sent, ${JSON.stringify(first)}`;
+}
 
 interface Answer {
   status: number;
@@ -83,6 +194,8 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
   let helperRequests = 0;
   /** Refused writes whose target row was compared before and after. */
   let refusedWritesChecked = 0;
+  /** 2xx writes whose row was read back and compared with what they sent. */
+  let storedWritesChecked = 0;
 
   beforeAll(async () => {
     testApp = await startTestApp({
@@ -150,6 +263,46 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
       byId.set(Number(row.id), normalized);
     }
     return byId;
+  }
+
+  interface StoredCheck {
+    route: RouteName;
+    wire: Wire;
+    /** The row the write was for: the slot account, or the one it created. */
+    id: number | undefined;
+    report: (kind: string, detail: string) => void;
+  }
+
+  /** That a 2xx write stored each field it sent, as the service's rules normalise it. */
+  async function checkStored({ route, wire, report }: StoredCheck, row: Row | undefined): Promise<void> {
+    storedWritesChecked++;
+    if (!row) return report('stored', 'a 2xx write left no row to read back');
+    if (route === 'profile-delete' || route === 'admin-delete') {
+      if (row.deleted_at === null) report('stored', 'a 2xx delete left the row live');
+      return;
+    }
+    const sent = sentObject(wire);
+    if (!sent) return report('stored', 'a 2xx write of a body that is not a JSON object');
+    if (route === 'register' && row.role !== 'USER') report('mass-assignment', `stored the role ${row.role} at sign-up`);
+    for (const [field, value] of Object.entries(sent)) {
+      const rule = BODY_FIELDS[route]?.includes(field) ? STORED[field] : undefined;
+      if (rule === undefined) {
+        report('stored', `${field}: a 2xx with a field the route does not take`);
+      } else if (rule === 'password') {
+        // Never stored as sent: the stored hash must be of the text sent.
+        const hash = row.password_hash ?? '';
+        if (typeof value !== 'string' || hash === value || !(await bcrypt.compare(value, hash))) {
+          report('stored', `${field}: the stored password_hash is not a hash of the ${typeof value} sent`);
+        }
+      } else if (rule !== 'not stored') {
+        const type = value === null ? 'null' : typeof value;
+        const expected = rule.types.includes(type) ? rule.stored(value) : undefined;
+        if (expected === undefined) report('stored', `${field}: a 2xx for a ${type}`);
+        else if (row[rule.column] !== expected) {
+          report('stored', `${field}: sent ${JSON.stringify(value)}, stored ${JSON.stringify(row[rule.column])}, expected ${JSON.stringify(expected)}`);
+        }
+      }
+    }
   }
 
   function changedColumns(before: Row | undefined, after: Row | undefined): string[] {
@@ -235,6 +388,7 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
     const answers = await Promise.all(wires.map(send));
     const after = await readRows(ids);
     const dirty = new Set<number>();
+    const storedChecks: StoredCheck[] = [];
 
     specs.forEach((spec, index) => {
       const wire = wires[index];
@@ -267,6 +421,10 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
         const shape = problemShapeError(answer, wire.method);
         if (shape) report('problem+json', shape);
       }
+      if (status === 400 && answer.body?.code === 'VALIDATION_FAILED') {
+        const problem = fieldErrorsProblem(answer.body.errors, spec.route, wire);
+        if (problem) report('field-errors', problem);
+      }
       const leak = secretsFound(answer, wire, slot);
       if (leak) report('secret', leak);
 
@@ -295,6 +453,12 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
         }
       }
 
+      // What a 2xx write stored, read back once every answer of the batch is in.
+      if (ok && STORING.has(spec.route)) {
+        const created = spec.route === 'register' ? answer.body?.user?.id : spec.route === 'admin-create' ? answer.body?.id : undefined;
+        storedChecks.push({ route: spec.route, wire, id: typeof created === 'number' ? created : target && slot[target].id, report });
+      }
+
       // A successful update answers the row as it is now, with its version as ETag.
       if (ok && (spec.route === 'profile-put' || spec.route === 'admin-put') && target) {
         const row = after.get(slot[target].id);
@@ -312,6 +476,10 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
       }
       if (status === 401 && token && answer.body?.code === 'UNAUTHORIZED') dirty.add(slot[token].id);
     });
+
+    const created = storedChecks.flatMap(({ id }) => (id !== undefined && !after.has(id) ? [id] : []));
+    const rows = created.length > 0 ? new Map([...after, ...(await readRows(created))]) : after;
+    for (const check of storedChecks) await checkStored(check, check.id === undefined ? undefined : rows.get(check.id));
 
     for (const id of guarded) {
       const changed = changedColumns(before.get(id), after.get(id));
@@ -380,13 +548,23 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const byStatus = [...statusCounts.entries()].sort(([a], [b]) => a.localeCompare(b));
       const table = byStatus.map(([status, n]) => `  ${status.padEnd(10)} ${String(n).padStart(6)}`).join('\n');
-      const routes = ROUTE_NAMES.map((route) => {
+      const shares = ROUTE_NAMES.map((route) => {
         const counts = routeCounts.get(route) ?? new Map<string, number>();
-        return `  ${route.padEnd(15)} ${[...counts.entries()].sort().map(([bucket, n]) => `${bucket} ${n}`).join(', ')}`;
-      }).join('\n');
+        const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+        const share = total === 0 ? 0 : (counts.get('2xx') ?? 0) / total;
+        return { route, counts, share, floor: MIN_2XX_SHARE[route] };
+      });
+      const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+      const routes = shares
+        .map(({ route, counts, share, floor }) => {
+          const buckets = [...counts.entries()].sort().map(([bucket, n]) => `${bucket} ${n}`).join(', ');
+          return `  ${route.padEnd(15)} ${buckets.padEnd(40)} 2xx share ${percent(share).padStart(6)}${floor === undefined ? '' : ` (floor ${percent(floor)})`}`;
+        })
+        .join('\n');
       console.log(
         `fuzz seed ${SEED}: ${fuzzed} fuzzed requests in ${seconds} s on ${onPostgresServer ? 'PostgreSQL' : 'PGlite'} (+ ${helperRequests} set-up and /health requests); ` +
           `${refusedWritesChecked} refused writes left their target row unchanged or were reported; ` +
+          `${storedWritesChecked} 2xx writes were read back and compared with what they sent; ` +
           `${answerTexts.length + api.seen.length} answers scanned for ${passwordsEver.size} passwords in ${scanSeconds} s\n` +
           `answers by status:\n${table}\n  ${'total'.padEnd(10)} ${String(fuzzed).padStart(6)}\nby route:\n${routes}`,
       );
@@ -413,6 +591,9 @@ describe(`fuzzing every route (seed ${SEED}, ${REQUESTS} requests, ${onPostgresS
       expect(fuzzed).toBeGreaterThanOrEqual(MIN_REQUESTS);
       for (const route of ROUTE_NAMES) expect([route, routeCounts.has(route)]).toEqual([route, true]);
       expect([...distinct.keys()]).toEqual([]);
+      // Too few 2xx: valid requests are being refused (or the arbitraries stopped making them).
+      const under = shares.filter(({ share, floor }) => floor !== undefined && share < floor);
+      expect(under.map(({ route, share, floor }) => `${route}: ${percent(share)} 2xx, under the floor of ${percent(floor!)}`)).toEqual([]);
     },
     10 * 60_000,
   );

@@ -7,12 +7,15 @@ import fc from 'fast-check';
 /** Whose value a reference means: the token's account, the path's target, or a slot account. */
 export type Who = 'self' | 'target' | 'user' | 'admin' | 'other';
 
+/** How an email is spelled; the service stores every form as the plain one (a fresh `idn` one in punycode). */
+export type EmailStyle = 'plain' | 'upper' | 'padded' | 'fullwidth';
+
 export type Ref =
-  | { kind: 'email'; who: Who; style: 'plain' | 'upper' | 'padded' }
+  | { kind: 'email'; who: Who; style: EmailStyle }
   | { kind: 'username'; who: Who; style: 'plain' | 'upper' }
   | { kind: 'password'; who: Who }
   | { kind: 'refresh'; who: Who }
-  | { kind: 'fresh-email'; style: 'plain' | 'upper' | 'padded' }
+  | { kind: 'fresh-email'; style: EmailStyle | 'idn' }
   | { kind: 'fresh-username' }
   | { kind: 'fresh-password'; prefix: string };
 
@@ -278,10 +281,15 @@ export const fuzzValue: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) =>
 
 // ---------------------------------------------------------------- valid field values
 
-const style3 = fc.constantFrom('plain' as const, 'plain' as const, 'upper' as const, 'padded' as const);
+const style3 = fc.constantFrom<EmailStyle>('plain', 'plain', 'upper', 'padded', 'fullwidth');
 
 const email: fc.Arbitrary<Json> = fc.oneof(
-  { arbitrary: style3.map((style): Json => ({ kind: 'fresh-email', style })), weight: 8 },
+  {
+    arbitrary: fc
+      .oneof({ arbitrary: style3, weight: 4 }, { arbitrary: fc.constant('idn' as const), weight: 1 })
+      .map((style): Json => ({ kind: 'fresh-email', style })),
+    weight: 8,
+  },
   {
     arbitrary: fc
       .tuple(fc.constantFrom<Who>('self', 'target', 'other', 'admin'), style3)
@@ -302,9 +310,16 @@ const username: fc.Arbitrary<Json> = fc.oneof(
   { arbitrary: fc.stringMatching(/^[A-Za-z0-9_.-]{3,30}$/), weight: 1 },
 );
 
+/** Unicode Cc and Cf: control and invisible characters, which no name, email or username may hold. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+
+// Valid names: trimmed they are 1 to 100 characters with nothing invisible (near misses are
+// NEAR_MISSES' and the poison mutation's).
 const personName = fc.oneof(
-  fc.constantFrom('Jane Doe', "Zoë 😀 O'Brien", 'محمد علي', '\u202eRTL name', '  padded  ', '李小龙', 'x'.repeat(100)),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+  fc.constantFrom('Jane Doe', "Zoë 😀 O'Brien", 'محمد علي', '  padded  ', '李小龙', 'x'.repeat(100), 'İı ß ﬀ Ω', 'ｊａｎｅ'),
+  fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+    .map((text) => [...text.replace(INVISIBLE, '')].slice(0, 100).join('').trim() || 'Grapheme Name'),
 );
 
 const optionalName: fc.Arbitrary<Json> = fc.oneof(fc.constant(null), fc.constant(''), personName);
@@ -317,19 +332,18 @@ const imagePath: fc.Arbitrary<Json> = fc.oneof(
     'profile-pictures/jane.png',
     '/images/profiles/johndoe_new.jpg',
     'https://cdn.example.com/a/b.png?size=2',
+    'https://cdn.example.com/😀.png',
     'http://example.com/x.jpg',
     'a/./b.png',
-    'a/../b.png',
-    'images/😀.png',
     'x'.repeat(512),
-    'x'.repeat(513),
   ),
   fc.stringMatching(/^[a-z0-9_-]{1,20}(\/[a-z0-9_-]{1,20}){0,3}\.(png|jpg)$/),
 );
 
+// Never common, one character repeated, nor an account's name: the run's tag and a counter follow the prefix.
 const freshPassword: fc.Arbitrary<Json> = fc
   .oneof(fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom('😀😀😀', '\u202e', 'é'.repeat(20)))
-  .map((prefix): Json => ({ kind: 'fresh-password', prefix }));
+  .map((prefix): Json => ({ kind: 'fresh-password', prefix: prefix.replaceAll('\u0000', '') }));
 
 const ownPassword = (who: Who = 'self'): fc.Arbitrary<Json> =>
   fc.oneof(
@@ -358,6 +372,7 @@ function validObject(model: Model, required: string[]): fc.Arbitrary<[string, Js
 
 type Mutation =
   | { op: 'poison'; index: number; char: string; at: number }
+  | { op: 'near'; index: number; pick: number }
   | { op: 'replace'; index: number; value: Json }
   | { op: 'add'; key: string; value: Json }
   | { op: 'drop'; index: number }
@@ -366,7 +381,51 @@ type Mutation =
 /** Characters that a valid value with one of them inside must be refused for, or stored as they are. */
 const POISON = ['\u0000', '\u0000', '\ud800', '\udc00', '\udfff', '\u202e', '\u200f', '\u2028', '\ufeff', '\u0085', '\u0007', '😀', '\ud83d', '%', '_', '\\', "'", '"', ' '];
 
+const IMAGE_NEAR_MISSES: Json[] = ['x'.repeat(513), 'a/../b.png', 'images/😀.png', '//evil.example.com/x.png', 'javascript:alert(1)', null];
+const NAME_NEAR_MISSES: Json[] = ['x'.repeat(101), '\u202eRTL name', 'Zero\u200bWidth', 'soft\u00adhyphen', 'tab\there', '👩‍👩‍👧‍👦', 5];
+const PASSWORD_NEAR_MISSES: Json[] = [
+  'short',
+  'é'.repeat(37),
+  // Common (zxcvbn-ts), one character repeated, or the account's own name: 400 WEAK_PASSWORD.
+  'password123',
+  'Qwertyuiop',
+  'aaaaaaaaaa',
+  '😀😀😀',
+  { kind: 'email', who: 'target', style: 'plain' },
+  { kind: 'username', who: 'target', style: 'upper' },
+];
+
+/**
+ * Values just outside a field's rules: 400. A password that is the target's email or username
+ * is refused only while it is still the account's own (not when the write changes that name or
+ * makes a new account).
+ */
+const NEAR_MISSES: Record<string, Json[]> = {
+  email: [
+    'jané@example.com',
+    '"jane"@example.com',
+    'jane@exаmple.com', // a Cyrillic а among Latin letters
+    'jane@ex\u200bample.com',
+    `${'a'.repeat(65)}@example.com`,
+    `${'a'.repeat(60)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com`,
+    'jane@localhost',
+  ],
+  username: ['ab', 'a'.repeat(31), 'has space', 'jané', 'fz\u200b1', ' padded '],
+  name: ['', '   ', 'x'.repeat(101), ...NAME_NEAR_MISSES],
+  firstname: NAME_NEAR_MISSES,
+  lastname: NAME_NEAR_MISSES,
+  phone_number: ['+1234567', '+1234567890123456', '1234567890', '', '+１２３４５６７８９'],
+  image_path: IMAGE_NEAR_MISSES,
+  profileImage: IMAGE_NEAR_MISSES,
+  role: ['admin', 'SUPERUSER', '', null],
+  is_active: ['true', 0, 1, null],
+  password: PASSWORD_NEAR_MISSES,
+  password_hash: PASSWORD_NEAR_MISSES,
+  new_password: PASSWORD_NEAR_MISSES,
+};
+
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { arbitrary: fc.record({ op: fc.constant('near' as const), index: fc.nat(), pick: fc.nat() }), weight: 3 },
   {
     arbitrary: fc.record({ op: fc.constant('poison' as const), index: fc.nat(), char: fc.constantFrom(...POISON), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
     weight: 3,
@@ -382,7 +441,11 @@ function mutate(entries: [string, Json][], change: Mutation): [string, Json][] {
   if (change.op === 'add') return [...copy, [change.key, change.value]];
   if (copy.length === 0) return [['email', 'value' in change ? change.value : { kind: 'poison', value: 'a@example.com', char: '\u0000', at: 0.5 }]];
   const index = change.index % copy.length;
-  if (change.op === 'poison') copy[index] = [copy[index][0], { kind: 'poison', value: copy[index][1], char: change.char, at: change.at }];
+  if (change.op === 'near') {
+    const [key, value] = copy[index];
+    const misses = NEAR_MISSES[key];
+    copy[index] = [key, misses ? misses[change.pick % misses.length] : { kind: 'poison', value, char: '\u0000', at: 0.5 }];
+  } else if (change.op === 'poison') copy[index] = [copy[index][0], { kind: 'poison', value: copy[index][1], char: change.char, at: change.at }];
   else if (change.op === 'drop') copy.splice(index, 1);
   else if (change.op === 'replace') copy[index] = [copy[index][0], change.value];
   else copy.push([copy[index][0], change.value]);
@@ -471,14 +534,26 @@ function bodyOf(object: fc.Arbitrary<Json>, weights = { valid: 12, wrongTop: 2, 
   );
 }
 
-/** Bodies for a route: valid objects (2xx), the same with one field wrong (400), and junk. */
-function routeBody(model: Model | Model[], required: string[]): fc.Arbitrary<Body> {
-  const models = Array.isArray(model) ? model : [model];
-  const valid = fc.oneof(...models.map((one) => validObject(one, required)));
+/** More keys than any request has (the service refuses over 100 before walking them). */
+const manyKeys: fc.Arbitrary<[string, Json][]> = fc
+  .constantFrom(100, 101, 5_000)
+  .map((count) => Array.from({ length: count }, (_, i): [string, Json] => [i === 0 ? 'name' : `k${i}`, i]));
+
+/** Valid objects of one of the models: the required fields and some of the optional ones. */
+const validObjects = (model: Model | Model[], required: string[]): fc.Arbitrary<[string, Json][]> =>
+  fc.oneof(...(Array.isArray(model) ? model : [model]).map((one) => validObject(one, required)));
+
+/**
+ * Bodies for a route: valid objects (2xx), the same with one field wrong (400), junk, and
+ * `invalid`: objects of a route's own that are always refused.
+ */
+function routeBody(model: Model | Model[], required: string[], invalid?: fc.Arbitrary<[string, Json][]>): fc.Arbitrary<Body> {
+  const valid = validObjects(model, required);
   const object: fc.Arbitrary<Json> = fc.oneof(
     { arbitrary: valid, weight: 5 },
     { arbitrary: fc.tuple(valid, mutation).map(([entries, change]) => mutate(entries, change)), weight: 6 },
     { arbitrary: fc.array(fc.tuple(fuzzKey, fuzzValue), { maxLength: 5 }), weight: 1 },
+    { arbitrary: invalid ? fc.oneof(invalid, manyKeys) : manyKeys, weight: invalid ? 2 : 1 },
   ).map((entries): Json => ({ kind: 'object', entries }));
   return bodyOf(object);
 }
@@ -795,8 +870,12 @@ const { image_path: _imagePath, ...withoutImagePath } = adminUpdateFields;
 const adminUpdateModels: Model[] = [
   { ...adminUpdateFields, password: freshPassword },
   { ...withoutImagePath, password_hash: freshPassword, profileImage: imagePath },
-  { ...adminUpdateFields, password: freshPassword, password_hash: freshPassword, profileImage: imagePath },
 ];
+/** A field under both its names: always 400, so no model of the valid objects. */
+const adminUpdateBothNames = validObject(
+  { ...adminUpdateFields, password: freshPassword, password_hash: freshPassword, profileImage: imagePath },
+  ['password', 'password_hash'],
+);
 
 const loginObject: fc.Arbitrary<Json> = fc
   .tuple(
@@ -826,6 +905,12 @@ interface RouteShape {
   query?: fc.Arbitrary<string | undefined>;
   ifMatch?: boolean;
   weight: number;
+  /**
+   * The percentage of the route's requests that are well formed (a working token, JSON, a slot's
+   * id) with a valid object, where the hostile mix leaves too few 2xx to check the route's
+   * writes and its floor of 2xx answers by.
+   */
+  wellFormed?: { percent: number; objects: fc.Arbitrary<[string, Json][]> };
 }
 
 const ROUTES: RouteShape[] = [
@@ -866,17 +951,26 @@ const ROUTES: RouteShape[] = [
     weight: 6,
   },
   { route: 'admin-list', method: 'GET', path: '/api/users', auth: 'admin', body: noBody, query: listQuery, weight: 7 },
-  { route: 'admin-create', method: 'POST', path: '/api/users', auth: 'admin', body: routeBody(adminCreateModel, ['email', 'password', 'name']), weight: 6 },
+  {
+    route: 'admin-create',
+    method: 'POST',
+    path: '/api/users',
+    auth: 'admin',
+    body: routeBody(adminCreateModel, ['email', 'password', 'name']),
+    weight: 6,
+    wellFormed: { percent: 20, objects: validObjects(adminCreateModel, ['email', 'password', 'name']) },
+  },
   { route: 'admin-get', method: 'GET', path: '/api/users/', auth: 'admin', body: noBody, id: true, weight: 4 },
   {
     route: 'admin-put',
     method: 'PUT',
     path: '/api/users/',
     auth: 'admin',
-    body: routeBody(adminUpdateModels, []),
+    body: routeBody(adminUpdateModels, [], adminUpdateBothNames),
     id: true,
     ifMatch: true,
     weight: 12,
+    wellFormed: { percent: 30, objects: validObjects(adminUpdateModels, []) },
   },
   {
     route: 'admin-delete',
@@ -954,17 +1048,33 @@ const extraHeaders = fc.oneof(
 );
 
 function routeRequest(shape: RouteShape): fc.Arbitrary<RequestSpec> {
-  return fc
-    .record({
-      auth: auth(shape.auth),
-      contentType,
-      body: shape.body,
-      id: shape.id ? pathId : fc.constant(undefined),
-      query: shape.query ?? fc.constant(undefined),
-      ifMatch: shape.ifMatch ? ifMatch : fc.constant(undefined),
-      headers: extraHeaders,
-    })
-    .map((parts): RequestSpec => ({ route: shape.route, method: shape.method, path: shape.path, ...parts }));
+  const hostile = fc.record({
+    auth: auth(shape.auth),
+    contentType,
+    body: shape.body,
+    id: shape.id ? pathId : fc.constant(undefined),
+    query: shape.query ?? fc.constant(undefined),
+    ifMatch: shape.ifMatch ? ifMatch : fc.constant(undefined),
+    headers: extraHeaders,
+  });
+  const parts = shape.wellFormed
+    ? fc.oneof({ arbitrary: hostile, weight: 100 - shape.wellFormed.percent }, { arbitrary: wellFormed(shape, shape.wellFormed.objects), weight: shape.wellFormed.percent })
+    : hostile;
+  return parts.map((fields): RequestSpec => ({ route: shape.route, method: shape.method, path: shape.path, ...fields }));
+}
+
+/** A request that only its body's values can make fail: a working token, JSON, a slot's id, a current If-Match or none. */
+function wellFormed(shape: RouteShape, objects: fc.Arbitrary<[string, Json][]>) {
+  const who = shape.auth;
+  return fc.record({
+    auth: who === 'none' ? fc.constant<Auth>({ kind: 'none' }) : fc.constantFrom(...WORKING_FORMS).map((form): Auth => ({ kind: 'token', who, form })),
+    contentType: fc.constant(JSON_TYPE),
+    body: objects.map((entries): Body => ({ kind: 'json', value: { kind: 'object', entries } })),
+    id: shape.id ? fc.constantFrom<PathId>({ kind: 'slot', who: 'user' }, { kind: 'slot', who: 'user' }, { kind: 'slot', who: 'admin' }) : fc.constant(undefined),
+    query: fc.constant(undefined),
+    ifMatch: shape.ifMatch ? fc.constantFrom<IfMatch | undefined>(undefined, 'current', 'listed') : fc.constant(undefined),
+    headers: fc.constant(undefined),
+  });
 }
 
 /** One request to any route of the service, weighted toward the writes. */

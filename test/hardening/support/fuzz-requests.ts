@@ -1,4 +1,4 @@
-import type { Auth, Body, IfMatch, Json, Ref, RequestSpec, Who } from './fuzz-arbitraries';
+import type { Auth, Body, EmailStyle, IfMatch, Json, Ref, RequestSpec, Who } from './fuzz-arbitraries';
 
 /** An account the fuzzer holds a session of. */
 export interface Identity {
@@ -89,10 +89,8 @@ export function materialize(spec: RequestSpec, ctx: Context): Wire {
 
   const resolve = (ref: Ref): string => {
     switch (ref.kind) {
-      case 'email': {
-        const { email } = identity(ref.who);
-        return ref.style === 'upper' ? email.toUpperCase() : ref.style === 'padded' ? ` ${email}\t ` : email;
-      }
+      case 'email':
+        return spell(identity(ref.who).email, ref.style);
       case 'username': {
         const { username } = identity(ref.who);
         return ref.style === 'upper' ? username.toUpperCase() : username;
@@ -109,7 +107,7 @@ export function materialize(spec: RequestSpec, ctx: Context): Wire {
       }
       case 'fresh-email': {
         const email = `fz-${ctx.tag}-${ctx.next()}@example.com`;
-        return ref.style === 'upper' ? email.toUpperCase() : ref.style === 'padded' ? `  ${email} ` : email;
+        return ref.style === 'idn' ? email.replace(/@example\.com$/, '@bücher.example') : spell(email, ref.style);
       }
       case 'fresh-username':
         return `fz_${ctx.tag}_${ctx.next()}`;
@@ -165,6 +163,21 @@ export function materialize(spec: RequestSpec, ctx: Context): Wire {
   }
   if (spec.query !== undefined) path += `?${spec.query}`;
   return { method: spec.method, path, headers, body, passwords, tokenOf, pathTarget, refreshOf, alias: spec.id?.kind === 'alias' };
+}
+
+/** An email as a client may spell it; each form is stored as the plain one. */
+function spell(email: string, style: EmailStyle): string {
+  switch (style) {
+    case 'plain':
+      return email;
+    case 'upper':
+      return email.toUpperCase();
+    case 'padded':
+      return ` ${email}\t `;
+    case 'fullwidth':
+      // NFKC folds U+FF01..U+FF5E back to ASCII.
+      return email.replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0));
+  }
 }
 
 const REF_KINDS = new Set<string>(['email', 'username', 'password', 'refresh', 'fresh-email', 'fresh-username', 'fresh-password']);
