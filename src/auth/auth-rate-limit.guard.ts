@@ -1,7 +1,7 @@
-import { applyDecorators, ExecutionContext, HttpStatus, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem } from '../common/problem.exception';
 
 /**
  * RATE_LIMIT_AUTH_PER_MINUTE requests a minute from one client address, counted across every
@@ -14,11 +14,7 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     { timeToBlockExpire }: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw new ProblemException(
-      HttpStatus.TOO_MANY_REQUESTS,
-      ErrorCode.RATE_LIMITED,
-      `Too many requests from this address. Try again in ${timeToBlockExpire} seconds.`,
-    );
+    throw problem(ErrorCode.RATE_LIMITED, `Too many requests from this address. Try again in ${timeToBlockExpire} seconds.`);
   }
 }
 

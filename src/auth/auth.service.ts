@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem, ProblemException } from '../common/problem.exception';
 import { accountKeys, accountLocked, LoginAttempts, loginNameKey } from '../users/login-attempts';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
@@ -39,19 +39,11 @@ export class AuthService {
     const user = await this.users.findByLogin(dto);
     const valid = await this.passwords.verify(dto.password, user?.password_hash);
     if (!user || !valid) {
-      throw new ProblemException(
-        HttpStatus.UNAUTHORIZED,
-        ErrorCode.INVALID_CREDENTIALS,
-        'The email or password is wrong.',
-      );
+      throw problem(ErrorCode.INVALID_CREDENTIALS);
     }
     await this.attempts.clearAll([...new Set([key, ...accountKeys(user)])]);
     if (!user.is_active) {
-      throw new ProblemException(
-        HttpStatus.UNAUTHORIZED,
-        ErrorCode.ACCOUNT_DISABLED,
-        'This account is disabled.',
-      );
+      throw problem(ErrorCode.ACCOUNT_DISABLED);
     }
     await this.users.upgradeHash(user, dto.password);
     return this.sessions.open(user.id);

@@ -1,7 +1,6 @@
-import { HttpStatus } from '@nestjs/common';
 import type { onRequestHookHandler } from 'fastify';
 import { ErrorCode } from './error-code.enum';
-import { ProblemException } from './problem.exception';
+import { problem } from './problem.exception';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -14,13 +13,7 @@ export const rejectNonJsonBodies: onRequestHookHandler = (request, _reply, done)
     request.headers;
   const hasBody = (length !== undefined && length !== '0') || encoding !== undefined;
   if (hasBody && !JSON_TYPE.test(type ?? '')) {
-    return done(
-      new ProblemException(
-        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-        'The request body must be sent as application/json.',
-      ),
-    );
+    return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
   }
   done();
 };

@@ -10,6 +10,7 @@ import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { bearerChallenge } from './bearer-challenge';
+import { ERROR_CATALOGUE } from './error-catalogue';
 import { ErrorCode } from './error-code.enum';
 import { FieldError, ProblemException } from './problem.exception';
 
@@ -36,14 +37,11 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
 };
 
 /** Fastify's own errors (body parsing, limits), which Nest hands over as HttpExceptions. */
-const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: [ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON.'],
+const FASTIFY_ERRORS: Record<string, [ErrorCode, string?]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: [ErrorCode.MALFORMED_JSON],
   FST_ERR_CTP_EMPTY_JSON_BODY: [ErrorCode.MALFORMED_JSON, 'The request body is empty.'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is larger than 100 kB.'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
-    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-    'The request body must be sent as application/json.',
-  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: [ErrorCode.PAYLOAD_TOO_LARGE],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [ErrorCode.UNSUPPORTED_MEDIA_TYPE],
   FST_ERR_BAD_URL: [ErrorCode.VALIDATION_FAILED, 'The URL is not valid.'],
   FST_ERR_MAX_PARAM_LENGTH: [ErrorCode.VALIDATION_FAILED, 'A path segment of the URL is too long.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
@@ -61,7 +59,7 @@ function fastifyCode(exception: HttpException): string | undefined {
 export function toProblem(exception: unknown): ProblemDetails {
   let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
   let code = ErrorCode.INTERNAL_ERROR;
-  let detail = 'An unexpected error occurred.';
+  let detail = ERROR_CATALOGUE[code].detail;
   let errors: FieldError[] | undefined;
 
   if (exception instanceof ProblemException) {
@@ -70,12 +68,13 @@ export function toProblem(exception: unknown): ProblemDetails {
   } else if (isDatabaseUnavailable(exception)) {
     status = HttpStatus.SERVICE_UNAVAILABLE;
     code = ErrorCode.SERVICE_UNAVAILABLE;
-    detail = 'The database is not available. Try again shortly.';
+    detail = ERROR_CATALOGUE[code].detail;
   } else if (exception instanceof HttpException) {
     status = exception.getStatus();
     const known = FASTIFY_ERRORS[fastifyCode(exception) ?? ''];
     if (known) {
-      [code, detail] = known;
+      code = known[0];
+      detail = known[1] ?? ERROR_CATALOGUE[code].detail;
     } else {
       code = CODE_BY_STATUS[status] ?? (status < 500 ? ErrorCode.VALIDATION_FAILED : code);
       detail = status < 500 ? exception.message : STATUS_CODES[status] ?? detail;

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { ERROR_CATALOGUE } from './error-catalogue';
 import { ErrorCode } from './error-code.enum';
 
 export interface FieldError {
@@ -20,15 +21,27 @@ export class ProblemException extends HttpException {
   }
 
   static validation(errors: FieldError[]): ProblemException {
-    const detail = errors.length === 1 ? errors[0].message : 'The request has invalid fields.';
-    return new ProblemException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, detail, errors);
+    const detail = errors.length === 1 ? errors[0].message : ERROR_CATALOGUE[ErrorCode.VALIDATION_FAILED].detail;
+    return problem(ErrorCode.VALIDATION_FAILED, detail, { errors });
   }
 
-  static unauthorized(detail = 'A valid access token is required.'): ProblemException {
-    return new ProblemException(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, detail);
+  static unauthorized(detail?: string): ProblemException {
+    return problem(ErrorCode.UNAUTHORIZED, detail);
   }
 
   static userNotFound(): ProblemException {
-    return new ProblemException(HttpStatus.NOT_FOUND, ErrorCode.USER_NOT_FOUND, 'No such user.');
+    return problem(ErrorCode.USER_NOT_FOUND);
   }
+}
+
+/**
+ * The problem of `code` (status from the catalogue), with the catalogue's detail or a more
+ * precise one, and field errors or headers when it has them.
+ */
+export function problem(
+  code: ErrorCode,
+  detail = ERROR_CATALOGUE[code].detail,
+  { errors, headers }: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+): ProblemException {
+  return new ProblemException(ERROR_CATALOGUE[code].status, code, detail, errors, headers);
 }

@@ -1,9 +1,9 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { UsersService } from '../users/users.service';
 import { ErrorCode } from './error-code.enum';
-import { ProblemException } from './problem.exception';
+import { problem, ProblemException } from './problem.exception';
 import { Roles } from './roles.decorator';
 
 /**
@@ -23,11 +23,7 @@ export class RolesGuard implements CanActivate {
     const user = await this.users.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
     if (roles && !roles.includes(user.role)) {
-      throw new ProblemException(
-        HttpStatus.FORBIDDEN,
-        ErrorCode.FORBIDDEN,
-        'This route is for administrators.',
-      );
+      throw problem(ErrorCode.FORBIDDEN);
     }
     return true;
   }

@@ -1,9 +1,9 @@
-import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem } from '../common/problem.exception';
 import { RedisHealthIndicator } from './redis.health';
 
 const DATABASE_TIMEOUT_MS = 1500;
@@ -43,7 +43,7 @@ export class HealthController {
       return await this.health.check(checks);
     } catch (error) {
       // Terminus' own 503 body names the driver's error; ours says only what a caller needs.
-      throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE, notAnswering(error));
+      throw problem(ErrorCode.SERVICE_UNAVAILABLE, notAnswering(error));
     }
   }
 }

@@ -1,16 +1,11 @@
-import { HttpStatus } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem } from '../common/problem.exception';
 
 /** Runs a Redis call; a Redis that is away becomes 503, never a hang or a 500. */
 export async function inRedis<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch {
-    throw new ProblemException(
-      HttpStatus.SERVICE_UNAVAILABLE,
-      ErrorCode.SERVICE_UNAVAILABLE,
-      'The shared rate-limit store is not available. Try again shortly.',
-    );
+    throw problem(ErrorCode.SERVICE_UNAVAILABLE, 'The shared rate-limit store is not available. Try again shortly.');
   }
 }

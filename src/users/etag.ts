@@ -1,8 +1,7 @@
-import { HttpStatus } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem } from '../common/problem.exception';
 import type { User } from './user.entity';
 import { toUserView, UserView } from './user-view';
 
@@ -28,11 +27,7 @@ export function acceptedVersions(ifMatch: string | undefined): number[] | undefi
 }
 
 export const preconditionFailed = () =>
-  new ProblemException(
-    HttpStatus.PRECONDITION_FAILED,
-    ErrorCode.PRECONDITION_FAILED,
-    'The user changed since the ETag given in If-Match. Read it again and retry.',
-  );
+  problem(ErrorCode.PRECONDITION_FAILED);
 
 /** Sets the user's ETag on the reply and answers the user's public view. */
 export function withEtag(reply: FastifyReply, user: User): UserView {

@@ -1,6 +1,5 @@
-import { HttpStatus } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem, ProblemException } from '../common/problem.exception';
 
 /**
  * Password attempts in a row, per login name (an email or a username, normalised), whether an
@@ -42,11 +41,9 @@ export const accountKeys = (user: { email: string; username: string }) => [
 ];
 
 export function accountLocked(seconds: number): ProblemException {
-  return new ProblemException(
-    HttpStatus.TOO_MANY_REQUESTS,
+  return problem(
     ErrorCode.ACCOUNT_LOCKED,
     `Too many failed password attempts: this account is locked for ${seconds} more seconds.`,
-    undefined,
-    { 'Retry-After': String(seconds) },
+    { headers: { 'Retry-After': String(seconds) } },
   );
 }

@@ -1,7 +1,6 @@
-import { HttpStatus } from '@nestjs/common';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem } from '../common/problem.exception';
 
 /**
  * zxcvbn-ts' list of common passwords (about 49,000, most common first), lower-cased. Only
@@ -33,6 +32,6 @@ export function assertStrongPassword(
 ): void {
   const reason = weakPasswordReason(password, account);
   if (reason) {
-    throw new ProblemException(HttpStatus.BAD_REQUEST, ErrorCode.WEAK_PASSWORD, reason, [{ field, message: reason }]);
+    throw problem(ErrorCode.WEAK_PASSWORD, reason, { errors: [{ field, message: reason }] });
   }
 }

@@ -1,11 +1,11 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { revokeSessions } from '../auth/revoke-sessions';
 import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { problem, ProblemException } from '../common/problem.exception';
 import { queryRows } from '../database/query-rows';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -23,9 +23,9 @@ export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: 
 export type NewUser = UserChanges & Pick<User, 'email' | 'name'> & { password: string };
 
 /** What each unique index of the users table means to a caller. */
-const CONFLICTS: Record<string, [ErrorCode, string]> = {
-  users_email_live_key: [ErrorCode.EMAIL_TAKEN, 'An account with this email already exists.'],
-  users_username_live_key: [ErrorCode.USERNAME_TAKEN, 'This username is taken.'],
+const CONFLICTS: Record<string, ErrorCode> = {
+  users_email_live_key: ErrorCode.EMAIL_TAKEN,
+  users_username_live_key: ErrorCode.USERNAME_TAKEN,
 };
 
 /** Tries for a free generated username before giving up with 409. */
@@ -237,11 +237,7 @@ export class UsersService {
     const lockedFor = await this.attempts.attemptAll(keys);
     if (lockedFor > 0) throw accountLocked(lockedFor);
     if (!(await this.passwords.verify(password, user.password_hash))) {
-      throw new ProblemException(
-        HttpStatus.UNAUTHORIZED,
-        ErrorCode.INVALID_CREDENTIALS,
-        'The current password is wrong.',
-      );
+      throw problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.');
     }
     await this.attempts.clearAll(keys);
     return user;
@@ -292,11 +288,7 @@ export class UsersService {
       `SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL`,
     );
     if (admins.length === 1 && admins[0].id === id) {
-      throw new ProblemException(
-        HttpStatus.CONFLICT,
-        ErrorCode.LAST_ADMIN,
-        'The last active administrator cannot be demoted, deactivated or deleted.',
-      );
+      throw problem(ErrorCode.LAST_ADMIN);
     }
   }
 }
@@ -319,8 +311,8 @@ async function lockAdminChanges(manager: EntityManager): Promise<void> {
 }
 
 function conflictOr(error: unknown, index: string | undefined): unknown {
-  const conflict = index === undefined ? undefined : CONFLICTS[index];
-  return conflict ? new ProblemException(HttpStatus.CONFLICT, ...conflict) : error;
+  const conflict = index !== undefined && Object.hasOwn(CONFLICTS, index) ? CONFLICTS[index] : undefined;
+  return conflict ? problem(conflict) : error;
 }
 
 /** `Jane.Doe+news@example.com` → `jane.doe_news`: 3 to 23 allowed characters, room for a suffix. */
