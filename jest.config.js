@@ -16,6 +16,15 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/servers/'],
+    },
+    {
+      // Suites that start PostgreSQL server binaries (initdb) or redis-server of their own
+      // (npm run test:servers); not part of npm test, which needs nothing but Node.js.
+      ...shared,
+      displayName: 'servers',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/servers/**/*.e2e-spec.ts'],
     },
     {
       // Attacks on the service (npm run test:hardening); not part of npm test.

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger, PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { jsonBodyParser } from './common/json-body.parser';
 import { rejectNonJsonBodies } from './common/json-only.hook';
@@ -11,6 +11,7 @@ import { ProblemDetailsFilter, toProblem } from './common/problem-details.filter
 import { StrictValidationPipe } from './common/validation.pipe';
 import { AppConfig, trustProxySetting } from './config/app-config';
 import { parseEnvironment } from './config/environment';
+import { AppLogger } from './logging/app-logger';
 import { requestId } from './logging/request-id';
 import { logRequests } from './logging/request-logging';
 import { setupSwagger } from './swagger';
@@ -54,7 +55,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
     }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
@@ -80,7 +81,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (config.swaggerEnabled) setupSwagger(app);
   if (config.jwt.secretGenerated) {
-    app.get(Logger).warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
+    app.get(AppLogger).warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }
   return app;
 }

@@ -1,6 +1,8 @@
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { parseEnvironment } from './config/environment';
+import { listeningLine } from './config/listening-line';
+import { AppLogger } from './logging/app-logger';
 import { lowerThreadPoolPriority } from './thread-pool-priority';
 
 /** How long in-flight requests may take to finish after SIGTERM before the process leaves. */
@@ -17,7 +19,9 @@ async function bootstrap(): Promise<void> {
   // Before anything else queues work to the pool: bcrypt there must yield to requests.
   lowerThreadPoolPriority();
   const app = await createApp(process.env);
-  await app.listen({ port: app.get(AppConfig).port, host: '0.0.0.0' });
+  const config = app.get(AppConfig);
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  app.get(AppLogger).log(listeningLine(config), 'Main');
 
   // Stop accepting, let in-flight requests finish, close the pool, leave with 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -14,10 +14,27 @@ export const REDACTED_PATHS = [
   ),
 ];
 
-/** JSON lines through pino for everything Nest logs; request lines come from request-logging.ts. */
-export function loggerOptions(level: string): Params {
+/**
+ * Pretty, coloured lines for a person at a terminal (`npm start`): pino-pretty, in a worker
+ * thread of pino's. Never in production, where the lines go to a collector.
+ */
+const PRETTY = {
+  target: 'pino-pretty',
+  options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true },
+};
+
+/**
+ * JSON lines through pino for everything Nest logs, or pretty ones when `pretty`; request
+ * lines come from request-logging.ts.
+ */
+export function loggerOptions(level: string, pretty = false): Params {
   return {
-    pinoHttp: { level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' }, autoLogging: false },
+    pinoHttp: {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      autoLogging: false,
+      ...(pretty && { transport: PRETTY }),
+    },
     // Request lines are written by a Fastify hook, which knows the route and the request id.
     forRoutes: [],
   };

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { AppConfig } from '../src/config/app-config';
-import type { ApiClient, ApiResponse } from './support/api-client';
-import { PrivatePostgres } from './support/private-postgres';
-import { expectNoSecrets } from './support/secrets';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { AppConfig } from '../../src/config/app-config';
+import type { ApiClient, ApiResponse } from '../support/api-client';
+import { PrivatePostgres } from '../support/private-postgres';
+import { expectNoSecrets } from '../support/secrets';
+import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
 /** How fast a request that needs the database must fail while it is down. */
 const FAIL_FAST_MS = 2000;

@@ -1,9 +1,9 @@
 import Redis from 'ioredis';
 import { once } from 'node:events';
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
-import { PrivateRedis } from '../../test/support/private-redis';
-import { freePort } from '../../test/support/service-process';
-import { connectRedis, MAX_RECONNECT_MS, reconnectDelay } from './redis-connection';
+import { PrivateRedis } from '../support/private-redis';
+import { freePort } from '../support/service-process';
+import { connectRedis, MAX_RECONNECT_MS, reconnectDelay } from '../../src/redis/redis-connection';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
-import { ApiClient, ApiResponse } from './support/api-client';
-import { PrivateRedis } from './support/private-redis';
-import { expectNoSecrets } from './support/secrets';
-import { freePort, ServiceProcess } from './support/service-process';
-import { TEST_JWT_SECRET } from './support/test-app';
-import { createTestDatabase, onPostgresServer, TestDatabase } from './support/test-database';
+import { ApiClient, ApiResponse } from '../support/api-client';
+import { PrivateRedis } from '../support/private-redis';
+import { expectNoSecrets } from '../support/secrets';
+import { freePort, ServiceProcess } from '../support/service-process';
+import { TEST_JWT_SECRET } from '../support/test-app';
+import { createTestDatabase, onPostgresServer, TestDatabase } from '../support/test-database';
 
 /** Longer than several reconnect attempts (100, 200, 400, 800, 1600 ms, then the cap). */
 const OUTAGE_MS = 4000;

@@ -1,9 +1,9 @@
-import { ApiClient } from './support/api-client';
-import { PrivatePostgres } from './support/private-postgres';
-import { PrivateRedis } from './support/private-redis';
-import { expectNoSecrets } from './support/secrets';
-import { freePort, ServiceProcess } from './support/service-process';
-import { TEST_JWT_SECRET } from './support/test-app';
+import { ApiClient } from '../support/api-client';
+import { PrivatePostgres } from '../support/private-postgres';
+import { PrivateRedis } from '../support/private-redis';
+import { expectNoSecrets } from '../support/secrets';
+import { freePort, ServiceProcess } from '../support/service-process';
+import { TEST_JWT_SECRET } from '../support/test-app';
 
 /**
  * Two instances of the service behind one address: one PostgreSQL database and one Redis of
