@@ -3,4 +3,4 @@ import { AppDataSource } from './src/database/app-data-source';
 import { dataSourceOptions } from './src/database/data-source-options';
 
 // The TypeORM CLI's data source (npm run migration:*), on the database the service would use.
-export default new AppDataSource(dataSourceOptions(AppConfig.fromEnvironment().database));
+export default dataSourceOptions(AppConfig.fromEnvironment().database).then((options) => new AppDataSource(options));

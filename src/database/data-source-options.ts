@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { Session } from '../auth/session.entity';
 import { User } from '../users/user.entity';
 import { migrations } from './migrations';
+import { openPglite } from './pglite-snapshot';
 
 export interface DatabaseSettings {
   /** A postgres:// URL; without it, embedded PGlite under dataDir. */
@@ -33,12 +34,12 @@ const common: PostgresDataSourceOptions = {
  * node-postgres bridge with a pool of one connection, so that transactions are serialised and
  * isolated (the typeorm-pglite driver shares one session between concurrent transactions).
  */
-export function dataSourceOptions({ url, dataDir }: DatabaseSettings): AppDataSourceOptions {
+export async function dataSourceOptions({ url, dataDir }: DatabaseSettings): Promise<AppDataSourceOptions> {
   if (url) {
     return { ...common, url, poolSize: 10, connectTimeoutMS: 1500 };
   }
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  const pglite = await openPglite(dataDir);
   const { connection } = createPgConfig(pglite);
   // The bridge's one connection object cannot be reopened, so the pool never closes it.
   return { ...common, poolSize: 1, extra: { connection, idleTimeoutMillis: 0 }, pglite };

@@ -9,8 +9,8 @@ import { AppDataSourceOptions, dataSourceOptions } from './data-source-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig): TypeOrmModuleOptions => ({
-        ...dataSourceOptions(config.database),
+      useFactory: async (config: AppConfig): Promise<TypeOrmModuleOptions> => ({
+        ...(await dataSourceOptions(config.database)),
         // A server down at start-up is waited for (compose starts both at once), not forever.
         retryAttempts: 5,
         retryDelay: 2000,
