@@ -12,6 +12,28 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The shape of src/ (issue 12): infrastructure knows no feature, and auth uses users, never
+  // the reverse (users reaches auth through AccountSecurity). Import cycles: madge, in npm run lint.
+  {
+    files: ['src/{common,config,database,redis,logging,health}/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/users/**', '**/auth/**'], message: 'Infrastructure folders import no feature folder.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/users/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/auth/**'], message: 'users does not import auth: use AccountSecurity.' }] },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts', '**/*.spec.ts'],
     languageOptions: { globals: globals.jest },

@@ -15,6 +15,7 @@ import { AppLogger } from './logging/app-logger';
 import { requestId } from './logging/request-id';
 import { logRequests } from './logging/request-logging';
 import { setupSwagger } from './swagger';
+import { USER_FIELD_HINTS } from './users/dto/field-hints';
 
 const BODY_LIMIT_BYTES = 100 * 1024;
 
@@ -77,7 +78,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
     // A bare OPTIONS without Origin is no preflight: it goes on to the router (404 problem).
     strictPreflight: false,
   });
-  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalPipes(new StrictValidationPipe(USER_FIELD_HINTS));
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (config.swaggerEnabled) setupSwagger(app);
   if (config.jwt.secretGenerated) {

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseId } from '../common/id';
-import { AuthenticatedUser } from './authenticated-user';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+
+/** The claims this service signs into an access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `Bearer <jwt>` and nothing else: the scheme in any case, one or more spaces, one token. */

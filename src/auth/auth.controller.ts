@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -9,16 +9,16 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { CurrentUser } from '../common/current-user.decorator';
+import { Public } from '../common/public.decorator';
+import { RateLimited } from '../common/rate-limited.decorator';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { CurrentUser } from '../users/current-user.decorator';
 import { withEtag } from '../users/etag';
-import { AuthRateLimit } from './auth-rate-limit.guard';
 import { AuthService } from './auth.service';
-import type { AuthenticatedUser } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto, RefreshDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { RegisterResponseDto, TokenResponseDto } from './dto/token-response.dto';
-import { OptionalJwtAuthGuard } from './optional-jwt-auth.guard';
 
 /** Token responses: also `Pragma: no-cache`, for HTTP/1.0 caches (RFC 6749 5.1). */
 const NoCache = () => Header('Pragma', 'no-cache');
@@ -26,13 +26,14 @@ const NoCache = () => Header('Pragma', 'no-cache');
 @ApiTags('auth')
 // Any route that needs the database (or Redis) answers 503 while it is away.
 @ApiProblems(503)
+@Public()
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
   @NoCache()
-  @AuthRateLimit()
+  @RateLimited()
   @ApiOperation({ operationId: 'register', summary: 'Sign up; answers the new user and a session' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
   @ApiProblems(400, 409, 413, 415, 429)
@@ -46,7 +47,7 @@ export class AuthController {
 
   @Post('login')
   @NoCache()
-  @AuthRateLimit()
+  @RateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with email (or username) and password' })
   @ApiOkResponse({ type: TokenResponseDto })
@@ -57,7 +58,7 @@ export class AuthController {
 
   @Post('refresh')
   @NoCache()
-  @AuthRateLimit()
+  @RateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     operationId: 'refresh',
@@ -70,7 +71,6 @@ export class AuthController {
   }
 
   @Post('logout')
-  @UseGuards(OptionalJwtAuthGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiOperation({

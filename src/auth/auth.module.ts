@@ -1,21 +1,40 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
+import { AccountSecurity } from '../users/account-security';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenModule } from './access-token.module';
+import { AuthAccountSecurity } from './account-security.service';
 import { AdminSeeder } from './admin.seeder';
+import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { LoginAttempts } from './login-attempts';
+import { MemoryLoginAttempts } from './memory-login-attempts';
+import { RedisLoginAttempts } from './redis-login-attempts';
+import { RefreshToken } from './refresh-token.entity';
+import { RolesGuard } from './roles.guard';
+import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 
+/**
+ * Authentication: sign-up, login, tokens and sessions, lockouts and the rate limit, and the
+ * guards of every route (global, in this order: access token, roles, rate limit). Global so
+ * that UsersModule gets AccountSecurity without importing this module: auth uses users, never
+ * the reverse.
+ */
+@Global()
 @Module({
   imports: [
     UsersModule,
     AccessTokenModule,
-    // Global: the limit also guards POST /users/password in UsersModule.
+    TypeOrmModule.forFeature([Session, RefreshToken]),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
@@ -28,6 +47,21 @@ import { SessionsService } from './sessions.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsService, AdminSeeder],
+  providers: [
+    AuthService,
+    SessionsService,
+    AdminSeeder,
+    {
+      provide: LoginAttempts,
+      inject: [AppConfig, REDIS],
+      useFactory: (config: AppConfig, redis: Redis | null) =>
+        redis ? new RedisLoginAttempts(redis, config) : new MemoryLoginAttempts(config),
+    },
+    { provide: AccountSecurity, useClass: AuthAccountSecurity },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: AuthRateLimitGuard },
+  ],
+  exports: [AccountSecurity],
 })
 export class AuthModule {}

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/app-config';
 import { ErrorCode } from '../common/error-code.enum';
-import { LoginAttempts } from '../users/login-attempts';
-import { MemoryLoginAttempts } from '../users/memory-login-attempts';
+import { LoginAttempts } from './login-attempts';
+import { MemoryLoginAttempts } from './memory-login-attempts';
 import type { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
 import type { User } from '../users/user.entity';

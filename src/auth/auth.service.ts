@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
-import { accountKeys, accountLocked, LoginAttempts, loginNameKey } from '../users/login-attempts';
+import { accountKeys, accountLocked, LoginAttempts, loginNameKey } from './login-attempts';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AuthenticatedUser } from './authenticated-user';
+import type { AuthenticatedUser } from '../users/authenticated-user';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';

@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProblemException } from '../common/problem.exception';
 import { queryRows } from '../database/query-rows';
 import { AppConfig } from '../config/app-config';
-import { AccessTokenClaims } from './authenticated-user';
+import type { AccessTokenClaims } from './access-token.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 
 type RefreshOutcome = { sessionId: string; userId: number } | 'reused' | 'invalid';

@@ -3,39 +3,11 @@ import { getMetadataStorage } from 'class-validator';
 import { FieldError, ProblemException } from './problem.exception';
 import { inputProblem } from './request-input';
 
-/** Why a field that a route does not take is refused, where a hint helps the caller. */
-const FORBIDDEN_FIELD_HINTS: Record<string, string> = {
-  password: 'password cannot be changed here; use POST /users/password.',
-  role: 'role cannot be changed here; only an administrator can change it.',
-  is_active: 'is_active cannot be changed here; only an administrator can change it.',
-  id: 'id cannot be changed.',
-};
-
 /** A long list of errors helps no one and costs its size in every answer: the first ones do. */
 export const MAX_FIELD_ERRORS = 10;
 
-const unknownField = (field: string): FieldError => ({
-  field,
-  message: Object.hasOwn(FORBIDDEN_FIELD_HINTS, field)
-    ? FORBIDDEN_FIELD_HINTS[field]
-    : `${field} is not a field of this request.`,
-});
-
-function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent + error.property;
-    const constraints = error.constraints ?? {};
-    const own: FieldError[] = [];
-    if (constraints.whitelistValidation) {
-      own.push(unknownField(field));
-    } else {
-      // One message a field: the first rule it broke.
-      const first = Object.values(constraints)[0];
-      if (first) own.push({ field, message: first });
-    }
-    return [...own, ...fieldErrors(error.children ?? [], `${field}.`)];
-  });
-}
+/** Why a field that a route does not take is refused, by field name, where a hint helps. */
+export type FieldHints = Record<string, string>;
 
 /** The fields a DTO declares, from its class-validator decorators; made once a class. */
 const declaredFields = new Map<Type, Set<string>>();
@@ -60,13 +32,34 @@ function fieldsOf(metatype: Type): Set<string> {
  */
 @Injectable()
 export class StrictValidationPipe extends ValidationPipe {
-  constructor() {
+  constructor(private readonly hints: FieldHints = {}) {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => ProblemException.validation(fieldErrors(errors).slice(0, MAX_FIELD_ERRORS)),
+      exceptionFactory: (errors) => ProblemException.validation(this.fieldErrors(errors).slice(0, MAX_FIELD_ERRORS)),
+    });
+  }
+
+  private unknownField(field: string): FieldError {
+    const hint = Object.hasOwn(this.hints, field) ? this.hints[field] : undefined;
+    return { field, message: hint ?? `${field} is not a field of this request.` };
+  }
+
+  private fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+    return errors.flatMap((error) => {
+      const field = parent + error.property;
+      const constraints = error.constraints ?? {};
+      const own: FieldError[] = [];
+      if (constraints.whitelistValidation) {
+        own.push(this.unknownField(field));
+      } else {
+        // One message a field: the first rule it broke.
+        const first = Object.values(constraints)[0];
+        if (first) own.push({ field, message: first });
+      }
+      return [...own, ...this.fieldErrors(error.children ?? [], `${field}.`)];
     });
   }
 
@@ -84,7 +77,7 @@ export class StrictValidationPipe extends ValidationPipe {
     }
     const fields = fieldsOf(metatype);
     const unknown = Object.keys(value).find((key) => !fields.has(key));
-    if (unknown !== undefined) throw ProblemException.validation([unknownField(unknown)]);
+    if (unknown !== undefined) throw ProblemException.validation([this.unknownField(unknown)]);
     return super.transform(value, metadata);
   }
 }

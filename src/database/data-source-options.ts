@@ -2,9 +2,6 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
-import { RefreshToken } from '../auth/refresh-token.entity';
-import { Session } from '../auth/session.entity';
-import { User } from '../users/user.entity';
 import { migrations } from './migrations';
 import { openPglite } from './pglite-snapshot';
 
@@ -22,7 +19,6 @@ export type AppDataSourceOptions = PostgresDataSourceOptions & {
 
 const common: PostgresDataSourceOptions = {
   type: 'postgres',
-  entities: [User, Session, RefreshToken],
   migrations,
   migrationsTransactionMode: 'each',
   // The schema comes only from migrations.

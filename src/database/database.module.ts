@@ -11,6 +11,8 @@ import { AppDataSourceOptions, dataSourceOptions } from './data-source-options';
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<TypeOrmModuleOptions> => ({
         ...(await dataSourceOptions(config.database)),
+        // Each feature module registers its own entities (TypeOrmModule.forFeature).
+        autoLoadEntities: true,
         // A server down at start-up is waited for (compose starts both at once), not forever.
         retryAttempts: 5,
         retryDelay: 2000,

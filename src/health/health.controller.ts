@@ -2,6 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiProblems } from '../common/api-problems.decorator';
+import { Public } from '../common/public.decorator';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem } from '../common/problem.exception';
 import { RedisHealthIndicator } from './redis.health';
@@ -13,6 +14,7 @@ const REDIS_TIMEOUT_MS = 1000;
 const NAMES: Record<string, string> = { database: 'the database', redis: 'the shared rate-limit store' };
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../auth/authenticated-user';
+import type { AuthenticatedUser } from './authenticated-user';
 import type { User } from './user.entity';
 
 /*

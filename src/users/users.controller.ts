@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Post, Put, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -8,13 +8,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AuthRateLimit } from '../auth/auth-rate-limit.guard';
-import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblems } from '../common/api-problems.decorator';
-import { CurrentUser } from '../common/current-user.decorator';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
+import { RateLimited } from '../common/rate-limited.decorator';
+import type { AuthenticatedUser } from './authenticated-user';
+import { CurrentUser } from './current-user.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
@@ -25,7 +24,6 @@ import { UsersService } from './users.service';
 /** The caller's own account: the user is the token's, never a path or body id. */
 @ApiTags('users')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
 // Any route that needs the database (or Redis) answers 503 while it is away.
 @ApiProblems(503)
 @Controller('users')
@@ -67,7 +65,7 @@ export class UsersController {
   }
 
   @Post('password')
-  @AuthRateLimit()
+  @RateLimited()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'changePassword',
@@ -83,7 +81,7 @@ export class UsersController {
   }
 
   @Delete()
-  @AuthRateLimit()
+  @RateLimited()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'deleteAccount',

@@ -1,30 +1,20 @@
 import { Module } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { AccessTokenModule } from '../auth/access-token.module';
-import { AppConfig } from '../config/app-config';
-import { REDIS } from '../redis/redis.module';
-import { RedisLoginAttempts } from '../redis/redis-login-attempts';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminUsersController } from './admin-users.controller';
-import { LoginAttempts } from './login-attempts';
-import { MemoryLoginAttempts } from './memory-login-attempts';
 import { PasswordService } from './password.service';
+import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
+/**
+ * Accounts: the self-profile and admin controllers, their rules and the users table. Its
+ * routes are guarded by AuthModule's global guards (@Roles() says who may call); what an
+ * account change asks of authentication goes through AccountSecurity, which AuthModule provides.
+ */
 @Module({
-  // The JWT guards of both controllers.
-  imports: [AccessTokenModule],
+  imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController, AdminUsersController],
-  providers: [
-    UsersService,
-    PasswordService,
-    {
-      provide: LoginAttempts,
-      inject: [AppConfig, REDIS],
-      useFactory: (config: AppConfig, redis: Redis | null) =>
-        redis ? new RedisLoginAttempts(redis, config) : new MemoryLoginAttempts(config),
-    },
-  ],
-  exports: [UsersService, PasswordService, LoginAttempts],
+  providers: [UsersService, PasswordService],
+  exports: [UsersService, PasswordService],
 })
 export class UsersModule {}

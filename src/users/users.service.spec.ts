@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
-import type { LoginAttempts } from './login-attempts';
+import { AuthAccountSecurity } from '../auth/account-security.service';
+import type { LoginAttempts } from '../auth/login-attempts';
 import type { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -62,7 +63,8 @@ function setup() {
   const service = new UsersService(
     dataSource as unknown as DataSource,
     passwords as unknown as PasswordService,
-    attempts as unknown as LoginAttempts,
+    // Authentication's real side of the seam, over the same fakes: its SQL goes to manager.query.
+    new AuthAccountSecurity(passwords as unknown as PasswordService, attempts as unknown as LoginAttempts),
   );
   return { service, qb, rows, manager, locks, dataSource, passwords, attempts };
 }

@@ -2,15 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { revokeSessions } from '../auth/revoke-sessions';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
 import { queryRows } from '../database/query-rows';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { preconditionFailed } from './etag';
-import { accountKeys, accountLocked, LoginAttempts } from './login-attempts';
+import { AccountSecurity } from './account-security';
+import type { AuthenticatedUser } from './authenticated-user';
 import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
@@ -36,7 +35,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
-    private readonly attempts: LoginAttempts,
+    private readonly security: AccountSecurity,
   ) {}
 
   /** A live (not deleted) account, active or not. */
@@ -125,14 +124,14 @@ export class UsersService {
       }
       // Re-enabling an account, or giving it a new password, lifts a login lockout. Before the
       // write: were the lockout store away, the answer (503) must be that nothing changed.
-      await this.attempts.clearAll(accountKeys(user));
+      await this.security.liftLockout(user);
     }
     return this.writeAsAdmin(id, changes, versions);
   }
 
   /** Lifts the login lockout of a live account's email and username. */
   async unlock(id: number): Promise<void> {
-    await this.attempts.clearAll(accountKeys(await this.liveUser(id)));
+    await this.security.liftLockout(await this.liveUser(id));
   }
 
   /** Whether any live account is an active administrator. */
@@ -162,7 +161,7 @@ export class UsersService {
       const user = await this.write(manager, { id }, values, versions);
       const roleChanged = changes.role !== undefined && changes.role !== current.role;
       if (roleChanged || changes.is_active === false || changes.password !== undefined) {
-        await revokeSessions(manager, id);
+        await this.security.endSessions(manager, id);
       }
       return user;
     });
@@ -181,7 +180,7 @@ export class UsersService {
     const values = await this.columns({ password: next });
     await this.transaction(async (manager) => {
       await this.write(manager, { caller }, values);
-      await revokeSessions(manager, caller.id, caller.sessionId);
+      await this.security.endSessions(manager, caller.id, caller.sessionId);
     });
   }
 
@@ -202,7 +201,7 @@ export class UsersService {
       await this.keepOneActiveAdmin(manager, id);
       const [deleted] = await run(manager, deleteUser(target));
       if (!deleted) throw this.missing(target);
-      await revokeSessions(manager, id);
+      await this.security.endSessions(manager, id);
     });
   }
 
@@ -226,20 +225,11 @@ export class UsersService {
     return user ?? null;
   }
 
-  /**
-   * The caller's account, once its password is given. Like a login, each try counts toward the
-   * lockout of the account's names and a good one clears it: a stolen token is no free oracle.
-   */
+  /** The caller's account, once its password is given (counted toward its lockout by auth). */
   private async verifyCaller(caller: AuthenticatedUser, password: string): Promise<User> {
     const user = await this.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
-    const keys = accountKeys(user);
-    const lockedFor = await this.attempts.attemptAll(keys);
-    if (lockedFor > 0) throw accountLocked(lockedFor);
-    if (!(await this.passwords.verify(password, user.password_hash))) {
-      throw problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.');
-    }
-    await this.attempts.clearAll(keys);
+    await this.security.verifyPassword(user, password);
     return user;
   }
 

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
-import { LoginAttempts } from '../users/login-attempts';
-import { inRedis } from './redis-unavailable';
+import { inRedis } from '../redis/redis-unavailable';
+import { LoginAttempts } from './login-attempts';
 
 /**
  * While the lock lives, answers its milliseconds left; otherwise counts the attempt, sets the

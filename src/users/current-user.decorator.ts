@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user';
+import type { AuthenticatedUser } from './authenticated-user';
 
 /** The caller that the access token names (set by JwtAuthGuard). */
 export const CurrentUser = createParamDecorator(

@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+import type { User } from './user.entity';
+
+/**
+ * What the users domain asks of authentication when an account changes: the one seam between
+ * them, implemented by AuthModule, so that users never imports auth.
+ */
+export abstract class AccountSecurity {
+  /**
+   * Checks the account's current password as a login does: the try counts toward the lockout
+   * of the account's names and a good one clears it. Throws 401 or 429.
+   */
+  abstract verifyPassword(user: User, password: string): Promise<void>;
+
+  /** Lifts the login lockout of the account's email and username. */
+  abstract liftLockout(user: Pick<User, 'email' | 'username'>): Promise<void>;
+
+  /** Ends the account's sessions (all, or all but one), in the transaction of the change. */
+  abstract endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void>;
+}
