@@ -21,7 +21,7 @@ const toInt = ({ value }: { value: unknown }) =>
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-/** The variables of API.md, as strings from the environment. Unknown variables are ignored. */
+/** The variables of docs/configuration.md, as strings from the environment. Unknown variables are ignored. */
 export class Environment {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';

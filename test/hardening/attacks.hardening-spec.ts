@@ -401,7 +401,7 @@ const CASES = INJECTIONS.map((text, index) => [label(text), text, index] as cons
 /** The cases without NUL: a NUL in each field and route has a test of its own, below. */
 const TEXT_CASES = CASES.filter(([, text]) => !hasNul(text));
 
-/** What a field holds once stored: the rules of API.md (trim, lower-case email, empty → null). */
+/** What a field holds once stored: the rules of docs/api.md (trim, lower-case email, empty → null). */
 const STORED: Record<string, (value: string) => string | null> = {
   name: (value) => value.trim(),
   firstname: (value) => value.trim() || null,

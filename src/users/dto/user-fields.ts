@@ -14,7 +14,7 @@ import {
 import { emailProblem, INVISIBLE, normalizeEmail } from '../email-address';
 import { Role } from '../role.enum';
 
-// The field rules of API.md, one decorator a field, shared by every DTO that takes the field.
+// The field rules of docs/api.md, one decorator a field, shared by every DTO that takes the field.
 // NUL characters are refused for every field at once by StrictValidationPipe.
 
 type Presence = 'required' | 'optional' | 'nullable';
