@@ -6,7 +6,7 @@ import { AccountSecurity } from '../users/account-security';
 import { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
 import { accountKeys, accountLocked, LoginAttempts } from './login-attempts';
-import { revokeSessions } from './revoke-sessions';
+import { SessionsRepository } from './sessions.repository';
 
 /** Authentication's side of the users domain's seam: lockouts and sessions. */
 @Injectable()
@@ -14,6 +14,7 @@ export class AuthAccountSecurity extends AccountSecurity {
   constructor(
     private readonly passwords: PasswordService,
     private readonly attempts: LoginAttempts,
+    private readonly sessions: SessionsRepository,
   ) {
     super();
   }
@@ -34,6 +35,6 @@ export class AuthAccountSecurity extends AccountSecurity {
   }
 
   endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void> {
-    return revokeSessions(manager, userId, exceptSessionId);
+    return this.sessions.on(manager).revokeAllOf(userId, exceptSessionId);
   }
 }

@@ -21,6 +21,7 @@ import { RedisLoginAttempts } from './redis-login-attempts';
 import { RefreshToken } from './refresh-token.entity';
 import { RolesGuard } from './roles.guard';
 import { Session } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 /**
@@ -50,6 +51,7 @@ import { SessionsService } from './sessions.service';
   providers: [
     AuthService,
     SessionsService,
+    SessionsRepository,
     AdminSeeder,
     {
       provide: LoginAttempts,

@@ -4,6 +4,7 @@ import { AdminUsersController } from './admin-users.controller';
 import { PasswordService } from './password.service';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 /**
@@ -14,7 +15,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController, AdminUsersController],
-  providers: [UsersService, PasswordService],
+  providers: [UsersService, UsersRepository, PasswordService],
   exports: [UsersService, PasswordService],
 })
 export class UsersModule {}

@@ -2,10 +2,11 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
 import { AuthAccountSecurity } from '../auth/account-security.service';
 import type { LoginAttempts } from '../auth/login-attempts';
+import { SessionsRepository } from '../auth/sessions.repository';
 import type { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
-import { deleteUser, selectUser, Statement, updateUser } from './user-statements';
+import { deleteUser, selectUser, Statement, updateUser, UsersRepository } from './users.repository';
 import { usernameFromEmail, UsersService } from './users.service';
 import { problemFrom } from '../../test/support/problem-from';
 
@@ -61,10 +62,14 @@ function setup() {
   };
   const attempts = { attemptAll: jest.fn().mockResolvedValue(0), clearAll: jest.fn().mockResolvedValue(undefined) };
   const service = new UsersService(
-    dataSource as unknown as DataSource,
+    new UsersRepository(dataSource as unknown as DataSource),
     passwords as unknown as PasswordService,
     // Authentication's real side of the seam, over the same fakes: its SQL goes to manager.query.
-    new AuthAccountSecurity(passwords as unknown as PasswordService, attempts as unknown as LoginAttempts),
+    new AuthAccountSecurity(
+      passwords as unknown as PasswordService,
+      attempts as unknown as LoginAttempts,
+      new SessionsRepository(dataSource as unknown as DataSource),
+    ),
   );
   return { service, qb, rows, manager, locks, dataSource, passwords, attempts };
 }

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
-import { queryRows } from '../database/query-rows';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { preconditionFailed } from './etag';
@@ -14,7 +11,7 @@ import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
-import { deleteUser, selectUser, Statement, Target, updateUser, WritableColumns } from './user-statements';
+import { Target, UsersRepository, WritableColumns } from './users.repository';
 
 /** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
@@ -33,50 +30,32 @@ const USERNAME_ATTEMPTS = 5;
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly security: AccountSecurity,
   ) {}
 
   /** A live (not deleted) account, active or not. */
   findById(id: number): Promise<User | null> {
-    return this.find(this.dataSource.manager, { id });
+    return this.users.find({ id });
   }
 
   /** The caller's account, when it is live and active and the token's session is open. */
   findByCaller(caller: AuthenticatedUser): Promise<User | null> {
-    return this.find(this.dataSource.manager, { caller });
+    return this.users.find({ caller });
   }
 
-  /** One page of live accounts, filtered and sorted, and how many match in all. */
-  async list(query: ListUsersQueryDto): Promise<{ users: User[]; total: number }> {
-    const select = this.dataSource.manager.createQueryBuilder(User, 'user');
-    if (query.q !== undefined) {
-      const columns = ['email', 'username', 'name', 'firstname', 'lastname'];
-      select.andWhere(`(${columns.map((column) => `user.${column} ILIKE :q`).join(' OR ')})`, {
-        q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%`,
-      });
-    }
-    if (query.role !== undefined) select.andWhere('user.role = :role', { role: query.role });
-    if (query.is_active !== undefined) select.andWhere('user.is_active = :active', { active: query.is_active });
-    const direction = query.sort.startsWith('-') ? 'DESC' : 'ASC';
-    const [users, total] = await select
-      .orderBy(`user.${query.sort.replace(/^-/, '')}`, direction)
-      .addOrderBy('user.id', direction)
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit)
-      .getManyAndCount();
-    return { users, total };
+  list(query: ListUsersQueryDto): Promise<{ users: User[]; total: number }> {
+    return this.users.list(query);
   }
 
-  /** A live account by email or username, ignoring case, as the unique indexes see it. */
   findByLogin(login: { email?: string; username?: string }): Promise<User | null> {
-    const [column, value] =
-      login.email !== undefined ? ['email', login.email] : ['username', login.username];
-    return this.dataSource.manager
-      .createQueryBuilder(User, 'user')
-      .where(`lower(user.${column}) = lower(:value)`, { value })
-      .getOne();
+    return this.users.findByLogin(login);
+  }
+
+  /** Whether any live account is an active administrator. */
+  hasActiveAdmin(): Promise<boolean> {
+    return this.users.hasActiveAdmin();
   }
 
   /**
@@ -91,14 +70,7 @@ export class UsersService {
     for (let attempt = 0; ; attempt++) {
       const username = attempt === 0 ? base : withSuffix(base);
       try {
-        const { raw } = await this.dataSource.manager
-          .createQueryBuilder()
-          .insert()
-          .into(User)
-          .values({ ...values, username })
-          .returning('*')
-          .execute();
-        return (raw as User[])[0];
+        return await this.users.insert({ ...values, username });
       } catch (error) {
         const index = violatedUniqueIndex(error);
         const generated = fields.username === undefined;
@@ -134,34 +106,23 @@ export class UsersService {
     await this.security.liftLockout(await this.liveUser(id));
   }
 
-  /** Whether any live account is an active administrator. */
-  async hasActiveAdmin(): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL LIMIT 1`,
-    );
-    return rows.length > 0;
-  }
-
   private async writeAsAdmin(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
     const values = await this.columns(changes);
     const sensitive =
       changes.role !== undefined || changes.is_active === false || changes.password !== undefined;
     if (!sensitive) {
-      return this.translateConflicts(() => this.write(this.dataSource.manager, { id }, values, versions));
+      return this.translateConflicts(() => this.write(this.users, { id }, values, versions));
     }
-    return this.transaction(async (manager) => {
-      await lockAdminChanges(manager);
-      const [current] = await manager.query(
-        `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
-        [id],
-      );
+    return this.transaction(async (users) => {
+      await users.serializeAdminChanges();
+      const current = await users.lockForAdminChange(id);
       if (!current) throw ProblemException.userNotFound();
       const demotes = (changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false;
-      if (demotes) await this.keepOneActiveAdmin(manager, id);
-      const user = await this.write(manager, { id }, values, versions);
+      if (demotes) await this.keepOneActiveAdmin(users, id);
+      const user = await this.write(users, { id }, values, versions);
       const roleChanged = changes.role !== undefined && changes.role !== current.role;
       if (roleChanged || changes.is_active === false || changes.password !== undefined) {
-        await this.security.endSessions(manager, id);
+        await this.security.endSessions(users.manager, id);
       }
       return user;
     });
@@ -170,7 +131,7 @@ export class UsersService {
   /** A user's change to their own profile. */
   async updateProfile(caller: AuthenticatedUser, changes: UserChanges, versions?: number[]): Promise<User> {
     const values = await this.columns(changes);
-    return this.translateConflicts(() => this.write(this.dataSource.manager, { caller }, values, versions));
+    return this.translateConflicts(() => this.write(this.users, { caller }, values, versions));
   }
 
   /** Sets a new password after checking the current one; every other session ends. */
@@ -178,9 +139,9 @@ export class UsersService {
     const user = await this.verifyCaller(caller, current);
     assertStrongPassword(next, user, 'new_password');
     const values = await this.columns({ password: next });
-    await this.transaction(async (manager) => {
-      await this.write(manager, { caller }, values);
-      await this.security.endSessions(manager, caller.id, caller.sessionId);
+    await this.transaction(async (users) => {
+      await this.write(users, { caller }, values);
+      await this.security.endSessions(users.manager, caller.id, caller.sessionId);
     });
   }
 
@@ -196,33 +157,24 @@ export class UsersService {
    */
   async remove(target: Target): Promise<void> {
     const id = 'id' in target ? target.id : target.caller.id;
-    await this.transaction(async (manager) => {
-      await lockAdminChanges(manager);
-      await this.keepOneActiveAdmin(manager, id);
-      const [deleted] = await run(manager, deleteUser(target));
-      if (!deleted) throw this.missing(target);
-      await this.security.endSessions(manager, id);
+    await this.transaction(async (users) => {
+      await users.serializeAdminChanges();
+      await this.keepOneActiveAdmin(users, id);
+      if (!(await users.softDelete(target))) throw this.missing(target);
+      await this.security.endSessions(users.manager, id);
     });
   }
 
   /** Replaces a hash made at a lower cost, unless the password changed meanwhile. */
   async upgradeHash(user: User, password: string): Promise<void> {
     if (!this.passwords.needsRehash(user.password_hash)) return;
-    await this.dataSource.query(
-      `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`,
-      [await this.passwords.hash(password), user.id, user.password_hash],
-    );
+    await this.users.replaceHash(user.id, await this.passwords.hash(password), user.password_hash);
   }
 
   private async liveUser(id: number): Promise<User> {
     const user = await this.findById(id);
     if (!user) throw ProblemException.userNotFound();
     return user;
-  }
-
-  private async find(manager: EntityManager, target: Target): Promise<User | null> {
-    const [user] = await run(manager, selectUser(target));
-    return user ?? null;
   }
 
   /** The caller's account, once its password is given (counted toward its lockout by auth). */
@@ -243,15 +195,10 @@ export class UsersService {
    * One UPDATE ... RETURNING of the target's row, guarded by If-Match's versions when given.
    * Only when nothing was written does a second look tell a stale version from a missing row.
    */
-  private async write(
-    manager: EntityManager,
-    target: Target,
-    values: WritableColumns,
-    versions?: number[],
-  ): Promise<User> {
-    const [user] = await run(manager, updateUser(target, values, versions));
+  private async write(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
+    const user = await users.update(target, values, versions);
     if (user) return user;
-    if (versions && (await this.find(manager, target))) throw preconditionFailed();
+    if (versions && (await users.find(target))) throw preconditionFailed();
     throw this.missing(target);
   }
 
@@ -260,8 +207,8 @@ export class UsersService {
     return 'id' in target ? ProblemException.userNotFound() : ProblemException.unauthorized();
   }
 
-  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.translateConflicts(() => this.dataSource.transaction(work));
+  private transaction<T>(work: (users: UsersRepository) => Promise<T>): Promise<T> {
+    return this.translateConflicts(() => this.users.transaction(work));
   }
 
   private async translateConflicts<T>(work: () => Promise<T>): Promise<T> {
@@ -272,32 +219,11 @@ export class UsersService {
     }
   }
 
-  /** Refuses when `id` is the only active admin. Runs under lockAdminChanges. */
-  private async keepOneActiveAdmin(manager: EntityManager, id: number): Promise<void> {
-    const admins: { id: number }[] = await manager.query(
-      `SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL`,
-    );
-    if (admins.length === 1 && admins[0].id === id) {
-      throw problem(ErrorCode.LAST_ADMIN);
-    }
+  /** Refuses when `id` is the only active admin. Runs under serializeAdminChanges. */
+  private async keepOneActiveAdmin(users: UsersRepository, id: number): Promise<void> {
+    const admins = await users.activeAdminIds();
+    if (admins.length === 1 && admins[0] === id) throw problem(ErrorCode.LAST_ADMIN);
   }
-}
-
-/** Runs a statement of user-statements.ts: its rows are users as they are. */
-function run(manager: EntityManager, { sql, params }: Statement): Promise<User[]> {
-  return queryRows<User>(manager, sql, params);
-}
-
-/** Any constant shared by every instance: the key of the advisory lock below. */
-const ADMIN_CHANGES_LOCK = 7_401_302;
-
-/**
- * Serialises the changes that can take an admin away (demotion, deactivation, deletion, a new
- * password), taken first in their transaction: two admins demoting each other at once cannot
- * both succeed, and no two such transactions wait on each other's rows.
- */
-async function lockAdminChanges(manager: EntityManager): Promise<void> {
-  await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_CHANGES_LOCK]);
 }
 
 function conflictOr(error: unknown, index: string | undefined): unknown {

@@ -1,5 +1,5 @@
 import { Role } from './role.enum';
-import { deleteUser, selectUser, updateUser } from './user-statements';
+import { deleteUser, selectUser, updateUser } from './users.repository';
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
 const CALLER_CONDITION =

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
+import type { AuthenticatedUser } from './authenticated-user';
+import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import type { Role } from './role.enum';
+import { User } from './user.entity';
+
+/**
+ * Every statement on the `users` table, named for what it means; the service holds the rules.
+ * `transaction` hands the work a repository bound to the transaction, whose `manager` other
+ * tables' statements of the same change use too.
+ */
+@Injectable()
+export class UsersRepository {
+  /** What the statements run on: the data source's manager, or a transaction's. */
+  manager: EntityManager;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.manager = dataSource.manager;
+  }
+
+  transaction<T>(work: (users: UsersRepository) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => {
+      const users = new UsersRepository(this.dataSource);
+      users.manager = manager;
+      return work(users);
+    });
+  }
+
+  /** The target's live row: an admin's target, or the caller with an open session. */
+  async find(target: Target): Promise<User | null> {
+    const [user] = await this.run(selectUser(target));
+    return user ?? null;
+  }
+
+  /** A live account by email or username, ignoring case, as the unique indexes see it. */
+  findByLogin(login: { email?: string; username?: string }): Promise<User | null> {
+    const [column, value] = login.email !== undefined ? ['email', login.email] : ['username', login.username];
+    return this.manager
+      .createQueryBuilder(User, 'user')
+      .where(`lower(user.${column}) = lower(:value)`, { value })
+      .getOne();
+  }
+
+  /** One page of live accounts, filtered and sorted, and how many match in all. */
+  async list(query: ListUsersQueryDto): Promise<{ users: User[]; total: number }> {
+    const select = this.manager.createQueryBuilder(User, 'user');
+    if (query.q !== undefined) {
+      const columns = ['email', 'username', 'name', 'firstname', 'lastname'];
+      select.andWhere(`(${columns.map((column) => `user.${column} ILIKE :q`).join(' OR ')})`, {
+        q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%`,
+      });
+    }
+    if (query.role !== undefined) select.andWhere('user.role = :role', { role: query.role });
+    if (query.is_active !== undefined) select.andWhere('user.is_active = :active', { active: query.is_active });
+    const direction = query.sort.startsWith('-') ? 'DESC' : 'ASC';
+    const [users, total] = await select
+      .orderBy(`user.${query.sort.replace(/^-/, '')}`, direction)
+      .addOrderBy('user.id', direction)
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit)
+      .getManyAndCount();
+    return { users, total };
+  }
+
+  /** Inserts an account; a unique index it meets throws (the service tells which). */
+  async insert(values: WritableColumns & Pick<User, 'email' | 'username' | 'name' | 'password_hash'>): Promise<User> {
+    const { raw } = await this.manager.createQueryBuilder().insert().into(User).values(values).returning('*').execute();
+    return (raw as User[])[0];
+  }
+
+  /** The target's row updated, guarded by If-Match's versions when given; null when not written. */
+  async update(target: Target, values: WritableColumns, versions?: number[]): Promise<User | null> {
+    const [user] = await this.run(updateUser(target, values, versions));
+    return user ?? null;
+  }
+
+  /** Soft-deletes the target's row; false when there was none. */
+  async softDelete(target: Target): Promise<boolean> {
+    const [deleted] = await this.run(deleteUser(target));
+    return Boolean(deleted);
+  }
+
+  /** Locks a live row for an administrator's change and answers what the change may depend on. */
+  async lockForAdminChange(id: number): Promise<{ role: Role; is_active: boolean } | undefined> {
+    const [current] = await this.manager.query(
+      `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    return current;
+  }
+
+  /**
+   * Serialises the changes that can take an admin away (demotion, deactivation, deletion, a new
+   * password), taken first in their transaction: two admins demoting each other at once cannot
+   * both succeed, and no two such transactions wait on each other's rows.
+   */
+  async serializeAdminChanges(): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_CHANGES_LOCK]);
+  }
+
+  async activeAdminIds(): Promise<number[]> {
+    const admins: { id: number }[] = await this.manager.query(
+      `SELECT id FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL`,
+    );
+    return admins.map(({ id }) => id);
+  }
+
+  async hasActiveAdmin(): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM users WHERE role = 'ADMIN' AND is_active AND deleted_at IS NULL LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** Replaces a password hash, unless the password changed since `previous` was read. */
+  async replaceHash(id: number, hash: string, previous: string): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, [
+      hash,
+      id,
+      previous,
+    ]);
+  }
+
+  private run({ sql, params }: Statement): Promise<User[]> {
+    return queryRows<User>(this.manager, sql, params);
+  }
+}
+
+/** Any constant shared by every instance: the key of the admin changes' advisory lock. */
+const ADMIN_CHANGES_LOCK = 7_401_302;
+
+// The statements of one user row, in plain SQL rather than through TypeORM's query builder:
+// they run on every self-profile request, where building them was 13% of the CPU
+// (bench/README.md). The entity's property names are its column names, so a `users` row is a
+// User as it is.
+
+/**
+ * Whose row a statement is for: an administrator's target (`id`: any live account), or the
+ * caller of the self-profile API, whose account must be live and active and whose session open.
+ */
+export type Target = { id: number } | { caller: AuthenticatedUser };
+
+/** The columns an update may set, as the entity (and the table) names them. */
+export const WRITABLE_COLUMNS = [
+  'email',
+  'username',
+  'name',
+  'firstname',
+  'lastname',
+  'phone_number',
+  'image_path',
+  'role',
+  'is_active',
+  'password_hash',
+] as const satisfies readonly (keyof User)[];
+
+export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;
+
+/** SQL text and its positional parameters, for `EntityManager.query`. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The target's row, with every column. */
+export function selectUser(target: Target): Statement {
+  const params: unknown[] = [];
+  return { sql: `SELECT * FROM users WHERE ${targetCondition(target, params)}`, params };
+}
+
+/**
+ * One UPDATE ... RETURNING * of the target's row: the given columns, a new version and
+ * `updated_at` (as the entity's version and update-date columns have them), and, when
+ * `versions` is given, only if the row's version is one of them (If-Match).
+ */
+export function updateUser(target: Target, values: WritableColumns, versions?: number[]): Statement {
+  const params: unknown[] = [];
+  const assignments = WRITABLE_COLUMNS.filter((column) => values[column] !== undefined).map(
+    (column) => `${column} = ${param(params, values[column])}`,
+  );
+  return updateRow(target, assignments, params, versions);
+}
+
+/** Soft-deletes the target's row: email and username are free again. */
+export function deleteUser(target: Target): Statement {
+  return updateRow(target, ['deleted_at = now()'], []);
+}
+
+function updateRow(target: Target, assignments: string[], params: unknown[], versions?: number[]): Statement {
+  const set = [...assignments, 'version = version + 1', 'updated_at = CURRENT_TIMESTAMP'].join(', ');
+  let where = targetCondition(target, params);
+  if (versions) where += ` AND users.version IN (${versions.map((version) => param(params, version)).join(', ')})`;
+  return { sql: `UPDATE users SET ${set} WHERE ${where} RETURNING *`, params };
+}
+
+/**
+ * The condition that picks the target's row. For a caller it also checks the token's session,
+ * so that the route's own statement is the token check: no extra round trip.
+ */
+function targetCondition(target: Target, params: unknown[]): string {
+  if ('id' in target) return `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
+  const id = param(params, target.caller.id);
+  const session = param(params, target.caller.sessionId);
+  return (
+    `users.id = ${id} AND users.deleted_at IS NULL AND users.is_active AND EXISTS ` +
+    `(SELECT 1 FROM sessions s WHERE s.id = ${session} AND s.user_id = users.id AND s.revoked_at IS NULL)`
+  );
+}
+
+/** Adds a parameter and answers its placeholder. */
+function param(params: unknown[], value: unknown): string {
+  params.push(value);
+  return `$${params.length}`;
+}
