@@ -4,7 +4,7 @@
 //
 // Same checks (HS256 access token with its expiry, the session still open, the account live and
 // active; the body's fields by the rules of src/users/dto/user-fields.ts), same SQL as
-// UsersService (the statements of src/users/user-statements.ts, copied), same JSON view
+// UsersService (the statements of src/users/users.repository.ts, copied), same JSON view
 // as src/users/user-view.ts, same response headers (Helmet's, ETag, X-Request-Id). What it
 // leaves out is the framework: routing, DI, guards, pipes, class-transformer/validator, ORM.
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -169,7 +169,7 @@ function acceptedVersions(ifMatch) {
   return versions.length > 0 ? versions : [0];
 }
 
-// ------------------------------------------------------------------ SQL (src/users/user-statements.ts)
+// ------------------------------------------------------------------ SQL (src/users/users.repository.ts)
 
 const CALLER_CONDITION = (id, sid) =>
   `users.id = ${id} AND users.deleted_at IS NULL AND users.is_active AND EXISTS ` +

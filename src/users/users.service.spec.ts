@@ -38,7 +38,7 @@ function fakeQueryBuilder() {
 
 function setup() {
   const qb = fakeQueryBuilder();
-  // `rows` sees the statements of user-statements.ts, `locks` the advisory lock, and
+  // `rows` sees the statements of users.repository.ts, `locks` the advisory lock, and
   // `manager.query` every other statement.
   const manager = { createQueryBuilder: jest.fn(() => qb), query: jest.fn().mockResolvedValue([]) };
   const rows = jest.fn().mockResolvedValue([]);
@@ -182,7 +182,7 @@ describe('UsersService.create', () => {
   });
 });
 
-/** A statement of user-statements.ts as the service hands it to `manager.query`. */
+/** A statement of users.repository.ts as the service hands it to `manager.query`. */
 const statement = ({ sql, params }: Statement) => [sql, params];
 /** The UPDATEs of the users table that the service ran. */
 const updates = (rows: jest.Mock) => rows.mock.calls.filter(([sql]) => String(sql).startsWith('UPDATE'));
@@ -409,7 +409,7 @@ describe('UsersService.update and updateProfile', () => {
 
     await expect(service.updateProfile(CALLER, { name: 'x' })).resolves.toBe(STORED);
 
-    // The statement's condition checks the session (user-statements.spec.ts); nothing else runs.
+    // The statement's condition checks the session (users.repository.spec.ts); nothing else runs.
     expect(rows.mock.calls).toEqual([statement(updateUser({ caller: CALLER }, { name: 'x' }))]);
     expect(manager.query).not.toHaveBeenCalled();
   });
