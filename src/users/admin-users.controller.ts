@@ -13,13 +13,11 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
@@ -27,14 +25,13 @@ import { IdParamPipe } from '../common/id-param.pipe';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
 import { AdminCreateUserDto } from './dto/admin-create-user.dto';
-import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
+import { AdminUpdateUserDto, toUserChanges } from './dto/admin-update-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UserListDto } from './dto/user-list.dto';
 import { acceptedVersions, ApiIfMatch, withEtag } from './etag';
-import { Role } from './role.enum';
-import { Roles } from './roles.decorator';
 import { toUserView, UserView } from './user-view';
-import { UserChanges, UsersService } from './users.service';
+import { UsersService } from './users.service';
+import { AdminRoute } from './route-access.decorators';
 
 /** The request of the seed document (password_hash is plain text; the server hashes it). */
 const SEED_EXAMPLE = {
@@ -50,11 +47,7 @@ const SEED_EXAMPLE = {
 };
 
 /** Every account, for administrators; the role is checked against the database. */
-@ApiTags('admin')
-@ApiBearerAuth()
-@Roles([Role.ADMIN])
-// Any route that needs the database (or Redis) answers 503 while it is away.
-@ApiProblems(503)
+@AdminRoute()
 @Controller('api/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
@@ -107,7 +100,7 @@ export class AdminUsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
-    return withEtag(reply, await this.users.update(id, adminChanges(dto), acceptedVersions(ifMatch)));
+    return withEtag(reply, await this.users.update(id, toUserChanges(dto), acceptedVersions(ifMatch)));
   }
 
   @Delete(':id')
@@ -130,23 +123,4 @@ export class AdminUsersController {
   async unlock(@Param('id', IdParamPipe) id: number): Promise<void> {
     await this.users.unlock(id);
   }
-}
-
-/** Folds the seed's aliases into the real fields; sending both names of one field is refused. */
-function adminChanges(dto: AdminUpdateUserDto): UserChanges {
-  const { password_hash, profileImage, ...changes } = dto;
-  return {
-    ...changes,
-    password: alias(changes.password, password_hash, 'password', 'password_hash'),
-    image_path: alias(changes.image_path, profileImage, 'image_path', 'profileImage'),
-  };
-}
-
-function alias<T>(value: T | undefined, aliased: T | undefined, name: string, aliasName: string) {
-  if (value !== undefined && aliased !== undefined) {
-    throw ProblemException.validation([
-      { field: aliasName, message: `Send ${name} or ${aliasName}, not both.` },
-    ]);
-  }
-  return value ?? aliased;
 }

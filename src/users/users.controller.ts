@@ -1,11 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Post, Put, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
@@ -19,13 +17,11 @@ import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { acceptedVersions, ApiIfMatch, withEtag } from './etag';
 import { UserView } from './user-view';
+import { SelfProfileRoute } from './route-access.decorators';
 import { UsersService } from './users.service';
 
 /** The caller's own account: the user is the token's, never a path or body id. */
-@ApiTags('users')
-@ApiBearerAuth()
-// Any route that needs the database (or Redis) answers 503 while it is away.
-@ApiProblems(503)
+@SelfProfileRoute()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -1,7 +1,9 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
 import { Allow } from 'class-validator';
+import { ProblemException } from '../../common/problem.exception';
 import { Role } from '../role.enum';
+import type { UserChanges } from '../users.service';
 import {
   EmailField,
   ImagePathField,
@@ -38,4 +40,23 @@ export class AdminUpdateUserDto {
 
   /** The path's id wins: a body id is a known field, dropped before validation. */
   @ApiHideProperty() @Allow() @Exclude({ toClassOnly: true }) id?: unknown;
+}
+
+/** Folds the seed's aliases into the real fields; sending both names of one field is refused. */
+export function toUserChanges(dto: AdminUpdateUserDto): UserChanges {
+  const { password_hash, profileImage, ...changes } = dto;
+  return {
+    ...changes,
+    password: alias(changes.password, password_hash, 'password', 'password_hash'),
+    image_path: alias(changes.image_path, profileImage, 'image_path', 'profileImage'),
+  };
+}
+
+function alias<T>(value: T | undefined, aliased: T | undefined, name: string, aliasName: string) {
+  if (value !== undefined && aliased !== undefined) {
+    throw ProblemException.validation([
+      { field: aliasName, message: `Send ${name} or ${aliasName}, not both.` },
+    ]);
+  }
+  return value ?? aliased;
 }
