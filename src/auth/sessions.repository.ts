@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
 
 /** A session in good standing: open, unexpired, its user live and active. */
@@ -12,26 +13,11 @@ export interface LiveSession {
 /**
  * Every statement on the `sessions` and `refresh_tokens` tables, named for what it means;
  * SessionsService holds the rules. Refresh tokens are only ever handled as their SHA-256.
- * `transaction` hands the work a repository bound to the transaction.
  */
 @Injectable()
-export class SessionsRepository {
-  /** What the statements run on: the data source's manager, or a transaction's. */
-  manager: EntityManager;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
-  transaction<T>(work: (sessions: SessionsRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(this.on(manager)));
-  }
-
-  /** This repository's statements on another manager: a transaction of another table's change. */
-  on(manager: EntityManager): SessionsRepository {
-    const sessions = new SessionsRepository(this.dataSource);
-    sessions.manager = manager;
-    return sessions;
+export class SessionsRepository extends BoundRepository {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource);
   }
 
   /** A session and its first refresh token, in one round trip. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
 import type { AuthenticatedUser } from './authenticated-user';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -9,24 +10,12 @@ import { User } from './user.entity';
 
 /**
  * Every statement on the `users` table, named for what it means; the service holds the rules.
- * `transaction` hands the work a repository bound to the transaction, whose `manager` other
- * tables' statements of the same change use too.
+ * In a transaction, other tables' statements of the same change use its `manager` too.
  */
 @Injectable()
-export class UsersRepository {
-  /** What the statements run on: the data source's manager, or a transaction's. */
-  manager: EntityManager;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
-  transaction<T>(work: (users: UsersRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => {
-      const users = new UsersRepository(this.dataSource);
-      users.manager = manager;
-      return work(users);
-    });
+export class UsersRepository extends BoundRepository {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource);
   }
 
   /** The target's live row: an admin's target, or the caller with an open session. */
