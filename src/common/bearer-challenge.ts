@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ErrorCode } from './error-code.enum';
 
-/** The requests to routes that need an access token, as JwtAuthGuard marks them. */
-const needingBearer = new WeakSet<object>();
+/** Set on requests to routes that need an access token (a property: cheaper than a WeakSet entry). */
+const NEEDS_BEARER = Symbol('needsBearer');
+type Marked = { [NEEDS_BEARER]?: true };
 
 /** Marks the request as one whose 401 challenges for a bearer token; before any refusal. */
 export function markBearerRequired(request: object): void {
-  needingBearer.add(request);
+  (request as Marked)[NEEDS_BEARER] = true;
 }
 
 /**
@@ -19,7 +20,7 @@ export function bearerChallenge(
   request: { headers?: IncomingHttpHeaders } | undefined,
   code: ErrorCode,
 ): string | undefined {
-  if (!request || !needingBearer.has(request)) return undefined;
+  if (!request || !(request as Marked)[NEEDS_BEARER]) return undefined;
   return request.headers?.authorization && code === ErrorCode.UNAUTHORIZED
     ? 'Bearer error="invalid_token"'
     : 'Bearer';
