@@ -18,7 +18,7 @@ export function accessTokenJwtOptions(config: AppConfig): JwtModuleOptions {
   };
 }
 
-/** Signing and checking access tokens: for AuthModule, and for every guarded controller's module. */
+/** Signing and checking access tokens: SessionsService signs them, the global JwtAuthGuard checks them. */
 @Module({
   imports: [JwtModule.registerAsync({ inject: [AppConfig], useFactory: accessTokenJwtOptions })],
   providers: [AccessTokenService],

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppDataSource } from '../database/app-data-source';
-import { dataSourceOptions } from '../database/data-source-options';
-import { User } from '../users/user.entity';
-import { RefreshToken } from './refresh-token.entity';
-import { Session } from './session.entity';
+import { migratedDatabase } from '../../test/support/migrated-database';
+import type { AppDataSource } from '../database/app-data-source';
 import { SessionsRepository } from './sessions.repository';
 
 /** SessionsRepository's statements on a real (embedded) database, migrated as the service migrates it. */
@@ -13,9 +10,7 @@ describe('SessionsRepository on PGlite', () => {
   let userId: number;
 
   beforeAll(async () => {
-    const options = await dataSourceOptions({ dataDir: 'memory://' });
-    dataSource = await new AppDataSource({ ...options, entities: [User, Session, RefreshToken] }).initialize();
-    await dataSource.migrate();
+    dataSource = await migratedDatabase();
     sessions = new SessionsRepository(dataSource);
     [{ id: userId }] = await dataSource.query(
       `INSERT INTO users (email, username, name, password_hash) VALUES ('s@example.com', 'sessions_user', 'S', 'x') RETURNING id`,

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { RefreshToken } from '../auth/refresh-token.entity';
-import { Session } from '../auth/session.entity';
-import { AppDataSource } from '../database/app-data-source';
-import { dataSourceOptions } from '../database/data-source-options';
+import { migratedDatabase } from '../../test/support/migrated-database';
+import type { AppDataSource } from '../database/app-data-source';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { Role } from './role.enum';
-import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 /** UsersRepository's statements on a real (embedded) database, migrated as the service migrates it. */
@@ -14,9 +11,7 @@ describe('UsersRepository on PGlite', () => {
   let users: UsersRepository;
 
   beforeAll(async () => {
-    const options = await dataSourceOptions({ dataDir: 'memory://' });
-    dataSource = await new AppDataSource({ ...options, entities: [User, Session, RefreshToken] }).initialize();
-    await dataSource.migrate();
+    dataSource = await migratedDatabase();
     users = new UsersRepository(dataSource);
   });
 
