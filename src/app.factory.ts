@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { jsonBodyParser } from './common/json-body.parser';
+import { entityTagHeader } from './common/entity-tag';
 import { rejectNonJsonBodies } from './common/json-only.hook';
 import { securityHeaders } from './common/security-headers.hook';
 import { ProblemDetailsFilter, toProblem } from './common/problem-details.filter';
@@ -64,6 +65,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   // First, so that every answer has them, refusals by the hooks below included.
   fastify.addHook('onRequest', securityHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   fastify.addHook('onRequest', rejectNonJsonBodies);
+  fastify.addHook('preSerialization', entityTagHeader);
   // Once shutdown has begun, the responses of in-flight requests close their connections, so
   // that keep-alive clients do not hold the server open.
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -20,6 +20,19 @@ describe('optimistic concurrency: ETag and If-Match', () => {
     expect((await api.get('/users', { token })).headers.get('etag')).toBe(written.headers.get('etag'));
   });
 
+  it('tags the sign-up answer with the version a read then gives; an error answer carries none', async () => {
+    const email = `tagged-${Date.now()}@example.com`;
+    const signedUp = await api.post('/auth/register', { body: { email, password: 'tagged-pw-12345', name: 'Tagged' } });
+    expect(signedUp.status).toBe(201);
+    expect(signedUp.headers.get('etag')).toBe('"1"');
+    expect(JSON.stringify(signedUp.body)).not.toMatch(/version|entityTag/i);
+    const read = await api.get('/users', { token: signedUp.body.access_token });
+    expect(read.headers.get('etag')).toBe(signedUp.headers.get('etag'));
+    const taken = await api.post('/auth/register', { body: { email, password: 'tagged-pw-12345', name: 'Tagged' } });
+    expect(taken.status).toBe(409);
+    expect(taken.headers.get('etag')).toBeNull();
+  });
+
   it('applies PUT /users when If-Match is current, and answers 412 when it is stale', async () => {
     const { token } = await api.register();
     const etag = (await api.get('/users', { token })).headers.get('etag')!;

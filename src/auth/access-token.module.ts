@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule, JwtModuleOptions } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
-import { AccessTokenService } from './access-token.service';
+import { JwtStrategy } from './jwt.strategy';
 
 /**
  * How access tokens are signed and checked: HS256 only, and `iss` and `aud` set on each and
@@ -18,10 +18,13 @@ export function accessTokenJwtOptions(config: AppConfig): JwtModuleOptions {
   };
 }
 
-/** Signing and checking access tokens: SessionsService signs them, the global JwtAuthGuard checks them. */
+/**
+ * Signing and checking access tokens: SessionsService signs them with JwtService; JwtStrategy,
+ * registered with passport as it is made, checks them for the global JwtAuthGuard.
+ */
 @Module({
   imports: [JwtModule.registerAsync({ inject: [AppConfig], useFactory: accessTokenJwtOptions })],
-  providers: [AccessTokenService],
-  exports: [JwtModule, AccessTokenService],
+  providers: [JwtStrategy],
+  exports: [JwtModule],
 })
 export class AccessTokenModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -7,13 +7,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { Public } from '../common/public.decorator';
 import { RateLimited } from '../common/rate-limited.decorator';
 import type { AuthenticatedUser } from '../users/authenticated-user';
 import { CurrentUser } from '../users/current-user.decorator';
-import { withEtag } from '../users/etag';
+import { withEntityTag } from '../common/entity-tag';
+import { userEtag } from '../users/etag';
+import { toUserView } from '../users/user-view';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto, RefreshDto } from './dto/refresh-token.dto';
@@ -37,12 +38,9 @@ export class AuthController {
   @ApiOperation({ operationId: 'register', summary: 'Sign up; answers the new user and a session' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
   @ApiProblems(400, 409, 413, 415, 429)
-  async register(
-    @Body() dto: RegisterDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RegisterResponseDto> {
+  async register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     const { user, tokens } = await this.auth.register(dto);
-    return { user: withEtag(reply, user), ...tokens };
+    return withEntityTag({ user: toUserView(user), ...tokens }, userEtag(user));
   }
 
   @Post('login')

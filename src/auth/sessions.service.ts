@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ProblemException } from '../common/problem.exception';
 import { AppConfig } from '../config/app-config';
-import type { AccessTokenClaims } from './access-token.service';
+import type { AccessTokenClaims } from './access-token-claims';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LiveSession, SessionsRepository } from './sessions.repository';
 

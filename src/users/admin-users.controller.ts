@@ -10,7 +10,6 @@ import {
   Post,
   Put,
   Query,
-  Res,
 } from '@nestjs/common';
 import {
   ApiBody,
@@ -19,7 +18,6 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
@@ -28,7 +26,7 @@ import { AdminCreateUserDto } from './dto/admin-create-user.dto';
 import { AdminUpdateUserDto, toUserChanges } from './dto/admin-update-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UserListDto } from './dto/user-list.dto';
-import { acceptedVersions, ApiIfMatch, withEtag } from './etag';
+import { acceptedVersions, ApiIfMatch, taggedUserView } from './etag';
 import { toUserView, UserView } from './user-view';
 import { UsersService } from './users.service';
 import { AdminRoute } from './route-access.decorators';
@@ -65,24 +63,18 @@ export class AdminUsersController {
   @ApiOperation({ operationId: 'adminGetUser', summary: 'Read any user' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 401, 403, 404)
-  async get(
-    @Param('id', IdParamPipe) id: number,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UserView> {
+  async get(@Param('id', IdParamPipe) id: number): Promise<UserView> {
     const user = await this.users.findById(id);
     if (!user) throw ProblemException.userNotFound();
-    return withEtag(reply, user);
+    return taggedUserView(user);
   }
 
   @Post()
   @ApiOperation({ operationId: 'adminCreateUser', summary: 'Create a user with any role' })
   @ApiCreatedResponse({ type: UserView })
   @ApiProblems(400, 401, 403, 409, 413, 415)
-  async create(
-    @Body() dto: AdminCreateUserDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UserView> {
-    return withEtag(reply, await this.users.create(dto));
+  async create(@Body() dto: AdminCreateUserDto): Promise<UserView> {
+    return taggedUserView(await this.users.create(dto));
   }
 
   @Put(':id')
@@ -98,9 +90,8 @@ export class AdminUsersController {
     @Param('id', IdParamPipe) id: number,
     @Body(NonEmptyBodyPipe) dto: AdminUpdateUserDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
-    return withEtag(reply, await this.users.update(id, toUserChanges(dto), acceptedVersions(ifMatch)));
+    return taggedUserView(await this.users.update(id, toUserChanges(dto), acceptedVersions(ifMatch)));
   }
 
   @Delete(':id')

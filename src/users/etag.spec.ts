@@ -1,6 +1,6 @@
-import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.enum';
-import { acceptedVersions, preconditionFailed, userEtag, withEtag } from './etag';
+import { entityTagHeader } from '../common/entity-tag';
+import { acceptedVersions, preconditionFailed, taggedUserView, userEtag } from './etag';
 import type { User } from './user.entity';
 
 describe('userEtag', () => {
@@ -64,10 +64,8 @@ describe('preconditionFailed', () => {
   });
 });
 
-describe('withEtag', () => {
-  it("sets the user's ETag and answers the public view, without the password hash", () => {
-    const header = jest.fn();
-    const reply = { header } as unknown as FastifyReply;
+describe('taggedUserView', () => {
+  it("answers the public view, without the password hash, carrying the row's ETag", () => {
     const user = {
       id: 1,
       email: 'a@example.com',
@@ -78,11 +76,12 @@ describe('withEtag', () => {
       updated_at: new Date('2025-01-02T00:00:00Z'),
       password_hash: '$2b$04$secret',
     } as User;
-
-    const view = withEtag(reply, user);
-
-    expect(header).toHaveBeenCalledWith('ETag', '"7"');
-    expect(view).toMatchObject({ id: 1, email: 'a@example.com' });
+    const view = taggedUserView(user);
+    expect(view).toMatchObject({ id: 1, email: 'a@example.com', updated_at: '2025-01-02T00:00:00.000Z' });
     expect(JSON.stringify(view)).not.toContain('secret');
+    expect(JSON.stringify(view)).not.toContain('version');
+    const header = jest.fn();
+    entityTagHeader.call(undefined as never, {} as never, { header } as never, view, () => undefined);
+    expect(header).toHaveBeenCalledWith('ETag', '"7"');
   });
 });

@@ -1,6 +1,6 @@
 import { ApiHeader } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { ErrorCode } from '../common/error-code.enum';
+import { withEntityTag } from '../common/entity-tag';
 import { problem } from '../common/problem.exception';
 import type { User } from './user.entity';
 import { toUserView, UserView } from './user-view';
@@ -29,10 +29,9 @@ export function acceptedVersions(ifMatch: string | undefined): number[] | undefi
 export const preconditionFailed = () =>
   problem(ErrorCode.PRECONDITION_FAILED);
 
-/** Sets the user's ETag on the reply and answers the user's public view. */
-export function withEtag(reply: FastifyReply, user: User): UserView {
-  void reply.header('ETag', userEtag(user));
-  return toUserView(user);
+/** The user's public view, carrying the row's ETag for its response. */
+export function taggedUserView(user: User): UserView {
+  return withEntityTag(toUserView(user), userEtag(user));
 }
 
 export const ApiIfMatch = () =>

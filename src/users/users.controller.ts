@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
 import {
   ApiBody,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
@@ -15,7 +14,7 @@ import { CurrentUser } from './current-user.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
-import { acceptedVersions, ApiIfMatch, withEtag } from './etag';
+import { acceptedVersions, ApiIfMatch, taggedUserView } from './etag';
 import { UserView } from './user-view';
 import { SelfProfileRoute } from './route-access.decorators';
 import { UsersService } from './users.service';
@@ -30,13 +29,10 @@ export class UsersController {
   @ApiOperation({ operationId: 'getProfile', summary: 'Read your own profile' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(401)
-  async get(
-    @CurrentUser() caller: AuthenticatedUser,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UserView> {
+  async get(@CurrentUser() caller: AuthenticatedUser): Promise<UserView> {
     const user = await this.users.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
-    return withEtag(reply, user);
+    return taggedUserView(user);
   }
 
   @Put()
@@ -55,9 +51,8 @@ export class UsersController {
     @CurrentUser() caller: AuthenticatedUser,
     @Body(NonEmptyBodyPipe) dto: UpdateProfileDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
-    return withEtag(reply, await this.users.updateProfile(caller, dto, acceptedVersions(ifMatch)));
+    return taggedUserView(await this.users.updateProfile(caller, dto, acceptedVersions(ifMatch)));
   }
 
   @Post('password')

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseId } from '../common/id';
 import type { AuthenticatedUser } from '../users/authenticated-user';
@@ -29,26 +27,4 @@ export function callerFromClaims(claims: unknown): AuthenticatedUser | undefined
     return undefined;
   }
   return { id, sessionId: sid };
-}
-
-/**
- * Checks access tokens in process, without I/O: the HS256 signature (any other algorithm is
- * refused, by JwtModule's options), the lifetime and the claims. Whether the session is still
- * open is the route's own statement's business.
- */
-@Injectable()
-export class AccessTokenService {
-  constructor(private readonly jwt: JwtService) {}
-
-  /** The caller that the request's bearer token names, or undefined for none or a bad one. */
-  callerOf(request: { headers: IncomingHttpHeaders }): AuthenticatedUser | undefined {
-    const token = bearerToken(request);
-    if (token === null) return undefined;
-    try {
-      return callerFromClaims(this.jwt.verify(token));
-    } catch {
-      // Bad signature, expired, malformed: jsonwebtoken throws, and the answer is no caller.
-      return undefined;
-    }
-  }
 }
