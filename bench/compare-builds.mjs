@@ -3,7 +3,8 @@
 //
 //   node bench/compare-builds.mjs <a/main.js> <b/main.js> [slices=10]
 //
-// Copy dist/ aside (cp -r dist /tmp/a), change and rebuild, then compare /tmp/a/main.js with
+// Copy dist/ aside (cp -r dist /tmp/a; ln -s "$PWD/node_modules" /tmp/node_modules, so that the copy
+// finds the packages), change and rebuild, then compare /tmp/a/main.js with
 // dist/main.js. CPU a request (user + system, from /proc) hardly moves with other load on the
 // machine; req/s does.
 import { compare, cpuSeconds, randomSecret, requests, round, seedUsers, startService, withDatabase } from './support.mjs';

@@ -17,6 +17,7 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginAttempts } from './login-attempts';
 import { MemoryLoginAttempts } from './memory-login-attempts';
+import { RateLimitThrottler } from './rate-limit.throttler';
 import { RedisLoginAttempts } from './redis-login-attempts';
 import { RefreshToken } from './refresh-token.entity';
 import { RolesGuard } from './roles.guard';
@@ -53,6 +54,7 @@ import { SessionsService } from './sessions.service';
     SessionsService,
     SessionsRepository,
     AdminSeeder,
+    RateLimitThrottler,
     {
       provide: LoginAttempts,
       inject: [AppConfig, REDIS],

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { markBearerRequired } from '../common/bearer-challenge';
 import { ProblemException } from '../common/problem.exception';
 import { IS_PUBLIC } from '../common/public.decorator';
+import { routeMetadata } from '../common/route-metadata';
 import type { AuthenticatedRequest } from '../users/authenticated-user';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { Decision, runStrategy } from './run-strategy';
@@ -15,12 +16,16 @@ import { Decision, runStrategy } from './run-strategy';
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly isPublicRoute: (context: ExecutionContext) => boolean | undefined;
+
+  constructor(reflector: Reflector) {
+    this.isPublicRoute = routeMetadata<boolean>(reflector, IS_PUBLIC);
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.isPublicRoute(context) === true;
     // No token on a public route (sign-up, login): nothing for passport to do.
     if (isPublic && request.headers.authorization === undefined) return true;
     // Any 401 of this request, here or later from the route, then challenges for a bearer token.

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
+import { routeMetadata } from '../common/route-metadata';
 import type { AuthenticatedUser } from '../users/authenticated-user';
 import type { Role } from '../users/role.enum';
 import { Roles } from '../users/roles.decorator';
@@ -14,13 +15,17 @@ import { UsersService } from '../users/users.service';
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
+  private readonly rolesOf: (context: ExecutionContext) => Role[] | undefined;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly users: UsersService,
-  ) {}
+  ) {
+    this.rolesOf = routeMetadata(reflector, Roles);
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const roles = this.reflector.getAllAndOverride(Roles, [context.getHandler(), context.getClass()]);
+    const roles = this.rolesOf(context);
     // Other routes pass at once, without a promise: most requests are theirs.
     return roles ? this.hasRole(context, roles) : true;
   }
