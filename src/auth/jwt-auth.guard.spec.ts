@@ -1,7 +1,7 @@
 import { Controller, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { bearerChallenge } from '../common/bearer-challenge';
 import { ErrorCode } from '../common/error-code.enum';
 import { ProblemException } from '../common/problem.exception';
@@ -112,6 +112,13 @@ describe('JwtAuthGuard with JwtStrategy', () => {
     expect(await callerOf(own)).toEqual(CALLER);
     // Same key, default iss and aud: a token for the other deployment.
     expect(await callerOf(other)).toBeUndefined();
+  });
+
+  it.each(['null', '"12"', '12', '["12"]'])('refuses a token signed with the key whose payload is %s, not an object', async (payload) => {
+    const part = (text: string) => Buffer.from(text).toString('base64url');
+    const signed = `${part('{"alg":"HS256","typ":"JWT"}')}.${part(payload)}`;
+    const signature = createHmac('sha256', config.jwt.key).update(signed).digest('base64url');
+    expect(await callerOf(`${signed}.${signature}`)).toBeUndefined();
   });
 
   it('refuses a signed token that lacks a claim it needs (validate)', async () => {

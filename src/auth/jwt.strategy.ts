@@ -41,4 +41,13 @@ export class JwtStrategy extends Strategy {
     super(jwtStrategyOptions(config), verifyClaims);
     passport.use(JWT_STRATEGY, this);
   }
+
+  /** jsonwebtoken throws, rather than answering an error, on a signed payload that is not an object (`null`). */
+  override authenticate(...args: Parameters<Strategy['authenticate']>): void {
+    try {
+      super.authenticate(...args);
+    } catch {
+      this.fail('unreadable token', 401);
+    }
+  }
 }
