@@ -20,7 +20,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/users/**', '**/auth/**'], message: 'Infrastructure folders import no feature folder.' }] },
+        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/mail/**'], message: 'Infrastructure folders import no feature folder.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/mail/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/users/**', '**/auth/**'], message: 'mail knows no account: features hand it finished mails.' }] },
       ],
     },
   },

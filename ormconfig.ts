@@ -1,12 +1,14 @@
+import { EmailToken } from './src/auth/email-token.entity';
 import { RefreshToken } from './src/auth/refresh-token.entity';
 import { Session } from './src/auth/session.entity';
 import { AppConfig } from './src/config/app-config';
 import { AppDataSource } from './src/database/app-data-source';
 import { dataSourceOptions } from './src/database/data-source-options';
+import { OutboxMail } from './src/mail/outbox-mail.entity';
 import { User } from './src/users/user.entity';
 
 // The TypeORM CLI's data source (npm run migration:*), on the database the service would use,
 // with every entity (the service's modules each register their own).
 export default dataSourceOptions(AppConfig.fromEnvironment().database).then(
-  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken] }),
+  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail] }),
 );

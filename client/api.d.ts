@@ -245,6 +245,11 @@ export interface components {
             /** @example true */
             is_active: boolean;
             /**
+             * @description true once the owner followed a link sent to this email; false again when it changes
+             * @example false
+             */
+            email_verified: boolean;
+            /**
              * Format: date-time
              * @example 2025-09-25T12:14:44.000Z
              */

@@ -22,6 +22,7 @@ describe('sign-up and login', () => {
         image_path: 'profile-pictures/default.jpg',
         role: 'USER',
         is_active: true,
+        email_verified: false,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });

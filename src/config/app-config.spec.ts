@@ -68,6 +68,7 @@ describe('AppConfig.fromEnvironment', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/app',
       JWT_SECRET: 'k'.repeat(32),
+      MAIL_TRANSPORT: 'log',
     });
     expect(config.production).toBe(true);
     expect(config.database.url).toBe('postgres://db/app');
@@ -80,7 +81,7 @@ describe('AppConfig.fromEnvironment', () => {
 });
 
 describe('AppConfig CORS origins', () => {
-  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32) };
+  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MAIL_TRANSPORT: 'log' };
 
   it('allows no browser origin in production without CORS_ORIGINS', () => {
     expect(AppConfig.fromEnvironment(PRODUCTION).corsOrigins).toBe(false);
@@ -133,4 +134,30 @@ describe('trustProxySetting', () => {
   ])('reads %j as %j', (value, expected) => {
     expect(trustProxySetting(value)).toEqual(expected);
   });
+});
+
+describe('AppConfig mail and email tokens', () => {
+  it('writes mails to the log by default outside production, with the documented lifetimes', () => {
+    const config = AppConfig.fromEnvironment({});
+    expect(config.mail).toEqual({ transport: 'log', from: 'no-reply@localhost', appUrl: 'http://localhost:3000', maxAttempts: 30 });
+    expect(config.emailTokens).toEqual({ requireVerification: false, verifySeconds: 86_400, resetSeconds: 3_600, inviteSeconds: 604_800 });
+  });
+
+  it('takes an SMTP URL, APP_URL without its trailing slash, and the lifetimes given', () => {
+    const config = AppConfig.fromEnvironment({
+      MAIL_TRANSPORT: 'smtps://user:pass@mail.example.com:465',
+      APP_URL: 'https://app.example.com/',
+      REQUIRE_EMAIL_VERIFICATION: 'true',
+      RESET_TOKEN_TTL: '30m',
+    });
+    expect(config.mail).toMatchObject({ transport: 'smtps://user:pass@mail.example.com:465', appUrl: 'https://app.example.com' });
+    expect(config.emailTokens).toMatchObject({ requireVerification: true, resetSeconds: 1_800 });
+  });
+
+  it.each([['MAIL_TRANSPORT', 'http://mail.example.com'], ['MAIL_TRANSPORT', 'smtp://'], ['APP_URL', 'app.example.com'], ['RESET_TOKEN_TTL', '0']])(
+    'refuses %s=%s',
+    (name, value) => {
+      expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(new RegExp(name));
+    },
+  );
 });

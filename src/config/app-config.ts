@@ -38,6 +38,20 @@ export class AppConfig {
   readonly redisUrl?: string;
   /** Which proxies may tell the client address (X-Forwarded-For); see trustProxySetting. */
   readonly trustProxy: boolean | string[];
+  readonly mail: {
+    /** An smtp:// or smtps:// URL, or 'log'. */
+    transport: string;
+    from: string;
+    /** The frontend's base URL, without a trailing slash. */
+    appUrl: string;
+    maxAttempts: number;
+  };
+  readonly emailTokens: {
+    requireVerification: boolean;
+    verifySeconds: number;
+    resetSeconds: number;
+    inviteSeconds: number;
+  };
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
@@ -68,6 +82,18 @@ export class AppConfig {
     this.corsOrigins = origins ?? !this.production;
     this.redisUrl = env.REDIS_URL;
     this.trustProxy = trustProxySetting(env.TRUST_PROXY);
+    this.mail = {
+      transport: env.MAIL_TRANSPORT ?? 'log',
+      from: env.MAIL_FROM,
+      appUrl: env.APP_URL.replace(/\/+$/, ''),
+      maxAttempts: env.MAIL_MAX_ATTEMPTS,
+    };
+    this.emailTokens = {
+      requireVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      verifySeconds: durationSeconds(env.VERIFY_TOKEN_TTL),
+      resetSeconds: durationSeconds(env.RESET_TOKEN_TTL),
+      inviteSeconds: durationSeconds(env.INVITE_TOKEN_TTL),
+    };
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

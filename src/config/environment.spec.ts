@@ -17,6 +17,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app@db/app',
   JWT_SECRET: 's'.repeat(32),
+  MAIL_TRANSPORT: 'smtp://mail.example.com:587',
 };
 
 describe('parseEnvironment', () => {
@@ -162,6 +163,11 @@ describe('parseEnvironment', () => {
     it('refuses a missing DATABASE_URL', () => {
       expect(refusal({ ...PRODUCTION, DATABASE_URL: undefined })).toContain('DATABASE_URL');
       expect(refusal({ ...PRODUCTION, DATABASE_URL: '' })).toContain('DATABASE_URL');
+    });
+
+    it('refuses a missing MAIL_TRANSPORT: mail goes to a server, or to the log on purpose', () => {
+      expect(refusal({ ...PRODUCTION, MAIL_TRANSPORT: undefined })).toContain('MAIL_TRANSPORT');
+      expect(() => parseEnvironment({ ...PRODUCTION, MAIL_TRANSPORT: 'log' })).not.toThrow();
     });
 
     it('refuses a missing JWT_SECRET', () => {

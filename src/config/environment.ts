@@ -85,6 +85,33 @@ export class Environment {
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** `smtp://` or `smtps://` URL, or `log`: each mail one log line. `log` by default outside production. */
+  @IsOptional() @Matches(/^(log|smtps?:\/\/[^\s]+)$/, { message: 'MAIL_TRANSPORT must be an smtp:// or smtps:// URL, or log' })
+  MAIL_TRANSPORT?: string;
+
+  @IsOptional() @IsString() @MinLength(3)
+  MAIL_FROM = 'no-reply@localhost';
+
+  /** The frontend's base URL: links in mails point at its pages. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'APP_URL must be an http:// or https:// URL' })
+  APP_URL = 'http://localhost:3000';
+
+  /** Tries before an undeliverable mail is given up (the row stays, with its last error). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  MAIL_MAX_ATTEMPTS = 30;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  REQUIRE_EMAIL_VERIFICATION = false;
+
+  @IsOptional() @Matches(DURATION, { message: 'VERIFY_TOKEN_TTL must be a duration such as 24h' })
+  VERIFY_TOKEN_TTL = '24h';
+
+  @IsOptional() @Matches(DURATION, { message: 'RESET_TOKEN_TTL must be a duration such as 1h' })
+  RESET_TOKEN_TTL = '1h';
+
+  @IsOptional() @Matches(DURATION, { message: 'INVITE_TOKEN_TTL must be a duration such as 7d' })
+  INVITE_TOKEN_TTL = '7d';
 }
 
 /** Every variable the service reads: the properties of the Environment schema. */
@@ -127,7 +154,7 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     const message = Object.values(first.constraints ?? {}).at(-1) ?? `${first.property} is invalid`;
     throw new Error(`Invalid environment: ${message}`);
   }
-  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN'] as const) {
+  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN', 'VERIFY_TOKEN_TTL', 'RESET_TOKEN_TTL', 'INVITE_TOKEN_TTL'] as const) {
     if (durationSeconds(env[name]) < 1) {
       throw new Error(`Invalid environment: ${name} must be at least one second`);
     }
@@ -148,6 +175,8 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
       throw new Error('Invalid environment: JWT_SECRET must be at least 32 bytes in production');
     }
+    // Production mail must go somewhere real, or be written to the log on purpose.
+    if (!env.MAIL_TRANSPORT) throw new Error('Invalid environment: MAIL_TRANSPORT must be set in production');
   }
   if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
     if (!env.ADMIN_EMAIL) throw new Error('Invalid environment: ADMIN_EMAIL must be set with ADMIN_PASSWORD');

@@ -44,6 +44,11 @@ describe('PasswordService.verify', () => {
     await expect(passwords.verify('', undefined)).resolves.toBe(false);
   });
 
+  it('is false for an invited account that has no password yet, even for an empty one', async () => {
+    await expect(passwords.verify('', null)).resolves.toBe(false);
+    await expect(passwords.verify('correct horse', null)).resolves.toBe(false);
+  });
+
   it('still does the bcrypt work without a hash, against a decoy at BCRYPT_ROUNDS', async () => {
     const compare = bcrypt.compare as unknown as jest.Mock;
     compare.mockClear();

@@ -24,9 +24,12 @@ export class PasswordService {
     return bcrypt.getRounds(hash) < this.config.bcryptRounds;
   }
 
-  /** Compares with `hash`, or with the decoy when there is no account, and is false then. */
-  async verify(password: string, hash: string | undefined): Promise<boolean> {
+  /**
+   * Compares with `hash`, or with the decoy when there is no account or it has no password yet
+   * (invited), and is false then.
+   */
+  async verify(password: string, hash: string | null | undefined): Promise<boolean> {
     const matches = await bcrypt.compare(password, hash ?? this.decoyHash);
-    return matches && hash !== undefined;
+    return matches && typeof hash === 'string';
   }
 }

@@ -14,6 +14,8 @@ export class UserView {
   @ApiProperty({ example: 'profile-pictures/default.jpg' }) image_path: string;
   @ApiProperty({ enum: Role, enumName: 'Role', example: Role.USER }) role: Role;
   @ApiProperty({ example: true }) is_active: boolean;
+  @ApiProperty({ example: false, description: 'true once the owner followed a link sent to this email; false again when it changes' })
+  email_verified: boolean;
   @ApiProperty({ format: 'date-time', example: '2025-09-25T12:14:44.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2025-10-24T02:30:15.000Z' }) updated_at: string;
 }
@@ -31,6 +33,7 @@ export function toUserView(user: User): UserView {
     image_path: user.image_path,
     role: user.role,
     is_active: user.is_active,
+    email_verified: user.email_verified,
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };

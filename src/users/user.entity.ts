@@ -48,8 +48,13 @@ export class User {
   @Column({ type: 'boolean', default: true })
   is_active: boolean;
 
-  @Column({ type: 'varchar', length: 72 })
-  password_hash: string;
+  /** Null for an invited account until its first password is set. */
+  @Column({ type: 'varchar', length: 72, nullable: true })
+  password_hash: string | null;
+
+  /** True once the owner followed a link sent to this address; false again when it changes. */
+  @Column({ type: 'boolean', default: false })
+  email_verified: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;

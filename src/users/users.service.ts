@@ -167,7 +167,7 @@ export class UsersService {
 
   /** Replaces a hash made at a lower cost, unless the password changed meanwhile. */
   async upgradeHash(user: User, password: string): Promise<void> {
-    if (!this.passwords.needsRehash(user.password_hash)) return;
+    if (user.password_hash === null || !this.passwords.needsRehash(user.password_hash)) return;
     await this.users.replaceHash(user.id, await this.passwords.hash(password), user.password_hash);
   }
 

@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { RefreshTokensAndVersions1764100000000 } from './1764100000000-refresh-tokens-and-versions';
+import { EmailAndOutbox1764200000000 } from './1764200000000-email-and-outbox';
 
 /** Every migration, in order. A generated migration is added here by hand. */
-export const migrations = [InitialSchema1764000000000, RefreshTokensAndVersions1764100000000];
+export const migrations = [InitialSchema1764000000000, RefreshTokensAndVersions1764100000000, EmailAndOutbox1764200000000];

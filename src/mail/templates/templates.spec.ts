@@ -1,0 +1,47 @@
+import { emailChangedMail } from './email-changed';
+import { invitationMail } from './invitation';
+import { escapeHtml, lifetime } from './layout';
+import { resetPasswordMail } from './reset-password';
+import { verifyEmailMail } from './verify-email';
+
+const LINK = 'https://app.example.com/verify-email?token=abc_DEF-123&x=1';
+
+describe('mail templates', () => {
+  it.each([
+    ['verification', verifyEmailMail({ name: 'Jane', link: LINK, validSeconds: 86_400 }), '24 hours'],
+    ['reset', resetPasswordMail({ name: 'Jane', link: LINK, validSeconds: 3_600 }), '1 hour'],
+    ['invitation', invitationMail({ name: 'Jane', link: LINK, validSeconds: 604_800 }), '7 days'],
+  ])('the %s mail carries its link in both parts and says how long it works', (_kind, mail, validity) => {
+    expect(mail.subject).not.toBe('');
+    expect(mail.text).toContain(`\n${LINK}\n`);
+    expect(mail.text).toContain(validity);
+    expect(mail.html).toContain(`href="${escapeHtml(LINK)}"`);
+    expect(mail.html).not.toContain('&x=1');
+    expect(`${mail.text}${mail.html}`).not.toMatch(/undefined|null|\$\{/);
+  });
+
+  it('escapes the names users chose in the HTML part, and keeps them as typed in the text part', () => {
+    const mail = verifyEmailMail({ name: '<script>alert("x")</script>', link: LINK, validSeconds: 60 });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
+    expect(mail.text).toContain('<script>alert("x")</script>');
+  });
+
+  it('tells the old address of a change, with no link in it', () => {
+    const mail = emailChangedMail({ name: 'Jane', newEmail: 'new@example.com' });
+    expect(mail.text).toContain('new@example.com');
+    expect(`${mail.text}${mail.html}`).not.toMatch(/https?:|href=/);
+  });
+
+  it.each([
+    [60, '1 minute'],
+    [1_800, '30 minutes'],
+    [3_600, '1 hour'],
+    [7_200, '2 hours'],
+    [86_400, '24 hours'],
+    [172_800, '2 days'],
+    [90, '2 minutes'],
+  ])('says %i seconds as "%s"', (seconds, text) => {
+    expect(lifetime(seconds)).toBe(text);
+  });
+});
