@@ -4,6 +4,7 @@ import { ErrorCode } from '../common/error-code.enum';
 import type { AppConfig } from '../config/app-config';
 import type { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
+import type { EmailLinkMails } from './email-link-mails';
 import { AuthAccountSecurity } from './account-security.service';
 import { MemoryLoginAttempts } from './memory-login-attempts';
 import type { SessionsRepository } from './sessions.repository';
@@ -38,12 +39,17 @@ function setup(passwordIsRight = true) {
   // `on` binds the repository to a manager; revokeAllOf must be called on the bound one.
   const bound = { revokeAllOf: jest.fn().mockResolvedValue(undefined) };
   const sessions = { on: jest.fn().mockReturnValue(bound) };
+  const mails = {
+    queueVerification: jest.fn().mockResolvedValue(undefined),
+    voidPasswordLinks: jest.fn().mockResolvedValue(undefined),
+  };
   const security = new AuthAccountSecurity(
     passwords as unknown as PasswordService,
     attempts,
     sessions as unknown as SessionsRepository,
+    mails as unknown as EmailLinkMails,
   );
-  return { security, clock, attempts, attempt, attemptAll, clearAll, passwords, sessions, bound };
+  return { security, clock, attempts, attempt, attemptAll, clearAll, passwords, sessions, bound, mails };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -140,5 +146,19 @@ describe('AuthAccountSecurity.endSessions', () => {
     const failure = new Error('connection lost');
     bound.revokeAllOf.mockRejectedValue(failure);
     await expect(security.endSessions(TRANSACTION_MANAGER, JANE.id)).rejects.toBe(failure);
+  });
+});
+
+describe('AuthAccountSecurity and the links sent by mail', () => {
+  it("queues a verification mail for a new account, in the transaction that inserts it", async () => {
+    const { security, mails } = setup();
+    await security.accountCreated(TRANSACTION_MANAGER, JANE);
+    expect(mails.queueVerification).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE);
+  });
+
+  it("voids the account's reset and invitation links when its password changes", async () => {
+    const { security, mails } = setup();
+    await security.passwordChanged(TRANSACTION_MANAGER, 7);
+    expect(mails.voidPasswordLinks).toHaveBeenCalledWith(TRANSACTION_MANAGER, 7);
   });
 });

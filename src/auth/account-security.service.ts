@@ -6,15 +6,17 @@ import { AccountSecurity } from '../users/account-security';
 import { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
 import { accountKeys, accountLocked, LoginAttempts } from './login-attempts';
+import { EmailLinkMails } from './email-link-mails';
 import { SessionsRepository } from './sessions.repository';
 
-/** Authentication's side of the users domain's seam: lockouts and sessions. */
+/** Authentication's side of the users domain's seam: lockouts, sessions and the links sent by mail. */
 @Injectable()
 export class AuthAccountSecurity extends AccountSecurity {
   constructor(
     private readonly passwords: PasswordService,
     private readonly attempts: LoginAttempts,
     private readonly sessions: SessionsRepository,
+    private readonly mails: EmailLinkMails,
   ) {
     super();
   }
@@ -36,5 +38,14 @@ export class AuthAccountSecurity extends AccountSecurity {
 
   endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void> {
     return this.sessions.on(manager).revokeAllOf(userId, exceptSessionId);
+  }
+
+  /** Sign-up, or an administrator's new account: the owner is asked to prove the address. */
+  accountCreated(manager: EntityManager, user: User): Promise<void> {
+    return this.mails.queueVerification(manager, user);
+  }
+
+  passwordChanged(manager: EntityManager, userId: number): Promise<void> {
+    return this.mails.voidPasswordLinks(manager, userId);
   }
 }

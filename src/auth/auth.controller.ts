@@ -49,7 +49,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with email (or username) and password' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiProblems(400, 401, 413, 415, 429)
+  @ApiProblems(400, 401, 403, 413, 415, 429)
   login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(dto);
   }

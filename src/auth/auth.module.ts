@@ -7,12 +7,18 @@ import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
 import { AccountSecurity } from '../users/account-security';
+import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenModule } from './access-token.module';
 import { AuthAccountSecurity } from './account-security.service';
 import { AdminSeeder } from './admin.seeder';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { AuthController } from './auth.controller';
+import { EmailLinkMails } from './email-link-mails';
+import { EmailLinksController } from './email-links.controller';
+import { EmailLinksService } from './email-links.service';
+import { EmailToken } from './email-token.entity';
+import { EmailTokensRepository } from './email-tokens.repository';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginAttempts } from './login-attempts';
@@ -36,7 +42,8 @@ import { SessionsService } from './sessions.service';
   imports: [
     UsersModule,
     AccessTokenModule,
-    TypeOrmModule.forFeature([Session, RefreshToken]),
+    MailModule,
+    TypeOrmModule.forFeature([Session, RefreshToken, EmailToken]),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
@@ -48,12 +55,15 @@ import { SessionsService } from './sessions.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, EmailLinksController],
   providers: [
     AuthService,
     SessionsService,
     SessionsRepository,
     AdminSeeder,
+    EmailLinkMails,
+    EmailLinksService,
+    EmailTokensRepository,
     RateLimitThrottler,
     {
       provide: LoginAttempts,

@@ -39,6 +39,7 @@ function setup<A extends LoginAttempts = MemoryLoginAttempts>(
   account: User | null = JANE,
   passwordIsRight = true,
   given?: A,
+  requireVerification = false,
 ) {
   const users = {
     findByLogin: jest.fn().mockResolvedValue(account),
@@ -61,6 +62,7 @@ function setup<A extends LoginAttempts = MemoryLoginAttempts>(
     passwords as unknown as PasswordService,
     sessions as unknown as SessionsService,
     attempts,
+    { emailTokens: { requireVerification } } as AppConfig,
   );
   return { service, users, passwords, sessions, attempts };
 }
@@ -313,6 +315,20 @@ describe('AuthService.login', () => {
     expect(problem.code).toBe(ErrorCode.ACCOUNT_DISABLED);
     expect(users.upgradeHash).not.toHaveBeenCalled();
     expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('with REQUIRE_EMAIL_VERIFICATION, answers an unverified account with the right password 403 EMAIL_NOT_VERIFIED', async () => {
+    const unverified = { ...JANE, email_verified: false } as User;
+    const { service, sessions } = setup(unverified, true, undefined, true);
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
+    expect([problem.getStatus(), problem.code]).toEqual([403, ErrorCode.EMAIL_NOT_VERIFIED]);
+    expect(sessions.open).not.toHaveBeenCalled();
+    // A wrong password tells nothing of the address's state; a verified account logs in.
+    const wrong = await problemFrom(setup(unverified, false, undefined, true).service.login({ email: 'jane@example.com', password: 'x' }));
+    expect(wrong.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+    await expect(setup({ ...JANE, email_verified: true } as User, true, undefined, true).service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+    // Without the setting, an unverified account logs in.
+    await expect(setup(unverified).service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
   });
 
   it('answers a disabled account with a wrong password as any wrong password', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
+import { AppConfig } from '../config/app-config';
 import { accountKeys, accountLocked, LoginAttempts, loginNameKey } from './login-attempts';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly attempts: LoginAttempts,
+    private readonly config: AppConfig,
   ) {}
 
   /** Sign-up always makes a USER; the caller is logged in at once. */
@@ -44,6 +46,9 @@ export class AuthService {
     await this.attempts.clearAll([...new Set([key, ...accountKeys(user)])]);
     if (!user.is_active) {
       throw problem(ErrorCode.ACCOUNT_DISABLED);
+    }
+    if (this.config.emailTokens.requireVerification && !user.email_verified) {
+      throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
     }
     await this.users.upgradeHash(user, dto.password);
     return this.sessions.open(user.id);

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ProblemException } from '../common/problem.exception';
 import { AppConfig } from '../config/app-config';
 import type { AccessTokenClaims } from './access-token-claims';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { newSecretToken, sha256Hex } from './secret-token';
 import { LiveSession, SessionsRepository } from './sessions.repository';
 
 type RefreshOutcome = LiveSession | 'reused' | 'invalid';
@@ -24,8 +25,8 @@ export class SessionsService {
   /** Opens a session for a user who just proved who they are. One round trip. */
   async open(userId: number): Promise<TokenResponseDto> {
     const sessionId = randomUUID();
-    const refreshToken = newRefreshToken();
-    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256(refreshToken));
+    const refreshToken = newSecretToken();
+    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken));
     return this.tokens(userId, sessionId, refreshToken);
   }
 
@@ -34,14 +35,14 @@ export class SessionsService {
    * like any later reuse, is a replay and revokes the whole session.
    */
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const next = newRefreshToken();
-    const hash = sha256(refreshToken);
+    const next = newSecretToken();
+    const hash = sha256Hex(refreshToken);
     const outcome = await this.sessions.transaction(async (sessions): Promise<RefreshOutcome> => {
       const claimed = await sessions.claimRefreshToken(hash);
       if (!claimed) return (await sessions.revokeByAnyRefreshToken(hash)) ? 'reused' : 'invalid';
       const session = await sessions.extend(claimed, this.config.jwt.refreshExpiresInSeconds);
       if (!session) return 'invalid';
-      await sessions.addRefreshToken(sha256(next), session.sessionId);
+      await sessions.addRefreshToken(sha256Hex(next), session.sessionId);
       return session;
     });
     if (typeof outcome === 'string') {
@@ -58,7 +59,7 @@ export class SessionsService {
   revoke(session: LiveSession | { refreshToken: string }): Promise<boolean> {
     return 'sessionId' in session
       ? this.sessions.revoke(session.sessionId, session.userId)
-      : this.sessions.revokeByRefreshToken(sha256(session.refreshToken));
+      : this.sessions.revokeByRefreshToken(sha256Hex(session.refreshToken));
   }
 
   private async tokens(userId: number, sessionId: string, refreshToken: string): Promise<TokenResponseDto> {
@@ -72,12 +73,4 @@ export class SessionsService {
       refresh_token: refreshToken,
     };
   }
-}
-
-function newRefreshToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -36,6 +36,15 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus; detail: st
     status: HttpStatus.PRECONDITION_FAILED,
     detail: 'The user changed since the ETag given in If-Match. Read it again and retry.',
   },
+  [ErrorCode.INVALID_TOKEN]: {
+    status: HttpStatus.BAD_REQUEST,
+    detail: 'This link is not valid: it may have expired or been used. Ask for a new one.',
+  },
+  [ErrorCode.EMAIL_NOT_VERIFIED]: {
+    status: HttpStatus.FORBIDDEN,
+    detail: 'Confirm your email address first: follow the link in the mail we sent, or ask for a new one.',
+  },
+  [ErrorCode.EMAIL_ALREADY_VERIFIED]: { status: HttpStatus.CONFLICT, detail: 'This email address is already verified.' },
   [ErrorCode.RATE_LIMITED]: { status: HttpStatus.TOO_MANY_REQUESTS, detail: 'Too many requests from this address.' },
   [ErrorCode.SERVICE_UNAVAILABLE]: {
     status: HttpStatus.SERVICE_UNAVAILABLE,

@@ -17,4 +17,10 @@ export abstract class AccountSecurity {
 
   /** Ends the account's sessions (all, or all but one), in the transaction of the change. */
   abstract endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void>;
+
+  /** A new account, in the transaction that inserts it: its owner is asked to prove the address. */
+  abstract accountCreated(manager: EntityManager, user: User): Promise<void>;
+
+  /** The password changed, by any path, in that transaction: the account's reset links die. */
+  abstract passwordChanged(manager: EntityManager, userId: number): Promise<void>;
 }

@@ -113,6 +113,18 @@ export class UsersRepository extends BoundRepository {
     ]);
   }
 
+  /** Sets `email_verified` of a live account whose address is still `email`; its version moves on. */
+  async markEmailVerified(id: number, email: string): Promise<User | undefined> {
+    const [user] = await queryRows<User>(
+      this.manager,
+      `UPDATE users SET email_verified = true, version = version + 1, updated_at = now()
+        WHERE id = $1 AND email = $2 AND deleted_at IS NULL
+        RETURNING *`,
+      [id, email],
+    );
+    return user;
+  }
+
   private run({ sql, params }: Statement): Promise<User[]> {
     return queryRows<User>(this.manager, sql, params);
   }

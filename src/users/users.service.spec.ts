@@ -70,6 +70,8 @@ function setup() {
     verifyPassword: jest.fn().mockResolvedValue(undefined),
     liftLockout: jest.fn().mockResolvedValue(undefined),
     endSessions: jest.fn().mockResolvedValue(undefined),
+    accountCreated: jest.fn().mockResolvedValue(undefined),
+    passwordChanged: jest.fn().mockResolvedValue(undefined),
   };
   const passwords = {
     hash: jest.fn().mockResolvedValue('hashed'),
@@ -153,7 +155,7 @@ describe('UsersService reads', () => {
 
 describe('UsersService.create', () => {
   it('inserts the hashed password, never the plain one, with a username made from the email', async () => {
-    const { service, users, passwords, calls } = setup();
+    const { service, users, passwords, security, calls } = setup();
 
     await expect(service.create(NEW_USER)).resolves.toBe(STORED);
 
@@ -161,7 +163,9 @@ describe('UsersService.create', () => {
     expect(users.insert.mock.calls).toEqual([
       [{ email: NEW_USER.email, name: 'Jane Doe', username: 'jane.doe_news', password_hash: 'hashed' }],
     ]);
-    expect(calls()).toEqual(['hash', 'insert']);
+    // The owner is asked to prove the address in the transaction that inserts the account.
+    expect(calls()).toEqual(['hash', 'transaction', 'tx.insert', 'accountCreated']);
+    expect(security.accountCreated.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED]]);
   });
 
   it('retries a taken generated username with a "_NNNNNN" suffix', async () => {
@@ -314,6 +318,7 @@ describe('UsersService.update and updateProfile', () => {
       'tx.lockForAdminChange',
       'tx.update',
       'endSessions',
+      'passwordChanged',
     ]);
     expect(security.liftLockout).toHaveBeenCalledWith(STORED);
     expect(users.lockForAdminChange).toHaveBeenCalledWith(5);
@@ -630,7 +635,8 @@ describe('UsersService.changePassword and removeSelf', () => {
     expect(passwords.hash).toHaveBeenCalledWith('new password');
     expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { password_hash: 'hashed' }, undefined]]);
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, CALLER.id, CALLER.sessionId]]);
-    expect(calls()).toEqual(['find', 'verifyPassword', 'hash', 'transaction', 'tx.update', 'endSessions']);
+    expect(calls()).toEqual(['find', 'verifyPassword', 'hash', 'transaction', 'tx.update', 'endSessions', 'passwordChanged']);
+    expect(security.passwordChanged.mock.calls).toEqual([[TRANSACTION_MANAGER, CALLER.id]]);
   });
 
   it('deletes the account softly after its password, ending all its sessions', async () => {

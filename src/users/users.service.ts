@@ -70,7 +70,12 @@ export class UsersService {
     for (let attempt = 0; ; attempt++) {
       const username = attempt === 0 ? base : withSuffix(base);
       try {
-        return await this.users.insert({ ...values, username });
+        // The raw unique violation must reach the catch below: not this.transaction, which translates it.
+        return await this.users.transaction(async (users) => {
+          const user = await users.insert({ ...values, username });
+          await this.security.accountCreated(users.manager, user);
+          return user;
+        });
       } catch (error) {
         const index = violatedUniqueIndex(error);
         const generated = fields.username === undefined;
@@ -101,6 +106,14 @@ export class UsersService {
     return this.writeAsAdmin(id, changes, versions);
   }
 
+  /**
+   * Marks the email verified, if it is still the account's address (a link sent to an address
+   * since replaced proves nothing). Answers the account, or undefined.
+   */
+  markEmailVerified(id: number, email: string): Promise<User | undefined> {
+    return this.users.markEmailVerified(id, email);
+  }
+
   /** Lifts the login lockout of a live account's email and username. */
   async unlock(id: number): Promise<void> {
     await this.security.liftLockout(await this.liveUser(id));
@@ -124,6 +137,7 @@ export class UsersService {
       if (roleChanged || changes.is_active === false || changes.password !== undefined) {
         await this.security.endSessions(users.manager, id);
       }
+      if (changes.password !== undefined) await this.security.passwordChanged(users.manager, id);
       return user;
     });
   }
@@ -142,6 +156,7 @@ export class UsersService {
     await this.transaction(async (users) => {
       await this.write(users, { caller }, values);
       await this.security.endSessions(users.manager, caller.id, caller.sessionId);
+      await this.security.passwordChanged(users.manager, caller.id);
     });
   }
 

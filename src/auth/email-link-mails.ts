@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { Mailer } from '../mail/mailer.service';
+import { resetPasswordMail } from '../mail/templates/reset-password';
+import { verifyEmailMail } from '../mail/templates/verify-email';
+import type { User } from '../users/user.entity';
+import { EmailTokenKind } from './email-token.entity';
+import { EmailTokensRepository } from './email-tokens.repository';
+import { newSecretToken, sha256Hex } from './secret-token';
+
+type Recipient = Pick<User, 'id' | 'email' | 'name'>;
+
+/**
+ * The mails that carry a link, each written with its token in the transaction of the change
+ * that calls for it. The token is 32 random bytes; only its SHA-256 is stored, and a new one
+ * voids the older ones of its kind.
+ */
+@Injectable()
+export class EmailLinkMails {
+  constructor(
+    private readonly tokens: EmailTokensRepository,
+    private readonly mailer: Mailer,
+    private readonly config: AppConfig,
+  ) {}
+
+  async queueVerification(manager: EntityManager, user: Recipient): Promise<void> {
+    const validSeconds = this.config.emailTokens.verifySeconds;
+    const link = await this.issue(manager, user, EmailTokenKind.VERIFY, 'verify-email', validSeconds);
+    await this.mailer.queue(manager, { kind: 'verify-email', to: user.email, ...verifyEmailMail({ name: user.name, link, validSeconds }) });
+  }
+
+  async queueReset(manager: EntityManager, user: Recipient): Promise<void> {
+    const validSeconds = this.config.emailTokens.resetSeconds;
+    const link = await this.issue(manager, user, EmailTokenKind.RESET, 'reset-password', validSeconds);
+    await this.mailer.queue(manager, { kind: 'reset-password', to: user.email, ...resetPasswordMail({ name: user.name, link, validSeconds }) });
+  }
+
+  /** The password changed: the account's reset and invitation links die with the old one. */
+  voidPasswordLinks(manager: EntityManager, userId: number): Promise<void> {
+    return this.tokens.on(manager).voidAll(userId, [EmailTokenKind.RESET, EmailTokenKind.INVITE]);
+  }
+
+  /** A new token of `kind` for the user, stored as its hash; answers the frontend link that carries it. */
+  private async issue(manager: EntityManager, user: Recipient, kind: EmailTokenKind, page: string, validSeconds: number): Promise<string> {
+    const token = newSecretToken();
+    await this.tokens.on(manager).issue(sha256Hex(token), user.id, kind, user.email, validSeconds);
+    return this.mailer.link(page, token);
+  }
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { Public } from '../common/public.decorator';
+import { RateLimited } from '../common/rate-limited.decorator';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { CurrentUser } from '../users/current-user.decorator';
+import { taggedUserView } from '../users/etag';
+import { UserView } from '../users/user-view';
+import { ForgotPasswordDto, ResetPasswordDto, VerifyEmailDto } from './dto/email-links.dto';
+import { EmailLinksService } from './email-links.service';
+
+/** The routes behind the links sent by mail: verify an email, reset a forgotten password. */
+@ApiTags('auth')
+@ApiProblems(503)
+@Controller('auth')
+export class EmailLinksController {
+  constructor(private readonly links: EmailLinksService) {}
+
+  @Post('verify-email/request')
+  @RateLimited()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'requestEmailVerification', summary: "Send a new verification mail to the caller's email" })
+  @ApiAcceptedResponse({ description: 'A verification mail is on its way' })
+  @ApiProblems(401, 409, 429)
+  async requestVerification(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    await this.links.requestVerification(caller);
+  }
+
+  @Post('verify-email')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'verifyEmail', summary: 'Prove an email address with the token of a verification link' })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(400, 413, 415)
+  async verifyEmail(@Body() dto: VerifyEmailDto): Promise<UserView> {
+    return taggedUserView(await this.links.verifyEmail(dto.token));
+  }
+
+  @Post('password/forgot')
+  @Public()
+  @RateLimited()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    operationId: 'forgotPassword',
+    summary: 'Mail a password-reset link; the same answer whether or not the account exists',
+  })
+  @ApiAcceptedResponse({ description: 'If the account exists, a reset mail is on its way' })
+  @ApiProblems(400, 413, 415, 429)
+  forgotPassword(@Body() dto: ForgotPasswordDto): void {
+    this.links.forgotPassword(dto.email);
+  }
+
+  @Post('password/reset')
+  @Public()
+  @RateLimited()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    operationId: 'resetPassword',
+    summary: "Set a new password with a reset or invitation link's token; every session ends",
+  })
+  @ApiNoContentResponse({ description: 'The password is set' })
+  @ApiProblems(400, 413, 415, 429)
+  async resetPassword(@Body() dto: ResetPasswordDto): Promise<void> {
+    await this.links.resetPassword(dto.token, dto.new_password);
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ErrorCode } from '../common/error-code.enum';
+import { problem, ProblemException } from '../common/problem.exception';
+import { Mailer } from '../mail/mailer.service';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { normalizeEmail } from '../users/email-address';
+import { assertStrongPassword } from '../users/password-policy';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { EmailTokenKind } from './email-token.entity';
+import { EmailLinkMails } from './email-link-mails';
+import { EmailTokensRepository } from './email-tokens.repository';
+import { sha256Hex } from './secret-token';
+
+/** Mails of one kind to one recipient in an hour, at most: no inbox is flooded through us. */
+const MAILS_PER_RECIPIENT_HOUR = 5;
+const HOUR = 3_600;
+
+/** What the links sent by mail do: prove an email address, reset a forgotten password. Each works once. */
+@Injectable()
+export class EmailLinksService {
+  private readonly logger = new Logger(EmailLinksService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: EmailTokensRepository,
+    private readonly mails: EmailLinkMails,
+    private readonly mailer: Mailer,
+  ) {}
+
+  /** POST /auth/verify-email/request: a new verification mail to the caller's address. */
+  async requestVerification(caller: AuthenticatedUser): Promise<void> {
+    const user = await this.users.findByCaller(caller);
+    if (!user) throw ProblemException.unauthorized();
+    if (user.email_verified) throw problem(ErrorCode.EMAIL_ALREADY_VERIFIED);
+    if ((await this.mailer.recentCount(user.email, 'verify-email', HOUR)) >= MAILS_PER_RECIPIENT_HOUR) {
+      throw problem(ErrorCode.RATE_LIMITED, 'Too many mails to this address: try again in an hour.', {
+        headers: { 'Retry-After': String(HOUR) },
+      });
+    }
+    await this.tokens.transaction(({ manager }) => this.mails.queueVerification(manager, user));
+    this.mailer.deliverSoon();
+  }
+
+  /** POST /auth/verify-email: the link proves the address it was sent to, if it is still the account's. */
+  async verifyEmail(token: string): Promise<User> {
+    const spent = await this.tokens.spend(sha256Hex(token), [EmailTokenKind.VERIFY]);
+    const user = spent && (await this.users.markEmailVerified(spent.user_id, spent.email));
+    if (!user) throw problem(ErrorCode.INVALID_TOKEN);
+    return user;
+  }
+
+  /**
+   * POST /auth/password/forgot answers 202 at once whatever the address, and the work goes on
+   * behind the answer: so the answer and its time are the same whether the account exists.
+   */
+  forgotPassword(email: string): void {
+    this.sendReset(normalizeEmail(email)).catch((error: unknown) =>
+      this.logger.warn(`A password reset mail was not queued: ${(error as Error).message}`),
+    );
+  }
+
+  /**
+   * POST /auth/password/reset: sets the password (every session ends, a lockout is lifted, the
+   * other reset links die) and, as the link proved the address, marks it verified.
+   */
+  async resetPassword(token: string, password: string): Promise<void> {
+    const hash = sha256Hex(token);
+    const kinds = [EmailTokenKind.RESET, EmailTokenKind.INVITE];
+    const usable = await this.tokens.findUsable(hash, kinds);
+    const user = usable && (await this.users.findById(usable.user_id));
+    if (!usable || !user) throw problem(ErrorCode.INVALID_TOKEN);
+    // Before the token is spent: a weak password must leave the link usable.
+    assertStrongPassword(password, user, 'new_password');
+    if (!(await this.tokens.spend(hash, kinds))) throw problem(ErrorCode.INVALID_TOKEN);
+    await this.users.update(user.id, { password });
+    await this.users.markEmailVerified(user.id, usable.email);
+  }
+
+  private async sendReset(email: string): Promise<void> {
+    const user = await this.users.findByLogin({ email });
+    if (!user || !user.is_active) return;
+    if ((await this.mailer.recentCount(user.email, 'reset-password', HOUR)) >= MAILS_PER_RECIPIENT_HOUR) return;
+    await this.tokens.transaction(({ manager }) => this.mails.queueReset(manager, user));
+    this.mailer.deliverSoon();
+  }
+}

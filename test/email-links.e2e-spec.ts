@@ -1,0 +1,151 @@
+import { ApiClient } from './support/api-client';
+import { expectNoSecrets } from './support/secrets';
+import { ReceivedMail, SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** Verification and password reset, end to end: real SMTP server, real links, real routes. */
+describe('the links sent by mail', () => {
+  let sink: SmtpSink;
+  let testApp: TestApp;
+  const api = new ApiClient();
+
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+    testApp = await startTestApp({ MAIL_TRANSPORT: sink.url, APP_URL: 'https://app.example.com/' }, api);
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await sink?.stop();
+    expectNoSecrets(api);
+    expect(api.contractViolations).toEqual([]);
+  });
+
+  const mailTo = (email: string, subject: string) =>
+    sink.waitFor((m) => m.to.includes(email.toLowerCase()) && m.subject === subject && !seen.has(m));
+  const seen = new Set<ReceivedMail>();
+  /** The token of the mail's one link, checked to point at the frontend page named. */
+  const tokenIn = (mail: ReceivedMail, page: string) => {
+    seen.add(mail);
+    const [link] = sink.linksIn(mail);
+    const url = new URL(link);
+    expect(`${url.origin}${url.pathname}`).toBe(`https://app.example.com/${page}`);
+    expect(mail.html).toContain(`href="${link.replaceAll('&', '&#38;')}"`);
+    return url.searchParams.get('token')!;
+  };
+  const newEmail = () => `links-${Math.random().toString(36).slice(2)}@example.com`;
+
+  describe('email verification', () => {
+    it('mails a link at sign-up that verifies the email once', async () => {
+      const email = newEmail();
+      const { token: access } = await api.register({ email });
+      const token = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect((await api.get('/users', { token: access })).body.email_verified).toBe(false);
+
+      const verified = await api.post('/auth/verify-email', { body: { token } });
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ email, email_verified: true });
+      expect(verified.headers.get('etag')).toBe((await api.get('/users', { token: access })).headers.get('etag'));
+
+      const again = await api.post('/auth/verify-email', { body: { token } });
+      expect([again.status, again.body.code]).toEqual([400, 'INVALID_TOKEN']);
+      const requested = await api.post('/auth/verify-email/request', { token: access });
+      expect([requested.status, requested.body.code]).toEqual([409, 'EMAIL_ALREADY_VERIFIED']);
+    });
+
+    it('sends a new link on request, which voids the one before', async () => {
+      const email = newEmail();
+      const { token: access } = await api.register({ email });
+      const first = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      const requested = await api.post('/auth/verify-email/request', { token: access });
+      expect(requested.status).toBe(202);
+      const second = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      expect(second).not.toBe(first);
+      expect((await api.post('/auth/verify-email', { body: { token: first } })).body.code).toBe('INVALID_TOKEN');
+      expect((await api.post('/auth/verify-email', { body: { token: second } })).status).toBe(200);
+      expect((await api.post('/auth/verify-email/request')).status).toBe(401);
+    });
+
+    it.each([['an unknown token', 'x'.repeat(43)], ['a short string', 'abc'], ['an injection', "' OR '1'='1"]])(
+      'answers 400 INVALID_TOKEN for %s',
+      async (_label, token) => {
+        const response = await api.post('/auth/verify-email', { body: { token } });
+        expect([response.status, response.body.code]).toEqual([400, 'INVALID_TOKEN']);
+      },
+    );
+  });
+
+  describe('forgotten password', () => {
+    it('answers 202 alike for an unknown address, and mails nothing', async () => {
+      const unknown = newEmail();
+      const response = await api.post('/auth/password/forgot', { body: { email: unknown } });
+      expect(response.status).toBe(202);
+      expect(response.text).toBe('');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(sink.messages.filter((m) => m.to.includes(unknown))).toEqual([]);
+    });
+
+    it('mails a reset link; a weak password leaves it usable; a good one ends every session, verifies the email and spends it', async () => {
+      const email = newEmail();
+      const { token: access, password } = await api.register({ email });
+      const forgot = await api.post('/auth/password/forgot', { body: { email: email.toUpperCase() } });
+      expect([forgot.status, forgot.text]).toEqual([202, '']);
+      const token = tokenIn(await mailTo(email, 'Reset your password'), 'reset-password');
+
+      const weak = await api.post('/auth/password/reset', { body: { token, new_password: 'qwertyuiop' } });
+      expect([weak.status, weak.body.code]).toEqual([400, 'WEAK_PASSWORD']);
+
+      const reset = await api.post('/auth/password/reset', { body: { token, new_password: 'a brand new passphrase' } });
+      expect(reset.status).toBe(204);
+      expect((await api.get('/users', { token: access })).status).toBe(401);
+      expect((await api.post('/auth/login', { body: { email, password } })).status).toBe(401);
+      const fresh = await api.login(email, 'a brand new passphrase');
+      expect((await api.get('/users', { token: fresh })).body.email_verified).toBe(true);
+
+      const reused = await api.post('/auth/password/reset', { body: { token, new_password: 'another new passphrase' } });
+      expect([reused.status, reused.body.code]).toEqual([400, 'INVALID_TOKEN']);
+    });
+
+    it('lets a reset link die when the password changes another way', async () => {
+      const email = newEmail();
+      const { token: access, password } = await api.register({ email });
+      await api.post('/auth/password/forgot', { body: { email } });
+      const token = tokenIn(await mailTo(email, 'Reset your password'), 'reset-password');
+      const changed = await api.post('/users/password', {
+        token: access,
+        body: { current_password: password, new_password: 'changed the usual way' },
+      });
+      expect(changed.status).toBe(204);
+      const reset = await api.post('/auth/password/reset', { body: { token, new_password: 'a brand new passphrase' } });
+      expect([reset.status, reset.body.code]).toEqual([400, 'INVALID_TOKEN']);
+    });
+  });
+
+  describe('with REQUIRE_EMAIL_VERIFICATION=true', () => {
+    let strict: TestApp;
+    const strictApi = new ApiClient();
+
+    beforeAll(async () => {
+      strict = await startTestApp({ MAIL_TRANSPORT: sink.url, REQUIRE_EMAIL_VERIFICATION: 'true' }, strictApi);
+    });
+
+    afterAll(async () => {
+      await strict?.close();
+      expectNoSecrets(strictApi);
+      expect(strictApi.contractViolations).toEqual([]);
+    });
+
+    it('refuses the login of an unverified account with 403 EMAIL_NOT_VERIFIED, and lets it in once verified', async () => {
+      const email = newEmail();
+      const { password } = await strictApi.register({ email });
+      const refused = await strictApi.post('/auth/login', { body: { email, password } });
+      expect([refused.status, refused.body.code]).toEqual([403, 'EMAIL_NOT_VERIFIED']);
+      const mail = await mailTo(email, 'Confirm your email address');
+      seen.add(mail);
+      const token = new URL(sink.linksIn(mail)[0]).searchParams.get('token');
+      expect((await strictApi.post('/auth/verify-email', { body: { token } })).status).toBe(200);
+      expect((await strictApi.post('/auth/login', { body: { email, password } })).status).toBe(200);
+    });
+  });
+});
