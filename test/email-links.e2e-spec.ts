@@ -1,7 +1,7 @@
 import { ApiClient } from './support/api-client';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
-import { startTestApp, TestApp } from './support/test-app';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
 /** Verification and password reset, end to end: real SMTP server, real links, real routes. */
 describe('the links sent by mail', () => {
@@ -67,6 +67,19 @@ describe('the links sent by mail', () => {
       expect((await api.post('/auth/verify-email/request')).status).toBe(401);
     });
 
+    it('sends one address at most 5 verification mails an hour, then answers 429 with Retry-After', async () => {
+      const email = newEmail();
+      const { token: access } = await api.register({ email });
+      for (let i = 0; i < 4; i++) expect((await api.post('/auth/verify-email/request', { token: access })).status).toBe(202);
+      const refused = await api.post('/auth/verify-email/request', { token: access });
+      expect([refused.status, refused.body.code, refused.headers.get('retry-after')]).toEqual([429, 'RATE_LIMITED', '3600']);
+      await sink.waitForCount(sink.messages.filter((m) => m.to.includes(email)).length);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const received = sink.messages.filter((m) => m.to.includes(email));
+      received.forEach((m) => seen.add(m));
+      expect(received).toHaveLength(5);
+    });
+
     it.each([['an unknown token', 'x'.repeat(43)], ['a short string', 'abc'], ['an injection', "' OR '1'='1"]])(
       'answers 400 INVALID_TOKEN for %s',
       async (_label, token) => {
@@ -74,6 +87,37 @@ describe('the links sent by mail', () => {
         expect([response.status, response.body.code]).toEqual([400, 'INVALID_TOKEN']);
       },
     );
+  });
+
+  describe('email change', () => {
+    it('makes the new address unverified, sends it a link, and tells the old one, without a link', async () => {
+      const before = newEmail();
+      const { token: access } = await api.register({ email: before });
+      tokenIn(await mailTo(before, 'Confirm your email address'), 'verify-email');
+      const after = newEmail();
+      const changed = await api.put('/users', { token: access, body: { email: after } });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ email: after, email_verified: false });
+      const notice = await mailTo(before, 'Your email address was changed');
+      seen.add(notice);
+      expect(notice.text).toContain(after);
+      expect(sink.linksIn(notice)).toEqual([]);
+      const token = tokenIn(await mailTo(after, 'Confirm your email address'), 'verify-email');
+      expect((await api.post('/auth/verify-email', { body: { token } })).body).toMatchObject({ email: after, email_verified: true });
+    });
+
+    it("voids a verification link once the address it went to is no longer the account's", async () => {
+      const first = newEmail();
+      const { user, token: access } = await api.register({ email: first });
+      const stale = tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
+      const admin = await api.login(ADMIN.email, ADMIN.password);
+      const second = newEmail();
+      expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } })).status).toBe(200);
+      seen.add(await mailTo(first, 'Your email address was changed'));
+      tokenIn(await mailTo(second, 'Confirm your email address'), 'verify-email');
+      expect((await api.post('/auth/verify-email', { body: { token: stale } })).body.code).toBe('INVALID_TOKEN');
+      expect((await api.get('/users', { token: access })).body).toMatchObject({ email: second, email_verified: false });
+    });
   });
 
   describe('forgotten password', () => {

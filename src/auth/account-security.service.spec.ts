@@ -42,6 +42,7 @@ function setup(passwordIsRight = true) {
   const mails = {
     queueVerification: jest.fn().mockResolvedValue(undefined),
     voidPasswordLinks: jest.fn().mockResolvedValue(undefined),
+    queueEmailChangedNotice: jest.fn().mockResolvedValue(undefined),
   };
   const security = new AuthAccountSecurity(
     passwords as unknown as PasswordService,
@@ -154,6 +155,13 @@ describe('AuthAccountSecurity and the links sent by mail', () => {
     const { security, mails } = setup();
     await security.accountCreated(TRANSACTION_MANAGER, JANE);
     expect(mails.queueVerification).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE);
+  });
+
+  it('asks the new address to prove itself and tells the old one, when the email changes', async () => {
+    const { security, mails } = setup();
+    await security.emailChanged(TRANSACTION_MANAGER, JANE, 'old@example.com');
+    expect(mails.queueVerification).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE);
+    expect(mails.queueEmailChangedNotice).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE, 'old@example.com');
   });
 
   it("voids the account's reset and invitation links when its password changes", async () => {

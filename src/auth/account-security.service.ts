@@ -45,6 +45,11 @@ export class AuthAccountSecurity extends AccountSecurity {
     return this.mails.queueVerification(manager, user);
   }
 
+  async emailChanged(manager: EntityManager, user: User, previousEmail: string): Promise<void> {
+    await this.mails.queueVerification(manager, user);
+    await this.mails.queueEmailChangedNotice(manager, user, previousEmail);
+  }
+
   passwordChanged(manager: EntityManager, userId: number): Promise<void> {
     return this.mails.voidPasswordLinks(manager, userId);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Mailer } from '../mail/mailer.service';
+import { emailChangedMail } from '../mail/templates/email-changed';
 import { resetPasswordMail } from '../mail/templates/reset-password';
 import { verifyEmailMail } from '../mail/templates/verify-email';
 import type { User } from '../users/user.entity';
@@ -10,6 +11,9 @@ import { EmailTokensRepository } from './email-tokens.repository';
 import { newSecretToken, sha256Hex } from './secret-token';
 
 type Recipient = Pick<User, 'id' | 'email' | 'name'>;
+
+/** Mails of one kind to one recipient in an hour, at most. */
+export const MAILS_PER_RECIPIENT_HOUR = 5;
 
 /**
  * The mails that carry a link, each written with its token in the transaction of the change
@@ -24,7 +28,9 @@ export class EmailLinkMails {
     private readonly config: AppConfig,
   ) {}
 
+  /** Skipped when the address had its hour's share of verification mails: no inbox is flooded through us. */
   async queueVerification(manager: EntityManager, user: Recipient): Promise<void> {
+    if (!(await this.underHourlyLimit(manager, user.email, 'verify-email'))) return;
     const validSeconds = this.config.emailTokens.verifySeconds;
     const link = await this.issue(manager, user, EmailTokenKind.VERIFY, 'verify-email', validSeconds);
     await this.mailer.queue(manager, { kind: 'verify-email', to: user.email, ...verifyEmailMail({ name: user.name, link, validSeconds }) });
@@ -34,6 +40,18 @@ export class EmailLinkMails {
     const validSeconds = this.config.emailTokens.resetSeconds;
     const link = await this.issue(manager, user, EmailTokenKind.RESET, 'reset-password', validSeconds);
     await this.mailer.queue(manager, { kind: 'reset-password', to: user.email, ...resetPasswordMail({ name: user.name, link, validSeconds }) });
+  }
+
+  /** To the address an account left: no link in it, so nothing there to steal. */
+  async queueEmailChangedNotice(manager: EntityManager, user: Recipient, previousEmail: string): Promise<void> {
+    if (!(await this.underHourlyLimit(manager, previousEmail, 'email-changed'))) return;
+    const content = emailChangedMail({ name: user.name, newEmail: user.email });
+    await this.mailer.queue(manager, { kind: 'email-changed', to: previousEmail, ...content });
+  }
+
+  /** Fewer than MAILS_PER_RECIPIENT_HOUR mails of `kind` to `recipient` in the last hour. */
+  async underHourlyLimit(manager: EntityManager, recipient: string, kind: string): Promise<boolean> {
+    return (await this.mailer.recentCount(manager, recipient, kind, 3_600)) < MAILS_PER_RECIPIENT_HOUR;
   }
 
   /** The password changed: the account's reset and invitation links die with the old one. */

@@ -12,8 +12,6 @@ import { EmailLinkMails } from './email-link-mails';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { sha256Hex } from './secret-token';
 
-/** Mails of one kind to one recipient in an hour, at most: no inbox is flooded through us. */
-const MAILS_PER_RECIPIENT_HOUR = 5;
 const HOUR = 3_600;
 
 /** What the links sent by mail do: prove an email address, reset a forgotten password. Each works once. */
@@ -33,7 +31,7 @@ export class EmailLinksService {
     const user = await this.users.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
     if (user.email_verified) throw problem(ErrorCode.EMAIL_ALREADY_VERIFIED);
-    if ((await this.mailer.recentCount(user.email, 'verify-email', HOUR)) >= MAILS_PER_RECIPIENT_HOUR) {
+    if (!(await this.mails.underHourlyLimit(this.tokens.manager, user.email, 'verify-email'))) {
       throw problem(ErrorCode.RATE_LIMITED, 'Too many mails to this address: try again in an hour.', {
         headers: { 'Retry-After': String(HOUR) },
       });
@@ -80,7 +78,7 @@ export class EmailLinksService {
   private async sendReset(email: string): Promise<void> {
     const user = await this.users.findByLogin({ email });
     if (!user || !user.is_active) return;
-    if ((await this.mailer.recentCount(user.email, 'reset-password', HOUR)) >= MAILS_PER_RECIPIENT_HOUR) return;
+    if (!(await this.mails.underHourlyLimit(this.tokens.manager, user.email, 'reset-password'))) return;
     await this.tokens.transaction(({ manager }) => this.mails.queueReset(manager, user));
     this.mailer.deliverSoon();
   }

@@ -6,17 +6,25 @@ const SERVER_STATES = /^(08...|57P0[123]|53300)$/;
 const DRIVER_MESSAGES =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
+/**
+ * TypeORM's word for a query on a transaction whose connection died: the pool released the
+ * client mid-transaction, so the next statement of the same change meets this, not a socket error.
+ */
+const RELEASED_RUNNER = /^QueryRunner(Provider)?AlreadyReleasedError$/;
+
 interface DriverError {
   code?: unknown;
   message?: unknown;
+  name?: unknown;
   driverError?: unknown;
 }
 
 function saysUnavailable(error: DriverError | undefined): boolean {
-  const { code, message } = error ?? {};
+  const { code, message, name } = error ?? {};
   return (
     (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_STATES.test(code))) ||
-    (typeof message === 'string' && DRIVER_MESSAGES.test(message))
+    (typeof message === 'string' && DRIVER_MESSAGES.test(message)) ||
+    (typeof name === 'string' && RELEASED_RUNNER.test(name))
   );
 }
 

@@ -24,9 +24,12 @@ export class Mailer {
     this.worker.wake();
   }
 
-  /** Mails of `kind` queued for `recipient` in the last `seconds`. */
-  recentCount(recipient: string, kind: string, seconds: number): Promise<number> {
-    return this.outbox.countRecent(recipient, kind, seconds);
+  /**
+   * Mails of `kind` queued for `recipient` in the last `seconds`, read on `manager`: inside a
+   * transaction it must be the transaction's (embedded PGlite has one connection).
+   */
+  recentCount(manager: EntityManager, recipient: string, kind: string, seconds: number): Promise<number> {
+    return this.outbox.on(manager).countRecent(recipient, kind, seconds);
   }
 
   /** A link to a page of the frontend (APP_URL) carrying a token. */

@@ -21,6 +21,12 @@ export abstract class AccountSecurity {
   /** A new account, in the transaction that inserts it: its owner is asked to prove the address. */
   abstract accountCreated(manager: EntityManager, user: User): Promise<void>;
 
+  /**
+   * The account's email changed, in that transaction: the new address is asked to prove itself,
+   * and the old one is told.
+   */
+  abstract emailChanged(manager: EntityManager, user: User, previousEmail: string): Promise<void>;
+
   /** The password changed, by any path, in that transaction: the account's reset links die. */
   abstract passwordChanged(manager: EntityManager, userId: number): Promise<void>;
 }

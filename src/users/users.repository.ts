@@ -113,6 +113,17 @@ export class UsersRepository extends BoundRepository {
     ]);
   }
 
+  /** The target's current email, its row locked until the transaction ends: an email change's before. */
+  async lockedEmail(target: Target): Promise<string | undefined> {
+    const params: unknown[] = [];
+    const [row] = await queryRows<{ email: string }>(
+      this.manager,
+      `SELECT email FROM users WHERE ${targetCondition(target, params)} FOR UPDATE`,
+      params,
+    );
+    return row?.email;
+  }
+
   /** Sets `email_verified` of a live account whose address is still `email`; its version moves on. */
   async markEmailVerified(id: number, email: string): Promise<User | undefined> {
     const [user] = await queryRows<User>(
@@ -156,6 +167,7 @@ export const WRITABLE_COLUMNS = [
   'role',
   'is_active',
   'password_hash',
+  'email_verified',
 ] as const satisfies readonly (keyof User)[];
 
 export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;

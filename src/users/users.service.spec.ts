@@ -39,7 +39,8 @@ type RepositoryMethod =
   | 'serializeAdminChanges'
   | 'activeAdminIds'
   | 'hasActiveAdmin'
-  | 'replaceHash';
+  | 'replaceHash'
+  | 'lockedEmail';
 
 type FakeUsersRepository = jest.Mocked<Pick<UsersRepository, RepositoryMethod>> & {
   manager: EntityManager;
@@ -61,6 +62,8 @@ function setup() {
     activeAdminIds: jest.fn().mockResolvedValue([1, 2]),
     hasActiveAdmin: jest.fn().mockResolvedValue(true),
     replaceHash: jest.fn().mockResolvedValue(undefined),
+    // The address before an email change: the stored row's, unless a test says otherwise.
+    lockedEmail: jest.fn().mockResolvedValue(STORED.email),
     transaction: jest.fn((work) => work(inTransaction)),
   };
   // The repository bound to the transaction: the same fake methods, so that a test sets each up
@@ -71,6 +74,7 @@ function setup() {
     liftLockout: jest.fn().mockResolvedValue(undefined),
     endSessions: jest.fn().mockResolvedValue(undefined),
     accountCreated: jest.fn().mockResolvedValue(undefined),
+    emailChanged: jest.fn().mockResolvedValue(undefined),
     passwordChanged: jest.fn().mockResolvedValue(undefined),
   };
   const passwords = {
@@ -244,10 +248,41 @@ describe('UsersService.update and updateProfile', () => {
   it('does not hash anything when no password is given', async () => {
     const { service, users, passwords } = setup();
 
-    await service.update(5, { email: 'new@example.com' });
+    await service.update(5, { name: 'New Name' });
 
     expect(passwords.hash).not.toHaveBeenCalled();
-    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { email: 'new@example.com' }, undefined]]);
+    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'New Name' }, undefined]]);
+  });
+
+  it('changes an email in a transaction: the row locked, the new address unverified, both addresses told', async () => {
+    const { service, users, security, calls } = setup();
+
+    await service.update(5, { email: 'new@example.com' });
+
+    expect(users.lockedEmail.mock.calls).toEqual([[{ id: 5 }]]);
+    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { email: 'new@example.com', email_verified: false }, undefined]]);
+    expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged']);
+    expect(security.emailChanged.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED, STORED.email]]);
+  });
+
+  it('treats the address it already has as no change: still verified, no mail', async () => {
+    const { service, users, security } = setup();
+
+    await service.updateProfile(CALLER, { email: STORED.email, name: 'Same Mail' });
+
+    expect(users.lockedEmail.mock.calls).toEqual([[{ caller: CALLER }]]);
+    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { email: STORED.email, name: 'Same Mail' }, undefined]]);
+    expect(security.emailChanged).not.toHaveBeenCalled();
+  });
+
+  it("changes the caller's own email the same way, in the transaction of the write", async () => {
+    const { service, users, security, calls } = setup();
+
+    await service.updateProfile(CALLER, { email: 'mine@example.com' }, [3]);
+
+    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { email: 'mine@example.com', email_verified: false }, [3]]]);
+    expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged']);
+    expect(security.emailChanged.mock.calls[0][2]).toBe(STORED.email);
   });
 
   it('writes a harmless change in one statement: no transaction, no lock, no session ended', async () => {

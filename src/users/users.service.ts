@@ -211,6 +211,25 @@ export class UsersService {
    * Only when nothing was written does a second look tell a stale version from a missing row.
    */
   private async write(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
+    if (values.email === undefined) return this.writeRow(users, target, values, versions);
+    // An email change: outside a transaction, it opens its own (the mails go with the change).
+    if (users === this.users) return users.transaction((bound) => this.writeEmail(bound, target, values, versions));
+    return this.writeEmail(users, target, values, versions);
+  }
+
+  /**
+   * A write that may change the email: the row is locked to read the address before; a new
+   * address is unverified, and both addresses get their mail in the same transaction.
+   */
+  private async writeEmail(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
+    const before = await users.lockedEmail(target);
+    const changed = before !== undefined && before !== values.email;
+    const user = await this.writeRow(users, target, changed ? { ...values, email_verified: false } : values, versions);
+    if (changed) await this.security.emailChanged(users.manager, user, before);
+    return user;
+  }
+
+  private async writeRow(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
     const user = await users.update(target, values, versions);
     if (user) return user;
     if (versions && (await users.find(target))) throw preconditionFailed();
