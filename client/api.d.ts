@@ -376,7 +376,7 @@ export interface components {
              */
             email: string;
             /** @example correct-horse-battery */
-            password: string;
+            password?: string;
             /** @example Jane Doe */
             name: string;
             /** @example janedoe_123 */

@@ -120,6 +120,27 @@ describe('the links sent by mail', () => {
     });
   });
 
+  describe('invitation', () => {
+    it("mails an account made without a password a link that sets the first one and proves the address", async () => {
+      const admin = await api.login(ADMIN.email, ADMIN.password);
+      const email = newEmail();
+      const created = await api.post('/api/users', { token: admin, body: { email, name: 'Invited Ivy', role: 'DRIVER' } });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ email, role: 'DRIVER', email_verified: false });
+      const mail = await mailTo(email, 'Your new account');
+      expect(mail.text).toContain('7 days');
+      const token = tokenIn(mail, 'accept-invite');
+      // No password yet: no password logs in, an empty one included.
+      const early = await api.post('/auth/login', { body: { email, password: 'anything at all' } });
+      expect([early.status, early.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+
+      expect((await api.post('/auth/password/reset', { body: { token, new_password: 'ivy chose this one' } })).status).toBe(204);
+      const access = await api.login(email, 'ivy chose this one');
+      expect((await api.get('/users', { token: access })).body).toMatchObject({ email, email_verified: true, role: 'DRIVER' });
+      expect((await api.post('/auth/password/reset', { body: { token, new_password: 'and another one' } })).body.code).toBe('INVALID_TOKEN');
+    });
+  });
+
   describe('forgotten password', () => {
     it('answers 202 alike for an unknown address, and mails nothing', async () => {
       const unknown = newEmail();

@@ -43,6 +43,7 @@ function setup(passwordIsRight = true) {
     queueVerification: jest.fn().mockResolvedValue(undefined),
     voidPasswordLinks: jest.fn().mockResolvedValue(undefined),
     queueEmailChangedNotice: jest.fn().mockResolvedValue(undefined),
+    queueInvitation: jest.fn().mockResolvedValue(undefined),
   };
   const security = new AuthAccountSecurity(
     passwords as unknown as PasswordService,
@@ -155,6 +156,15 @@ describe('AuthAccountSecurity and the links sent by mail', () => {
     const { security, mails } = setup();
     await security.accountCreated(TRANSACTION_MANAGER, JANE);
     expect(mails.queueVerification).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE);
+    expect(mails.queueInvitation).not.toHaveBeenCalled();
+  });
+
+  it('invites the owner of a new account that has no password, instead of asking for a verification', async () => {
+    const { security, mails } = setup();
+    const invited = { ...JANE, password_hash: null } as User;
+    await security.accountCreated(TRANSACTION_MANAGER, invited);
+    expect(mails.queueInvitation).toHaveBeenCalledWith(TRANSACTION_MANAGER, invited);
+    expect(mails.queueVerification).not.toHaveBeenCalled();
   });
 
   it('asks the new address to prove itself and tells the old one, when the email changes', async () => {

@@ -40,9 +40,9 @@ export class AuthAccountSecurity extends AccountSecurity {
     return this.sessions.on(manager).revokeAllOf(userId, exceptSessionId);
   }
 
-  /** Sign-up, or an administrator's new account: the owner is asked to prove the address. */
+  /** Sign-up, or an administrator's new account: a verification, or an invitation when it has no password. */
   accountCreated(manager: EntityManager, user: User): Promise<void> {
-    return this.mails.queueVerification(manager, user);
+    return user.password_hash === null ? this.mails.queueInvitation(manager, user) : this.mails.queueVerification(manager, user);
   }
 
   async emailChanged(manager: EntityManager, user: User, previousEmail: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Mailer } from '../mail/mailer.service';
 import { emailChangedMail } from '../mail/templates/email-changed';
+import { invitationMail } from '../mail/templates/invitation';
 import { resetPasswordMail } from '../mail/templates/reset-password';
 import { verifyEmailMail } from '../mail/templates/verify-email';
 import type { User } from '../users/user.entity';
@@ -40,6 +41,13 @@ export class EmailLinkMails {
     const validSeconds = this.config.emailTokens.resetSeconds;
     const link = await this.issue(manager, user, EmailTokenKind.RESET, 'reset-password', validSeconds);
     await this.mailer.queue(manager, { kind: 'reset-password', to: user.email, ...resetPasswordMail({ name: user.name, link, validSeconds }) });
+  }
+
+  /** An account an administrator made without a password: the link sets the first one (and proves the address). */
+  async queueInvitation(manager: EntityManager, user: Recipient): Promise<void> {
+    const validSeconds = this.config.emailTokens.inviteSeconds;
+    const link = await this.issue(manager, user, EmailTokenKind.INVITE, 'accept-invite', validSeconds);
+    await this.mailer.queue(manager, { kind: 'invitation', to: user.email, ...invitationMail({ name: user.name, link, validSeconds }) });
   }
 
   /** To the address an account left: no link in it, so nothing there to steal. */

@@ -18,7 +18,10 @@ export abstract class AccountSecurity {
   /** Ends the account's sessions (all, or all but one), in the transaction of the change. */
   abstract endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void>;
 
-  /** A new account, in the transaction that inserts it: its owner is asked to prove the address. */
+  /**
+   * A new account, in the transaction that inserts it: its owner is asked to prove the address,
+   * or, for an account made without a password, invited to choose one.
+   */
   abstract accountCreated(manager: EntityManager, user: User): Promise<void>;
 
   /**

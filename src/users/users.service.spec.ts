@@ -172,6 +172,16 @@ describe('UsersService.create', () => {
     expect(security.accountCreated.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED]]);
   });
 
+  it('makes an account without a password (an invitation): nothing hashed, no password rule, a null hash', async () => {
+    const { service, users, passwords, calls } = setup();
+
+    await expect(service.create({ email: NEW_USER.email, name: 'Jane Doe' })).resolves.toBe(STORED);
+
+    expect(passwords.hash).not.toHaveBeenCalled();
+    expect(users.insert.mock.calls[0][0]).toMatchObject({ password_hash: null, username: 'jane.doe_news' });
+    expect(calls()).toEqual(['transaction', 'tx.insert', 'accountCreated']);
+  });
+
   it('retries a taken generated username with a "_NNNNNN" suffix', async () => {
     const { service, users } = setup();
     users.insert.mockRejectedValueOnce(uniqueViolation('users_username_live_key'));

@@ -16,7 +16,8 @@ import { Target, UsersRepository, WritableColumns } from './users.repository';
 /** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
 
-export type NewUser = UserChanges & Pick<User, 'email' | 'name'> & { password: string };
+/** A new account; without a password, its owner is invited to choose one. */
+export type NewUser = UserChanges & Pick<User, 'email' | 'name'> & { password?: string };
 
 /** What each unique index of the users table means to a caller. */
 const CONFLICTS: Record<string, ErrorCode> = {
@@ -65,8 +66,8 @@ export class UsersService {
   async create(input: NewUser): Promise<User> {
     const { password, ...fields } = input;
     const base = fields.username ?? usernameFromEmail(fields.email);
-    assertStrongPassword(password, { email: fields.email, username: base });
-    const values = { ...fields, password_hash: await this.passwords.hash(password) };
+    if (password !== undefined) assertStrongPassword(password, { email: fields.email, username: base });
+    const values = { ...fields, password_hash: password === undefined ? null : await this.passwords.hash(password) };
     for (let attempt = 0; ; attempt++) {
       const username = attempt === 0 ? base : withSuffix(base);
       try {

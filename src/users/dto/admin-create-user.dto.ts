@@ -11,10 +11,13 @@ import {
   UsernameField,
 } from './user-fields';
 
-/** POST /api/users: an account made by an administrator, with any role. */
+/**
+ * POST /api/users: an account made by an administrator, with any role. Without a password, the
+ * owner is invited by mail to choose one.
+ */
 export class AdminCreateUserDto {
   @EmailField() email: string;
-  @PasswordField() password: string;
+  @PasswordField('optional') password?: string;
   @NameField() name: string;
   @UsernameField('optional') username?: string;
   @PersonalNameField('firstname', 'John') firstname?: string | null;
