@@ -94,7 +94,7 @@ describe('mail outbox', () => {
     second.wake();
     mailer.deliverSoon();
     const arrived = await sink.waitForCount(recipients.length, 15_000);
-    await second.onApplicationShutdown();
+    await second.onModuleDestroy();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(sink.messages).toHaveLength(recipients.length);
     expect(new Set(arrived.flatMap((m) => m.to))).toEqual(new Set(recipients));

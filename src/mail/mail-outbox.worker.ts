@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MailOutboxRepository } from './mail-outbox.repository';
 import { MailTransport } from './mail-transport';
@@ -17,7 +17,7 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 /** An error as the row keeps it: one line, short, never a stack. */
-function describe(error: unknown): string {
+function errorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s+/g, ' ').slice(0, 500);
 }
@@ -28,7 +28,7 @@ function describe(error: unknown): string {
  * backoff, or after MAIL_MAX_ATTEMPTS gives it up. SMTP down fails no request: the rows wait.
  */
 @Injectable()
-export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MailOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private stopped = false;
@@ -56,8 +56,11 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Lets the mail being sent finish, then stops; what is left waits in the table for any instance. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Lets the mail being sent finish, then stops, before the database closes (module destruction
+   * comes before application shutdown); what is left waits in the table for any instance.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.draining;
@@ -67,13 +70,17 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationSh
   private async drain(): Promise<void> {
     try {
       for (let batch = await this.outbox.claimDue(BATCH, LEASE_SECONDS); batch.length > 0; ) {
-        for (const mail of batch) await this.deliver(mail);
+        for (const mail of batch) {
+          // The rest of a claimed batch goes to any worker once its lease is over.
+          if (this.stopped) return;
+          await this.deliver(mail);
+        }
         batch = this.stopped ? [] : await this.outbox.claimDue(BATCH, LEASE_SECONDS);
       }
       this.failing = false;
     } catch (error) {
       // The database is away: the rows are safe in it, and the next poll tries again.
-      if (!this.failing) this.logger.warn(`Mail outbox unavailable: ${describe(error)}`);
+      if (!this.failing) this.logger.warn(`Mail outbox unavailable: ${errorLine(error)}`);
       this.failing = true;
     }
   }
@@ -82,7 +89,7 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationSh
     try {
       await this.transport.send(mail);
     } catch (error) {
-      const reason = describe(error);
+      const reason = errorLine(error);
       if (mail.attempts >= this.config.mail.maxAttempts) {
         this.logger.error(`Mail ${mail.id} (${mail.kind}) given up after ${mail.attempts} tries: ${reason}`);
         return this.outbox.giveUp(mail.id, reason);
