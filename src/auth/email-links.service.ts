@@ -3,16 +3,13 @@ import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
 import { Mailer } from '../mail/mailer.service';
 import type { AuthenticatedUser } from '../users/authenticated-user';
-import { normalizeEmail } from '../users/email-address';
 import { assertStrongPassword } from '../users/password-policy';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { EmailTokenKind } from './email-token.entity';
-import { EmailLinkMails } from './email-link-mails';
+import { EmailLinkMails, RECIPIENT_WINDOW_SECONDS } from './email-link-mails';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { sha256Hex } from './secret-token';
-
-const HOUR = 3_600;
 
 /** What the links sent by mail do: prove an email address, reset a forgotten password. Each works once. */
 @Injectable()
@@ -33,7 +30,7 @@ export class EmailLinksService {
     if (user.email_verified) throw problem(ErrorCode.EMAIL_ALREADY_VERIFIED);
     if (!(await this.mails.underHourlyLimit(this.tokens.manager, user.email, 'verify-email'))) {
       throw problem(ErrorCode.RATE_LIMITED, 'Too many mails to this address: try again in an hour.', {
-        headers: { 'Retry-After': String(HOUR) },
+        headers: { 'Retry-After': String(RECIPIENT_WINDOW_SECONDS) },
       });
     }
     await this.tokens.transaction(({ manager }) => this.mails.queueVerification(manager, user));
@@ -53,7 +50,8 @@ export class EmailLinksService {
    * behind the answer: so the answer and its time are the same whether the account exists.
    */
   forgotPassword(email: string): void {
-    this.sendReset(normalizeEmail(email)).catch((error: unknown) =>
+    // `email` comes normalised by the DTO's EmailField.
+    this.sendReset(email).catch((error: unknown) =>
       this.logger.warn(`A password reset mail was not queued: ${(error as Error).message}`),
     );
   }

@@ -1,16 +1,18 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { EmailField, PasswordField } from '../../users/dto/user-fields';
 
 const LinkTokenField = () =>
-  ApiProperty({ example: 'q8Zr1vT3yPnE5wJk0aLmXc7sUd2fGh9iBo4Kt6QeRyA', description: 'the token of the link in the mail' });
+  applyDecorators(
+    ApiProperty({ example: 'q8Zr1vT3yPnE5wJk0aLmXc7sUd2fGh9iBo4Kt6QeRyA', description: 'the token of the link in the mail' }),
+    IsString({ message: 'token must be a string.' }),
+    Length(1, 200, { message: 'token must be 1 to 200 characters.' }),
+  );
 
 /** POST /auth/verify-email */
 export class VerifyEmailDto {
-  @LinkTokenField()
-  @IsString({ message: 'token must be a string.' })
-  @Length(1, 200, { message: 'token must be 1 to 200 characters.' })
-  token: string;
+  @LinkTokenField() token: string;
 }
 
 /** POST /auth/password/forgot */
@@ -20,10 +22,7 @@ export class ForgotPasswordDto {
 
 /** POST /auth/password/reset: the token of a reset or invitation link, and the new password. */
 export class ResetPasswordDto {
-  @LinkTokenField()
-  @IsString({ message: 'token must be a string.' })
-  @Length(1, 200, { message: 'token must be 1 to 200 characters.' })
-  token: string;
+  @LinkTokenField() token: string;
 
   @PasswordField('required', 'new_password') new_password: string;
 }
