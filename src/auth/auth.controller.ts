@@ -7,7 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
+import { ErrorCode } from '..//common/error-code.enum';
 import { Public } from '../common/public.decorator';
 import { RateLimited } from '../common/rate-limited.decorator';
 import type { AuthenticatedUser } from '../users/authenticated-user';
@@ -26,7 +27,7 @@ const NoCache = () => Header('Pragma', 'no-cache');
 
 @ApiTags('auth')
 // Any route that needs the database (or Redis) answers 503 while it is away.
-@ApiProblems(503)
+@ApiProblems(ErrorCode.SERVICE_UNAVAILABLE)
 @Public()
 @Controller('auth')
 export class AuthController {
@@ -37,7 +38,13 @@ export class AuthController {
   @RateLimited()
   @ApiOperation({ operationId: 'register', summary: 'Sign up; answers the new user and a session' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  @ApiProblems(400, 409, 413, 415, 429)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.WEAK_PASSWORD,
+    ErrorCode.EMAIL_TAKEN,
+    ErrorCode.USERNAME_TAKEN,
+    ErrorCode.RATE_LIMITED,
+  )
   async register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     const { user, tokens } = await this.auth.register(dto);
     return withEntityTag({ user: toUserView(user), ...tokens }, userEtag(user));
@@ -49,7 +56,14 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with email (or username) and password' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiProblems(400, 401, 403, 413, 415, 429)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.ACCOUNT_DISABLED,
+    ErrorCode.EMAIL_NOT_VERIFIED,
+    ErrorCode.RATE_LIMITED,
+    ErrorCode.ACCOUNT_LOCKED,
+  )
   login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(dto);
   }
@@ -63,7 +77,7 @@ export class AuthController {
     summary: 'Exchange a refresh token for a new pair; the old refresh token stops working',
   })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiProblems(400, 401, 413, 415, 429)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED)
   refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refresh_token);
   }
@@ -76,7 +90,7 @@ export class AuthController {
     summary: "End the access token's session (and the refresh token's, when one is sent)",
   })
   @ApiNoContentResponse({ description: 'The session has ended' })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED)
   async logout(
     @CurrentUser() caller: AuthenticatedUser | undefined,
     @Body() dto: LogoutDto,

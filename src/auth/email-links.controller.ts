@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
+import { ErrorCode } from '..//common/error-code.enum';
 import { Public } from '../common/public.decorator';
 import { RateLimited } from '../common/rate-limited.decorator';
 import type { AuthenticatedUser } from '../users/authenticated-user';
@@ -12,7 +13,7 @@ import { EmailLinksService } from './email-links.service';
 
 /** The routes behind the links sent by mail: verify an email, reset a forgotten password. */
 @ApiTags('auth')
-@ApiProblems(503)
+@ApiProblems(ErrorCode.SERVICE_UNAVAILABLE)
 @Controller('auth')
 export class EmailLinksController {
   constructor(private readonly links: EmailLinksService) {}
@@ -23,7 +24,7 @@ export class EmailLinksController {
   @ApiBearerAuth()
   @ApiOperation({ operationId: 'requestEmailVerification', summary: "Send a new verification mail to the caller's email" })
   @ApiAcceptedResponse({ description: 'A verification mail is on its way' })
-  @ApiProblems(401, 409, 429)
+  @ApiProblems(ErrorCode.UNAUTHORIZED, ErrorCode.EMAIL_ALREADY_VERIFIED, ErrorCode.RATE_LIMITED)
   async requestVerification(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.links.requestVerification(caller);
   }
@@ -33,7 +34,7 @@ export class EmailLinksController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'verifyEmail', summary: 'Prove an email address with the token of a verification link' })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(400, 413, 415)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.INVALID_TOKEN)
   async verifyEmail(@Body() dto: VerifyEmailDto): Promise<UserView> {
     return taggedUserView(await this.links.verifyEmail(dto.token));
   }
@@ -47,7 +48,7 @@ export class EmailLinksController {
     summary: 'Mail a password-reset link; the same answer whether or not the account exists',
   })
   @ApiAcceptedResponse({ description: 'If the account exists, a reset mail is on its way' })
-  @ApiProblems(400, 413, 415, 429)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.RATE_LIMITED)
   forgotPassword(@Body() dto: ForgotPasswordDto): void {
     this.links.forgotPassword(dto.email);
   }
@@ -61,7 +62,7 @@ export class EmailLinksController {
     summary: "Set a new password with a reset or invitation link's token; every session ends",
   })
   @ApiNoContentResponse({ description: 'The password is set' })
-  @ApiProblems(400, 413, 415, 429)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.WEAK_PASSWORD, ErrorCode.INVALID_TOKEN, ErrorCode.RATE_LIMITED)
   async resetPassword(@Body() dto: ResetPasswordDto): Promise<void> {
     await this.links.resetPassword(dto.token, dto.new_password);
   }

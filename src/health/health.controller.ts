@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiProblems } from '..//common/api-problems.decorator';
 import { Public } from '../common/public.decorator';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem } from '../common/problem.exception';
@@ -35,7 +35,7 @@ export class HealthController {
   @ApiOkResponse({
     schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } } },
   })
-  @ApiProblems(503)
+  @ApiProblems(ErrorCode.SERVICE_UNAVAILABLE)
   async ready() {
     const checks: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),

@@ -18,7 +18,8 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
+import { ErrorCode } from '..//common/error-code.enum';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
@@ -53,7 +54,7 @@ export class AdminUsersController {
   @Get()
   @ApiOperation({ operationId: 'adminListUsers', summary: 'List users: page, filter, search, sort' })
   @ApiOkResponse({ type: UserListDto })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN)
   async list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
     const { users, total } = await this.users.list(query);
     return { data: users.map(toUserView), page: query.page, limit: query.limit, total };
@@ -62,7 +63,7 @@ export class AdminUsersController {
   @Get(':id')
   @ApiOperation({ operationId: 'adminGetUser', summary: 'Read any user' })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND)
   async get(@Param('id', IdParamPipe) id: number): Promise<UserView> {
     const user = await this.users.findById(id);
     if (!user) throw ProblemException.userNotFound();
@@ -72,7 +73,14 @@ export class AdminUsersController {
   @Post()
   @ApiOperation({ operationId: 'adminCreateUser', summary: 'Create a user with any role' })
   @ApiCreatedResponse({ type: UserView })
-  @ApiProblems(400, 401, 403, 409, 413, 415)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.WEAK_PASSWORD,
+    ErrorCode.UNAUTHORIZED,
+    ErrorCode.FORBIDDEN,
+    ErrorCode.EMAIL_TAKEN,
+    ErrorCode.USERNAME_TAKEN,
+  )
   async create(@Body() dto: AdminCreateUserDto): Promise<UserView> {
     return taggedUserView(await this.users.create(dto));
   }
@@ -85,7 +93,17 @@ export class AdminUsersController {
   })
   @ApiBody({ type: AdminUpdateUserDto, examples: { seed: { summary: 'The seed example', value: SEED_EXAMPLE } } })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(400, 401, 403, 404, 409, 412, 413, 415)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.WEAK_PASSWORD,
+    ErrorCode.UNAUTHORIZED,
+    ErrorCode.FORBIDDEN,
+    ErrorCode.USER_NOT_FOUND,
+    ErrorCode.EMAIL_TAKEN,
+    ErrorCode.USERNAME_TAKEN,
+    ErrorCode.LAST_ADMIN,
+    ErrorCode.PRECONDITION_FAILED,
+  )
   async update(
     @Param('id', IdParamPipe) id: number,
     @Body(NonEmptyBodyPipe) dto: AdminUpdateUserDto,
@@ -98,7 +116,13 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'adminDeleteUser', summary: 'Delete any user (soft); its sessions end' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(
+    ErrorCode.VALIDATION_FAILED,
+    ErrorCode.UNAUTHORIZED,
+    ErrorCode.FORBIDDEN,
+    ErrorCode.USER_NOT_FOUND,
+    ErrorCode.LAST_ADMIN,
+  )
   async remove(@Param('id', IdParamPipe) id: number): Promise<void> {
     await this.users.remove({ id });
   }
@@ -110,7 +134,7 @@ export class AdminUsersController {
     summary: 'Lift the login lockout of a user (after too many wrong passwords)',
   })
   @ApiNoContentResponse({ description: 'Unlocked: the next login is checked as usual' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND)
   async unlock(@Param('id', IdParamPipe) id: number): Promise<void> {
     await this.users.unlock(id);
   }

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiProblems } from '..//common/api-problems.decorator';
+import { ErrorCode } from '..//common/error-code.enum';
 import { Role } from './role.enum';
 import { Roles } from './roles.decorator';
 
@@ -8,8 +9,9 @@ import { Roles } from './roles.decorator';
  * The self-profile routes: any valid access token (the global guard's default), the caller's
  * own account. Any route that needs the database (or Redis) answers 503 while it is away.
  */
-export const SelfProfileRoute = () => applyDecorators(ApiTags('users'), ApiBearerAuth(), ApiProblems(503));
+export const SelfProfileRoute = () =>
+  applyDecorators(ApiTags('users'), ApiBearerAuth(), ApiProblems(ErrorCode.SERVICE_UNAVAILABLE));
 
 /** The admin routes: an access token whose user is an ADMIN, read from the database. */
 export const AdminRoute = () =>
-  applyDecorators(ApiTags('admin'), ApiBearerAuth(), Roles([Role.ADMIN]), ApiProblems(503));
+  applyDecorators(ApiTags('admin'), ApiBearerAuth(), Roles([Role.ADMIN]), ApiProblems(ErrorCode.SERVICE_UNAVAILABLE));

@@ -5,7 +5,8 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
+import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
+import { ErrorCode } from '..//common/error-code.enum';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
 import { RateLimited } from '../common/rate-limited.decorator';
@@ -28,7 +29,7 @@ export class UsersController {
   @Get()
   @ApiOperation({ operationId: 'getProfile', summary: 'Read your own profile' })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(401)
+  @ApiProblems(ErrorCode.UNAUTHORIZED)
   async get(@CurrentUser() caller: AuthenticatedUser): Promise<UserView> {
     const user = await this.users.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
@@ -46,7 +47,13 @@ export class UsersController {
     examples: { seed: { summary: 'Name and email', value: { name: 'Jane Doe', email: 'jane.doe@example.com' } } },
   })
   @ApiOkResponse({ type: UserView })
-  @ApiProblems(400, 401, 409, 412, 413, 415)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.UNAUTHORIZED,
+    ErrorCode.EMAIL_TAKEN,
+    ErrorCode.USERNAME_TAKEN,
+    ErrorCode.PRECONDITION_FAILED,
+  )
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body(NonEmptyBodyPipe) dto: UpdateProfileDto,
@@ -63,7 +70,14 @@ export class UsersController {
     summary: 'Change your password; every other session ends',
   })
   @ApiNoContentResponse({ description: 'Changed' })
-  @ApiProblems(400, 401, 413, 415, 429)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.WEAK_PASSWORD,
+    ErrorCode.UNAUTHORIZED,
+    ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.ACCOUNT_LOCKED,
+    ErrorCode.RATE_LIMITED,
+  )
   async changePassword(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() dto: ChangePasswordDto,
@@ -79,7 +93,14 @@ export class UsersController {
     summary: 'Delete your own account; its email and username become free',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 409, 413, 415, 429)
+  @ApiProblems(
+    ...BODY_PROBLEMS,
+    ErrorCode.UNAUTHORIZED,
+    ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.LAST_ADMIN,
+    ErrorCode.ACCOUNT_LOCKED,
+    ErrorCode.RATE_LIMITED,
+  )
   async remove(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto): Promise<void> {
     await this.users.removeSelf(caller, dto.current_password);
   }

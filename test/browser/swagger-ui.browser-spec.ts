@@ -2,12 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AppConfig } from '../../src/config/app-config';
+import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Swagger UI in a real browser: Debian's Chromium (apt-get install chromium), driven by
  * playwright-core, whose own browser downloads are never used. A frontend developer opens
- * /docs, authorizes with a bearer token, and runs "Try it out" on PUT /users.
+ * /docs, authorizes with a bearer token, and runs "Try it out" on PUT /users; a person who forgot
+ * their password asks for a reset there, follows the mail the test's SMTP server received, and logs in.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,17 +26,20 @@ const CHROMIUM_ARGS = [
 const ARTIFACTS = resolve(__dirname, '../artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'swagger-put-users.png');
 const FAILURE_SCREENSHOT = join(ARTIFACTS, 'swagger-put-users-failure.png');
+const RESET_SCREENSHOT = join(ARTIFACTS, 'swagger-password-reset.png');
 const NEW_NAME = 'Changed In Browser';
 
 describe('Swagger UI in Chromium', () => {
   let testApp: TestApp;
+  let sink: SmtpSink;
   let userDataDir: string;
   let context: BrowserContext | undefined;
   /** What the page reported that a person would not see: console errors, CSP refusals, failed loads. */
   const problems: string[] = [];
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    sink = await SmtpSink.start();
+    testApp = await startTestApp({ MAIL_TRANSPORT: sink.url });
     userDataDir = mkdtempSync(join(tmpdir(), 'swagger-ui-chromium-'));
     mkdirSync(ARTIFACTS, { recursive: true });
     rmSync(FAILURE_SCREENSHOT, { force: true });
@@ -43,6 +49,11 @@ describe('Swagger UI in Chromium', () => {
     await context?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await testApp?.close();
+    await sink?.stop();
+  });
+
+  beforeEach(() => {
+    problems.length = 0;
   });
 
   function watch(page: Page): void {
@@ -54,16 +65,16 @@ describe('Swagger UI in Chromium', () => {
       problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`),
     );
     page.on('response', (response) => {
-      // The only 4xx/5xx a person should meet here is none: Try it out answers 200.
+      // The only 4xx/5xx a person should meet here is none: every Try it out here succeeds.
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
   }
 
-  it('authorizes with a bearer token and changes the profile with "Try it out" on PUT /users', async () => {
-    const { api } = testApp;
-    const { token, user } = await api.register({ name: 'Before Browser' });
-    expect(user.name).toBe('Before Browser');
-
+  /**
+   * Opens Chromium on one page, runs `work`, and closes it. On failure, what the page looked like
+   * and what it reported are kept; the run's own screenshot is not taken then.
+   */
+  async function inBrowser(name: string, work: (page: Page) => Promise<void>): Promise<void> {
     const started = performance.now();
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -80,23 +91,37 @@ describe('Swagger UI in Chromium', () => {
         console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'}`);
       });
     });
-
     try {
-      await useSwaggerUi(page, token, user);
+      await work(page);
     } catch (error) {
-      // What the page looked like when it went wrong; the run's own screenshot is not taken then.
       await page.screenshot({ path: FAILURE_SCREENSHOT, fullPage: true }).catch(() => undefined);
       console.error(`Swagger UI failed; screenshot ${FAILURE_SCREENSHOT}; the page reported:\n${problems.join('\n')}`);
       throw error;
+    } finally {
+      await context.close();
+      context = undefined;
     }
-    await context.close();
-    context = undefined;
     const finished = performance.now();
     console.info(
-      `Swagger UI browser test: ${Math.round(finished - started)} ms in Chromium ` +
-        `(launch ${Math.round(launched - started)} ms, page and clicks ${Math.round(finished - launched)} ms); ` +
-        `screenshot ${SCREENSHOT}`,
+      `Swagger UI browser test (${name}): ${Math.round(finished - started)} ms in Chromium ` +
+        `(launch ${Math.round(launched - started)} ms, page and clicks ${Math.round(finished - launched)} ms)`,
     );
+  }
+
+  it('authorizes with a bearer token and changes the profile with "Try it out" on PUT /users', async () => {
+    const { api } = testApp;
+    const { token, user } = await api.register({ name: 'Before Browser' });
+    expect(user.name).toBe('Before Browser');
+
+    await inBrowser('PUT /users', async (page) => {
+      await openDocs(page);
+      await authorize(page, token);
+      const { request, shown } = await tryItOut(page, 'users-updateProfile', { name: NEW_NAME }, 200);
+      expect(request.headers().authorization).toBe(`Bearer ${token}`);
+      expect(shown).toMatchObject({ id: user.id, email: user.email, name: NEW_NAME });
+      expect(shown).not.toHaveProperty('password_hash');
+      await screenshotDownTo(page, 'users-updateProfile', SCREENSHOT);
+    });
 
     expect(problems).toEqual([]);
     // And the service agrees: the change was stored, not only shown.
@@ -106,17 +131,47 @@ describe('Swagger UI in Chromium', () => {
     expect(api.contractViolations).toEqual([]);
   }, 120_000);
 
-  /** What a person does on /docs: authorize, then "Try it out" on PUT /users. */
-  async function useSwaggerUi(page: Page, token: string, user: { id: number; email: string }): Promise<void> {
+  it('asks for a password reset, follows the mailed link and logs in with the new password', async () => {
     const { api } = testApp;
-    const docs = await page.goto(`${api.baseUrl}/docs`, { waitUntil: 'load' });
-    expect(docs?.status()).toBe(200);
-    await page.locator('.swagger-ui .information-container .title').waitFor();
-    await expect(page.locator('.swagger-ui .information-container .title').innerText()).resolves.toMatch(
-      /User accounts/,
-    );
+    const { user, password } = await api.register({ name: 'Forgetful' });
+    const newPassword = 'remembered in the browser';
 
-    // Authorize: the bearer scheme's dialog, token in, Authorize, Close.
+    await inBrowser('password reset', async (page) => {
+      await openDocs(page);
+      // No bearer token: a person who forgot their password has none.
+      const forgot = await tryItOut(page, 'auth-forgotPassword', { email: user.email }, 202);
+      expect(forgot.request.headers().authorization).toBeUndefined();
+
+      // The mail, as it arrived at the test's SMTP server.
+      const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === 'Reset your password');
+      const [link] = sink.linksIn(mail);
+      expect(link.startsWith(`${testApp.app.get(AppConfig).mail.appUrl}/reset-password?token=`)).toBe(true);
+      const token = new URL(link).searchParams.get('token');
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+      await tryItOut(page, 'auth-resetPassword', { token, new_password: newPassword }, 204);
+      const login = await tryItOut(page, 'auth-login', { email: user.email, password: newPassword }, 200);
+      expect(login.shown).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
+      await screenshotDownTo(page, 'auth-login', RESET_SCREENSHOT);
+    });
+
+    expect(problems).toEqual([]);
+    // The old password is gone and the new one works outside the browser too.
+    expect((await api.post('/auth/login', { body: { email: user.email, password } })).status).toBe(401);
+    await expect(api.login(user.email, newPassword)).resolves.toEqual(expect.any(String));
+    expect(api.contractViolations).toEqual([]);
+  }, 120_000);
+
+  async function openDocs(page: Page): Promise<void> {
+    const docs = await page.goto(`${testApp.api.baseUrl}/docs`, { waitUntil: 'load' });
+    expect(docs?.status()).toBe(200);
+    const title = page.locator('.swagger-ui .information-container .title');
+    await title.waitFor();
+    await expect(title.innerText()).resolves.toMatch(/User accounts/);
+  }
+
+  /** The bearer scheme's dialog: token in, Authorize, Close. */
+  async function authorize(page: Page, token: string): Promise<void> {
     await page.locator('.scheme-container button.authorize').click();
     const dialog = page.locator('.dialog-ux .modal-ux');
     await dialog.waitFor();
@@ -130,39 +185,37 @@ describe('Swagger UI in Chromium', () => {
     await expect(page.locator('.scheme-container button.authorize').getAttribute('class')).resolves.toMatch(
       /\blocked\b/,
     );
+  }
 
-    // PUT /users: expand, Try it out, replace the body, Execute.
-    const operation = page.locator('#operations-users-updateProfile');
+  /**
+   * One operation's "Try it out": expand, Try it out, replace the JSON body, Execute. Checks the
+   * status the service answered and the one the page shows, and returns the body the page shows.
+   */
+  async function tryItOut(page: Page, operationId: string, body: object, status: number) {
+    const operation = page.locator(`#operations-${operationId}`);
     await operation.locator('.opblock-summary').first().click();
     await operation.locator('button.try-out__btn').click();
-    const body = operation.locator('textarea.body-param__text');
-    await body.fill(JSON.stringify({ name: NEW_NAME }));
-    const answered = page.waitForResponse(
-      (response) => response.url() === `${api.baseUrl}/users` && response.request().method() === 'PUT',
-    );
+    await operation.locator('textarea.body-param__text').fill(JSON.stringify(body));
+    const path = await operation.locator('.opblock-summary-path').first().getAttribute('data-path');
+    const answered = page.waitForResponse((response) => response.url() === `${testApp.api.baseUrl}${path}`);
     await operation.locator('button.execute').click();
     const response = await answered;
-    expect(response.request().headers().authorization).toBe(`Bearer ${token}`);
-    expect(response.status()).toBe(200);
+    expect(response.status()).toBe(status);
 
-    // What the page shows: the live response's code and its body with the new name.
     const live = operation.locator('.live-responses-table .response');
     await live.first().waitFor();
-    await expect(live.locator('.response-col_status').first().innerText()).resolves.toBe('200');
-    const shownBody = live.locator('.response-col_description pre.microlight').first();
-    await expect(shownBody.innerText()).resolves.toContain(`"name": "${NEW_NAME}"`);
-    const shown = JSON.parse(await shownBody.innerText());
-    expect(shown).toMatchObject({ id: user.id, email: user.email, name: NEW_NAME });
-    expect(shown).not.toHaveProperty('password_hash');
+    await expect(live.locator('.response-col_status').first().innerText()).resolves.toBe(String(status));
+    // The response body's block; the headers are shown in a pre of their own.
+    const shownBody = live.locator('.response-col_description .highlight-code pre.microlight');
+    const shown = (await shownBody.count()) > 0 ? JSON.parse(await shownBody.first().innerText()) : undefined;
+    return { request: response.request(), shown };
+  }
 
-    // The screenshot: from the page's top (title, locked Authorize) down to the live response.
+  /** A screenshot from the page's top (title, Authorize) down to an operation's live response. */
+  async function screenshotDownTo(page: Page, operationId: string, path: string): Promise<void> {
     await page.evaluate(() => window.scrollTo(0, 0));
-    const liveBox = await operation.locator('.live-responses-table').first().boundingBox();
-    expect(liveBox).not.toBeNull();
-    await page.screenshot({
-      path: SCREENSHOT,
-      fullPage: true,
-      clip: { x: 0, y: 0, width: 1280, height: Math.ceil(liveBox!.y + liveBox!.height + 16) },
-    });
+    const box = await page.locator(`#operations-${operationId} .live-responses-table`).first().boundingBox();
+    expect(box).not.toBeNull();
+    await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box!.y + box!.height + 16) } });
   }
 });

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 
 /**
  * The committed OpenAPI document as a contract: every response the end-to-end suite sees is
- * checked against the schema the document gives its operation and status, so the document
- * cannot drift from the behaviour.
+ * checked against the schema the document gives its operation and status, and a problem's code
+ * against the codes the document lists for it, so the document cannot drift from the behaviour.
  */
 type Schema = Record<string, unknown>;
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+  responses: Record<string, { content?: Record<string, { schema: Schema; examples?: Record<string, unknown> }> }>;
 }
 
 const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
@@ -73,5 +73,11 @@ export function contractViolation(
   const content = response.content[mediaType];
   if (!content) return `${where}: the document has no ${mediaType || 'body'} for it`;
   const validate = validator(content.schema);
-  return validate(body) ? undefined : `${where}: ${ajv.errorsText(validate.errors)}`;
+  if (!validate(body)) return `${where}: ${ajv.errorsText(validate.errors)}`;
+  // A problem's examples list every code the route documents for that status.
+  const code = (body as { code?: unknown } | null)?.code;
+  if (content.examples && typeof code === 'string' && !(code in content.examples)) {
+    return `${where}: the document lists no ${code} example (${Object.keys(content.examples).join(', ')})`;
+  }
+  return undefined;
 }
