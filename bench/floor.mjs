@@ -216,6 +216,8 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'SAMEORIGIN',
   'x-permitted-cross-domain-policies': 'none',
   'x-xss-protection': '0',
+  // src/common/security-headers.hook.ts: answers carry account data, which no cache may keep.
+  'cache-control': 'no-store',
 };
 
 /** src/users/user-view.ts: fields picked, never spread. */
@@ -231,6 +233,7 @@ function toUserView(user) {
     image_path: user.image_path,
     role: user.role,
     is_active: user.is_active,
+    email_verified: user.email_verified,
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };

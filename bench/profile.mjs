@@ -6,7 +6,8 @@
 // speedscope) and prints the self time of the samples taken during the measured load only.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { printSummary, summarise } from './profile-summary.mjs';
-import { load, randomSecret, requests, ROOT, seedUsers, startFloor, startService, withDatabase } from './support.mjs';
+import { materialize, randomSecret, requests, ROOT, seedUsers, startFloor, startService, withDatabase } from './support.mjs';
+import { ensureWrk, wrkLoad } from './wrk.mjs';
 
 const which = process.argv[2] ?? 'get';
 const seconds = Number(process.argv[3] ?? 10);
@@ -17,6 +18,7 @@ const logDir = `${ROOT}bench/logs`;
 mkdirSync(dir, { recursive: true });
 mkdirSync(logDir, { recursive: true });
 const name = `${target}-${which}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+ensureWrk();
 const micros = () => Number(process.hrtime.bigint() / 1000n);
 
 await withDatabase(adminUrl, async (db) => {
@@ -30,9 +32,10 @@ await withDatabase(adminUrl, async (db) => {
     put: () => requests.putProfile(users, 'profile'),
     login: () => requests.login(users),
   }[which]();
-  await load({ url: profiled.url, connections: 50, seconds: 3, request });
+  const load = (runSeconds) => wrkLoad({ url: profiled.url, connections: 50, seconds: runSeconds, requests: materialize(request), timeout: 120 });
+  await load(3);
   const from = micros();
-  const figures = await load({ url: profiled.url, connections: 50, seconds, request, timeout: 120 });
+  const { weighted: _weighted, ...figures } = await load(seconds);
   const to = micros();
   console.log(`${target}: ${which} under --cpu-prof: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, non-2xx ${figures.non2xx}`);
   // SIGTERM: the service closes and exits 0, and Node writes the profile on the way out.

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quantileOf, wrkLoad } from './wrk.mjs';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
@@ -275,10 +276,13 @@ export async function load({ url, connections, seconds, request, overallRate, ti
  */
 export async function compare(a, b, label, makeRequest, { connections, warmup, slices, sliceSeconds, log = () => {} }) {
   for (const target of [a, b]) {
-    await load({ url: target.url, connections, seconds: warmup, request: makeRequest(target, 'w') });
+    await wrkLoad({ url: target.url, connections, seconds: warmup, requests: materialize(makeRequest(target, 'w')) });
   }
   const totals = Object.fromEntries(
-    [a, b].map((target) => [target.name, { requests: 0, seconds: 0, non2xx: 0, errors: 0, latencies: [], peakRssMiB: 0 }]),
+    [a, b].map((target) => [
+      target.name,
+      { requests: 0, seconds: 0, non2xx: 0, errors: 0, weighted: [], peakRssMiB: 0, cpuSeconds: 0, wrkCpuSeconds: 0 },
+    ]),
   );
   const pairs = [];
   for (let slice = 0; slice < slices; slice++) {
@@ -286,18 +290,16 @@ export async function compare(a, b, label, makeRequest, { connections, warmup, s
     for (const target of slice % 2 === 0 ? [a, b] : [b, a]) {
       const total = totals[target.name];
       const stopWatch = watchRss(target.pid);
-      const run = await load({
-        url: target.url,
-        connections,
-        seconds: sliceSeconds,
-        request: makeRequest(target, slice),
-        latencies: total.latencies,
-      });
+      const cpuBefore = cpuSeconds(target.pid);
+      const run = await wrkLoad({ url: target.url, connections, seconds: sliceSeconds, requests: materialize(makeRequest(target, slice)) });
+      total.cpuSeconds += cpuSeconds(target.pid) - cpuBefore;
       total.peakRssMiB = Math.max(total.peakRssMiB, stopWatch());
       total.requests += run.total;
       total.seconds += run.seconds;
       total.non2xx += run.non2xx;
       total.errors += run.errors;
+      total.wrkCpuSeconds += run.wrkCpuSeconds;
+      total.weighted.push(...run.weighted);
       pair[target.name] = run.rps;
     }
     pairs.push(pair);
@@ -309,12 +311,16 @@ export async function compare(a, b, label, makeRequest, { connections, warmup, s
       target: target.name,
       connections,
       rps: round(total.requests / total.seconds, 1),
-      p50: round(percentile(total.latencies, 50), 1),
-      p99: round(percentile(total.latencies, 99), 1),
+      p50: round(quantileOf(total.weighted, 50), 2),
+      p99: round(quantileOf(total.weighted, 99), 2),
       non2xx: total.non2xx,
       errors: total.errors,
       peakRssMiB: round(total.peakRssMiB, 1),
       seconds: round(total.seconds, 1),
+      // Cores used while measured: the target's process, and wrk's (the load generator's).
+      cores: round(total.cpuSeconds / total.seconds, 2),
+      wrkCores: round(total.wrkCpuSeconds / total.seconds, 2),
+      tool: 'wrk',
     };
   });
   const pairRatios = pairs.map((pair) => pair[a.name] / pair[b.name]);
@@ -325,11 +331,17 @@ export async function compare(a, b, label, makeRequest, { connections, warmup, s
     rpsByPair: pairRatios.map((ratio) => round(ratio, 3)),
   };
   for (const row of rows) {
-    log(`${label.padEnd(22)} ${row.target.padEnd(7)} ${String(row.rps).padStart(8)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  errors ${row.errors}  (${slices} turns)`);
+    log(
+      `${label.padEnd(22)} ${row.target.padEnd(7)} ${String(row.rps).padStart(8)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ` +
+        `non-2xx ${row.non2xx}  errors ${row.errors}  (${slices} turns; ${row.cores} cores, wrk ${row.wrkCores})`,
+    );
   }
   log(`${label}: ${a.name}/${b.name} req/s ${ratios.rps} (median of ${slices} pairs, ${Math.min(...pairRatios).toFixed(2)}–${Math.max(...pairRatios).toFixed(2)}), p99 ${ratios.p99}`);
   return { rows, pairs, ratios };
 }
+
+/** A request generator's first `count` requests, for wrk's script. */
+export const materialize = (request, count = 1000) => Array.from({ length: count }, (_, i) => request(i));
 
 // ---------------------------------------------------------------- numbers
 
@@ -425,6 +437,8 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
       LOGIN_MAX_FAILURES: '1000000000',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
+      // Production requires a choice; the sign-ups' mails are logged (below LOG_LEVEL=warn).
+      MAIL_TRANSPORT: 'log',
     }),
   });
   return Object.assign(handle, { url, port });
