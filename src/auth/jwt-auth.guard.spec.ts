@@ -133,7 +133,28 @@ describe('JwtAuthGuard with JwtStrategy', () => {
     expect(bearerChallenge(request, ErrorCode.UNAUTHORIZED)).toBe('Bearer error="invalid_token"');
   });
 
-  it('answers at once, without a promise: passport-jwt decides without I/O', () => {
+  describe('with the verified tokens remembered', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('still refuses a remembered token once it expires', async () => {
+      jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate'] });
+      const token = jwt.sign(claims, { expiresIn: 60 });
+      expect(await callerOf(token)).toEqual(CALLER);
+      expect(await callerOf(token)).toEqual(CALLER);
+      jest.setSystemTime(Date.now() + 61_000);
+      expect(await callerOf(token)).toBeUndefined();
+    });
+
+    it('does not take a remembered token for another with its claims and a forged signature', async () => {
+      const token = jwt.sign(claims, { expiresIn: 60 });
+      expect(await callerOf(token)).toEqual(CALLER);
+      const [header, payload] = token.split('.');
+      const forged = `${header}.${payload}.${createHmac('sha256', 'another key').update(`${header}.${payload}`).digest('base64url')}`;
+      expect(await callerOf(forged)).toBeUndefined();
+    });
+  });
+
+  it('answers at once, without a promise: the strategy decides without I/O', () => {
     expect(guard.canActivate(contextOf(requestWith(jwt.sign(claims, { expiresIn: 60 }))))).toBe(true);
   });
 
