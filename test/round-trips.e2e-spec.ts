@@ -1,4 +1,4 @@
-import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { Client } from 'pg';
 import { ApiClient } from './support/api-client';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
@@ -10,22 +10,23 @@ describe('database round trips per request', () => {
   let testApp: TestApp;
   let api: ApiClient;
   const queries: string[] = [];
+  const originalQuery = Client.prototype.query;
 
   beforeAll(async () => {
     testApp = await startTestApp();
     api = testApp.api;
-    const counting: TypeOrmLogger = {
-      logQuery: (query) => void queries.push(query),
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    Object.assign(testApp.app.get(DataSource), { logger: counting });
+    // Counted where every statement leaves for the server, through TypeORM or not.
+    jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const [query] = args as [string | { text: string }];
+      queries.push(typeof query === 'string' ? query : query.text);
+      return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query);
   });
 
-  afterAll(() => testApp.close());
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await testApp.close();
+  });
 
   async function count(request: () => Promise<{ status: number }>, status: number): Promise<string[]> {
     queries.length = 0;
