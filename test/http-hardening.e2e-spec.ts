@@ -27,16 +27,18 @@ describe('HTTP hardening: security headers, CORS, request ids, trusted proxies',
     }
   });
 
-  it('sends the same security headers on refusals: 415 before parsing, 401, 404', async () => {
+  it('sends the same security headers on refusals: 415 before parsing, malformed JSON, 401, 404', async () => {
     const refusals = [
       await api.request('PUT', '/users', { headers: { 'content-type': 'text/plain' }, body: 'x' }),
+      await api.request('POST', '/auth/login', { headers: { 'content-type': 'application/json' }, body: '{"email":' }),
       await api.get('/users'),
       await api.get('/no-such-route'),
     ];
-    expect(refusals.map((response) => response.status)).toEqual([415, 401, 404]);
+    expect(refusals.map((response) => response.status)).toEqual([415, 400, 401, 404]);
     for (const response of refusals) {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('cache-control')).toBe('no-store');
     }
   });
 

@@ -1,0 +1,15 @@
+import helmet from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { helmetHeaders } from './security-headers.hook';
+
+describe('helmetHeaders', () => {
+  it.each([
+    ['the defaults', {}],
+    ['a policy of our own', { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"] } }, frameguard: { action: 'deny' as const } }],
+  ])('answers exactly what helmet sets on a real response, with %s', (_label, options) => {
+    const response = new ServerResponse(new IncomingMessage(new Socket()));
+    helmet(options)(response.req, response, () => undefined);
+    expect(helmetHeaders(options)).toEqual(response.getHeaders());
+  });
+});
