@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { MailModule } from './mail/mail.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { PurgeModule } from './purge/purge.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
@@ -22,6 +23,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         MailModule,
+        PurgeModule,
         HealthModule,
       ],
     };

@@ -154,6 +154,13 @@ describe('AppConfig mail and email tokens', () => {
     expect(config.emailTokens).toMatchObject({ requireVerification: true, resetSeconds: 1_800 });
   });
 
+  it('purges every hour in batches of 1000, keeping sent and given-up mail 7 days, unless told otherwise', () => {
+    expect(AppConfig.fromEnvironment({}).purge).toEqual({ intervalSeconds: 3600, batchSize: 1000, mailRetentionDays: 7 });
+    expect(
+      AppConfig.fromEnvironment({ PURGE_INTERVAL_SECONDS: '0', PURGE_BATCH_SIZE: '200', MAIL_RETENTION_DAYS: '1' }).purge,
+    ).toEqual({ intervalSeconds: 0, batchSize: 200, mailRetentionDays: 1 });
+  });
+
   it.each([['MAIL_TRANSPORT', 'http://mail.example.com'], ['MAIL_TRANSPORT', 'smtp://'], ['APP_URL', 'app.example.com'], ['RESET_TOKEN_TTL', '0']])(
     'refuses %s=%s',
     (name, value) => {

@@ -52,6 +52,13 @@ export class AppConfig {
     resetSeconds: number;
     inviteSeconds: number;
   };
+  /** The periodic purge of rows nothing reads any more (src/purge). */
+  readonly purge: {
+    /** Seconds between runs; 0: the job never runs. */
+    intervalSeconds: number;
+    batchSize: number;
+    mailRetentionDays: number;
+  };
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
@@ -93,6 +100,11 @@ export class AppConfig {
       verifySeconds: durationSeconds(env.VERIFY_TOKEN_TTL),
       resetSeconds: durationSeconds(env.RESET_TOKEN_TTL),
       inviteSeconds: durationSeconds(env.INVITE_TOKEN_TTL),
+    };
+    this.purge = {
+      intervalSeconds: env.PURGE_INTERVAL_SECONDS,
+      batchSize: env.PURGE_BATCH_SIZE,
+      mailRetentionDays: env.MAIL_RETENTION_DAYS,
     };
   }
 

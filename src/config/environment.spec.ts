@@ -64,6 +64,15 @@ describe('parseEnvironment', () => {
     ).toMatchObject({ RATE_LIMIT_AUTH_PER_MINUTE: 100, LOGIN_MAX_FAILURES: 3, LOCKOUT_MINUTES: 1 });
   });
 
+  it('parses the purge settings: every hour, 1000 rows a batch, mail kept 7 days; 0 turns the purge off', () => {
+    expect(parseEnvironment({})).toMatchObject({ PURGE_INTERVAL_SECONDS: 3600, PURGE_BATCH_SIZE: 1000, MAIL_RETENTION_DAYS: 7 });
+    expect(
+      parseEnvironment({ PURGE_INTERVAL_SECONDS: '0', PURGE_BATCH_SIZE: '50', MAIL_RETENTION_DAYS: '30' }),
+    ).toMatchObject({ PURGE_INTERVAL_SECONDS: 0, PURGE_BATCH_SIZE: 50, MAIL_RETENTION_DAYS: 30 });
+    // The longest wait setTimeout keeps: 24.8 days.
+    expect(parseEnvironment({ PURGE_INTERVAL_SECONDS: '2147483' }).PURGE_INTERVAL_SECONDS).toBe(2_147_483);
+  });
+
   it('accepts postgres:// and postgresql:// URLs', () => {
     expect(parseEnvironment({ DATABASE_URL: 'postgres://h/db' }).DATABASE_URL).toBe('postgres://h/db');
     expect(parseEnvironment({ DATABASE_URL: 'postgresql://h/db' }).DATABASE_URL).toBe('postgresql://h/db');
@@ -151,6 +160,13 @@ describe('parseEnvironment', () => {
     ['LOCKOUT_MINUTES', '0'],
     ['LOCKOUT_MINUTES', '-5'],
     ['REDIS_URL', 'http://cache:6379'],
+    ['PURGE_INTERVAL_SECONDS', '-1'],
+    ['PURGE_INTERVAL_SECONDS', '1h'],
+    ['PURGE_INTERVAL_SECONDS', '2147484'],
+    ['PURGE_BATCH_SIZE', '0'],
+    ['PURGE_BATCH_SIZE', '100001'],
+    ['MAIL_RETENTION_DAYS', '0'],
+    ['MAIL_RETENTION_DAYS', '1.5'],
   ])('refuses %s=%s with a one-line message naming it', (name, value) => {
     expect(refusal({ [name]: value })).toMatch(new RegExp(`^Invalid environment: ${name}\\b`));
   });

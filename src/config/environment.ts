@@ -112,6 +112,22 @@ export class Environment {
 
   @IsOptional() @Matches(DURATION, { message: 'INVITE_TOKEN_TTL must be a duration such as 7d' })
   INVITE_TOKEN_TTL = '7d';
+
+  /** Seconds between an instance's purges of ended sessions, spent tokens and old mail; 0: none. */
+  // At most what setTimeout can wait (2^31 - 1 ms, 24.8 days): Node turns a longer delay into 1 ms.
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(2_147_483)
+  PURGE_INTERVAL_SECONDS = 3600;
+
+  /** Rows one purge statement deletes at most: what bounds how long it holds its row locks. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  PURGE_BATCH_SIZE = 1000;
+
+  /**
+   * Days a delivered or given-up mail stays in the outbox. At least one: the per-recipient limit
+   * counts the last hour's mails, sent ones included.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  MAIL_RETENTION_DAYS = 7;
 }
 
 /** Every variable the service reads: the properties of the Environment schema. */
