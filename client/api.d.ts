@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users: page, filter, search, sort */
+        /** List users: filter, search, sort; page by page number (shallow) or by cursor (any depth) */
         get: operations["adminListUsers"];
         put?: never;
         /** Create a user with any role */
@@ -359,15 +359,28 @@ export interface components {
         };
         UserListDto: {
             data: components["schemas"]["UserView"][];
-            /** @example 1 */
-            page: number;
+            /**
+             * @description the page asked for; null for a page asked by cursor
+             * @example 1
+             */
+            page: number | null;
             /** @example 20 */
             limit: number;
             /**
-             * @description users matching the filters, on all pages
+             * @description users matching the filters on all pages, counted up to 10000: when more match, 10000 (see total_is_capped)
              * @example 42
              */
             total: number;
+            /**
+             * @description true when more than 10000 users match: total is then 10000, not the count
+             * @example false
+             */
+            total_is_capped: boolean;
+            /**
+             * @description the page after this one: pass it as `cursor`, with the same `sort` (and filters); null on the last page. Opaque.
+             * @example A8OaVt2Vo89bImlkIiw0Miw0Ml0
+             */
+            next_cursor: string | null;
         };
         AdminCreateUserDto: {
             /**
@@ -825,13 +838,16 @@ export interface operations {
     adminListUsers: {
         parameters: {
             query?: {
+                /** @description Page number, for shallow pages: it may skip at most 10000 rows ((page - 1) × limit), further is 400; read deeper pages with `cursor`. Not with `cursor`. */
                 page?: number;
                 limit?: number;
-                /** @description searched in email, username, name, firstname and lastname, ignoring case */
+                /** @description The `next_cursor` of the previous page, as it came: the page after it, at the same cost at any depth. Opaque; made for one `sort` (another sort is 400), not with `page`. An altered cursor is 400. */
+                cursor?: string;
+                /** @description Searched in email, username, name, firstname and lastname, ignoring case. A term of 3 characters or more is looked up in a trigram index; a shorter one reads every row. */
                 q?: string;
                 role?: components["schemas"]["Role"];
                 is_active?: boolean;
-                /** @description a column, `-` first for descending */
+                /** @description a column, `-` first for descending; ties by id, same direction */
                 sort?: "id" | "-id" | "email" | "-email" | "username" | "-username" | "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
             };
             header?: never;

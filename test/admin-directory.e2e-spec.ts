@@ -69,12 +69,104 @@ describe('the admin API: list, read, create, delete', () => {
       expect(usernames(newest.body)).toEqual(['dave_100']);
     });
 
+    describe('cursors', () => {
+      // Names that repeat, so that ties are broken by id; made by one admin, like the rest.
+      beforeAll(async () => {
+        for (const [username, name] of [
+          ['twin_a', 'Twin Same'],
+          ['twin_b', 'Twin Same'],
+          ['twin_c', 'Twin Same'],
+          ['twin_d', 'Aaron Early'],
+          ['twin_e', 'Zed Late'],
+          ['twin_f', 'Twin Same'],
+        ]) {
+          const body = { email: `${username}@directory.example.com`, password: 'directory-pw-1', name, username };
+          expect((await api.post('/api/users', { token: admin, body })).status).toBe(201);
+        }
+      });
+
+      /** Every page from the first by next_cursor: the rows' ids, in order, and the pages' answers. */
+      async function walk(query: string) {
+        const pages = [];
+        let cursor: string | null = null;
+        do {
+          const response = await list(`?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(response.status).toBe(200);
+          pages.push(response.body);
+          cursor = response.body.next_cursor;
+        } while (cursor !== null && pages.length < 100);
+        return { ids: pages.flatMap((page) => page.data.map((user: { id: number }) => user.id)), pages };
+      }
+
+      it.each(['name', '-name', 'created_at', '-username'])(
+        'walks every page of sort=%s by cursor: each user once, in the order of one big page',
+        async (sort) => {
+          const whole = await list(`?limit=100&sort=${sort}`);
+          expect(whole.body).toMatchObject({ total_is_capped: false, next_cursor: null });
+          const { ids, pages } = await walk(`sort=${sort}`);
+          expect(ids).toEqual(whole.body.data.map((user: { id: number }) => user.id));
+          expect(new Set(ids).size).toBe(whole.body.total);
+          // The first page is page 1; a cursor page has no number; the last has no cursor.
+          expect(pages.map((page) => page.page)).toEqual([1, ...pages.slice(1).map(() => null)]);
+          expect(pages.every((page) => page.total === whole.body.total && page.limit === 2)).toBe(true);
+        },
+      );
+
+      it('keeps the filters on every page, and ties in name ordered by id both ways', async () => {
+        const names = (body: { data: { name: string }[] }) => body.data.map((user) => user.name);
+        const ascending = await walk('sort=name&q=twin');
+        const descending = await walk('sort=-name&q=twin');
+        expect(ascending.ids).toHaveLength(6);
+        expect(descending.ids).toEqual([...ascending.ids].reverse());
+        const twins = (await list('?q=twin+same&sort=id')).body.data.map((user: { id: number }) => user.id);
+        expect(ascending.ids.slice(1, 5)).toEqual(twins);
+        expect(ascending.pages.flatMap(names)).toEqual(['Aaron Early', ...Array(4).fill('Twin Same'), 'Zed Late']);
+      });
+
+      it('continues from a page asked by number', async () => {
+        const second = await list('?limit=2&page=2&sort=username');
+        const third = await list('?limit=2&page=3&sort=username');
+        const next = await list(`?limit=2&sort=username&cursor=${second.body.next_cursor}`);
+        expect(usernames(next.body)).toEqual(usernames(third.body));
+      });
+
+      it('refuses a cursor with page, one altered, or one of another sort: 400 naming cursor', async () => {
+        const { next_cursor: cursor } = (await list('?limit=2&sort=-created_at')).body;
+        const altered = cursor.slice(0, 12) + (cursor[12] === 'A' ? 'B' : 'A') + cursor.slice(13);
+        for (const query of [
+          `?sort=-created_at&page=2&cursor=${cursor}`,
+          `?sort=-created_at&cursor=${altered}`,
+          `?sort=created_at&cursor=${cursor}`,
+          `?cursor=${cursor}`,
+          '?cursor=not-a-cursor',
+        ]) {
+          const response = await list(query);
+          expect(response.status).toBe(400);
+          expect(response.body.code).toBe('VALIDATION_FAILED');
+          expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['cursor']);
+        }
+        expect((await list(`?sort=-created_at&cursor=${cursor}&page=2`)).body.detail).toMatch(/cursor and page/);
+        expect((await list(`?sort=created_at&cursor=${cursor}`)).body.detail).toMatch(/made for sort=-created_at/);
+      });
+
+      it('refuses a page that skips more than 10000 rows, pointing to cursor', async () => {
+        expect((await list('?page=501')).status).toBe(200);
+        expect((await list('?page=101&limit=100')).status).toBe(200);
+        const response = await list('?page=502');
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([{ field: 'page', message: expect.stringContaining('cursor') }]);
+      });
+    });
+
     it.each([
       ['limit', '?limit=0'],
       ['limit', '?limit=101'],
       ['limit', '?limit=ten'],
       ['page', '?page=0'],
       ['page', '?page=-1'],
+      ['page', '?page=10002&limit=1'],
+      ['cursor', '?cursor=abc'],
+      ['cursor', '?cursor=a&cursor=b'],
       ['role', '?role=admin'],
       ['is_active', '?is_active=yes'],
       ['sort', '?sort=password_hash'],

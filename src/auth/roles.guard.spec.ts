@@ -28,13 +28,13 @@ function contextFor(controller: { prototype: { handler(): void } }, userId = 7):
 }
 
 /**
- * A guard over a UsersService whose findByCaller answers `user`: null stands for an account
+ * A guard over a UsersService whose roleOf answers `user`'s role: null stands for an account
  * that is deleted, deactivated, or whose session was revoked, which the query tells apart no more.
  */
 function guardWith(user: Partial<User> | null) {
-  const findByCaller = jest.fn().mockResolvedValue(user);
-  const guard = new RolesGuard(new Reflector(), { findByCaller } as unknown as UsersService);
-  return { guard, findByCaller };
+  const roleOf = jest.fn().mockResolvedValue(user?.role);
+  const guard = new RolesGuard(new Reflector(), { roleOf } as unknown as UsersService);
+  return { guard, roleOf };
 }
 
 /** The guard's answer as a promise: it answers a plain boolean where it needs no lookup. */
@@ -42,9 +42,9 @@ const activate = async (guard: RolesGuard, context: ExecutionContext) => guard.c
 
 describe('RolesGuard', () => {
   it("admits an active ADMIN, looking the caller up by the token's id and session", async () => {
-    const { guard, findByCaller } = guardWith({ id: 7, role: Role.ADMIN, is_active: true });
+    const { guard, roleOf } = guardWith({ id: 7, role: Role.ADMIN, is_active: true });
     await expect(activate(guard, contextFor(AdminOnlyController))).resolves.toBe(true);
-    expect(findByCaller).toHaveBeenCalledWith({ id: 7, sessionId: SESSION_ID });
+    expect(roleOf).toHaveBeenCalledWith({ id: 7, sessionId: SESSION_ID });
   });
 
   it.each([Role.USER, Role.DRIVER])('refuses an active %s with 403 FORBIDDEN', async (role) => {
@@ -54,18 +54,18 @@ describe('RolesGuard', () => {
     expect(problem.code).toBe(ErrorCode.FORBIDDEN);
   });
 
-  it('refuses an admin that findByCaller does not find (deleted, deactivated or session revoked) with 401', async () => {
-    const { guard, findByCaller } = guardWith(null);
+  it('refuses an admin that roleOf does not find (deleted, deactivated or session revoked) with 401', async () => {
+    const { guard, roleOf } = guardWith(null);
     const problem = await problemFrom(activate(guard, contextFor(AdminOnlyController)));
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
-    expect(findByCaller).toHaveBeenCalledTimes(1);
+    expect(roleOf).toHaveBeenCalledTimes(1);
   });
 
   it('lets a route without roles through without a lookup: the route checks its own caller', async () => {
     // Global since issue 12: the self-profile routes check the session in their own statement.
-    const { guard, findByCaller } = guardWith(null);
+    const { guard, roleOf } = guardWith(null);
     expect(guard.canActivate(contextFor(OpenController))).toBe(true);
-    expect(findByCaller).not.toHaveBeenCalled();
+    expect(roleOf).not.toHaveBeenCalled();
   });
 });

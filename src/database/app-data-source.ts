@@ -15,6 +15,7 @@ export class AppDataSource extends DataSource {
    * starting together take turns instead of racing; an embedded database has one process.
    */
   async migrate(): Promise<void> {
+    if (await this.migrationsUpToDate()) return;
     if (this.appOptions.pglite) {
       await this.runMigrations();
       return;
@@ -28,6 +29,20 @@ export class AppDataSource extends DataSource {
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       await lock.release();
     }
+  }
+
+  /**
+   * True when every migration of the code is recorded as run, as TypeORM would find it, in two
+   * plain reads: TypeORM asks the information schema first, about 0.1 s on a database just
+   * opened (every start but the first). Anything else is left to runMigrations.
+   */
+  private async migrationsUpToDate(): Promise<boolean> {
+    const table = `"${this.options.migrationsTableName ?? 'migrations'}"`;
+    const [{ present }] = await this.query<{ present: boolean }[]>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
+    if (!present) return false;
+    const executed = new Set((await this.query<{ name: string }[]>(`SELECT name FROM ${table}`)).map((row) => row.name));
+    const names = this.migrations.map((migration) => migration.name ?? migration.constructor.name);
+    return new Set(names).size === names.length && names.every((name) => executed.has(name));
   }
 
   override async destroy(): Promise<void> {

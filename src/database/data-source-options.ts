@@ -35,7 +35,11 @@ export async function dataSourceOptions({ url, dataDir }: DatabaseSettings): Pro
     return { ...common, url, poolSize: 10, connectTimeoutMS: 1500 };
   }
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await openPglite(dataDir);
+  return pgliteDataSourceOptions(await openPglite(dataDir));
+}
+
+/** The options on an open PGlite (npm run pglite:snapshot migrates one it made itself). */
+export function pgliteDataSourceOptions(pglite: PGlite): AppDataSourceOptions {
   const { connection } = createPgConfig(pglite);
   // The bridge's one connection object cannot be reopened, so the pool never closes it.
   return { ...common, poolSize: 1, extra: { connection, idleTimeoutMillis: 0 }, pglite };

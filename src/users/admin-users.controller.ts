@@ -52,12 +52,22 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'adminListUsers', summary: 'List users: page, filter, search, sort' })
+  @ApiOperation({
+    operationId: 'adminListUsers',
+    summary: 'List users: filter, search, sort; page by page number (shallow) or by cursor (any depth)',
+  })
   @ApiOkResponse({ type: UserListDto })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN)
   async list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
-    const { users, total } = await this.users.list(query);
-    return { data: users.map(toUserView), page: query.page, limit: query.limit, total };
+    const { users, total, totalIsCapped, nextCursor } = await this.users.list(query);
+    return {
+      data: users.map(toUserView),
+      page: query.cursor === undefined ? (query.page ?? 1) : null,
+      limit: query.limit,
+      total,
+      total_is_capped: totalIsCapped,
+      next_cursor: nextCursor,
+    };
   }
 
   @Get(':id')

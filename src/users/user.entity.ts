@@ -3,6 +3,7 @@ import {
   CreateDateColumn,
   DeleteDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
   VersionColumn,
@@ -14,9 +15,17 @@ export const DEFAULT_IMAGE_PATH = 'profile-pictures/default.jpg';
 /**
  * A user account. Property names are the API's and the columns' (snake_case), so a raw
  * `RETURNING *` row is a User too. Email and username uniqueness among live rows lives in
- * expression indexes created by the migrations (TypeORM cannot declare them).
+ * expression indexes created by the migrations (TypeORM cannot declare them), and so does the
+ * trigram index of the admin list's search (IDX_users_search). The list's sorts each have an
+ * index of live rows, `id` breaking ties (migration 1764300000000).
  */
 @Entity('users')
+@Index('IDX_users_live_email', ['email', 'id'], { where: 'deleted_at IS NULL' })
+@Index('IDX_users_live_username', ['username', 'id'], { where: 'deleted_at IS NULL' })
+@Index('IDX_users_live_name', ['name', 'id'], { where: 'deleted_at IS NULL' })
+@Index('IDX_users_live_created_at', ['created_at', 'id'], { where: 'deleted_at IS NULL' })
+@Index('IDX_users_live_updated_at', ['updated_at', 'id'], { where: 'deleted_at IS NULL' })
+@Index('IDX_users_live_role', ['role', 'id'], { where: 'deleted_at IS NULL' })
 export class User {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
   id: number;

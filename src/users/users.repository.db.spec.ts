@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { migratedDatabase } from '../../test/support/migrated-database';
 import type { AppDataSource } from '../database/app-data-source';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { encodeCursor, ListUsersQueryDto } from './dto/list-users-query.dto';
 import { Role } from './role.enum';
 import { UsersRepository } from './users.repository';
 
@@ -34,6 +34,19 @@ describe('UsersRepository on PGlite', () => {
     expect(await users.find({ caller: { id: jane.id, sessionId: randomUUID() } })).toBeNull();
     expect((await users.find({ id: jane.id }))?.username).toBe('jane_repo');
     expect((await users.findByLogin({ email: 'JANE_REPO@example.com' }))?.id).toBe(jane.id);
+  });
+
+  it("answers a caller's role only while the account is active and the session open", async () => {
+    const boss = await account('boss_repo', Role.ADMIN);
+    const sessionId = await sessionOf(boss.id);
+    const caller = { id: boss.id, sessionId };
+    expect(await users.roleOf(caller)).toBe(Role.ADMIN);
+    expect(await users.roleOf({ id: boss.id, sessionId: randomUUID() })).toBeUndefined();
+    await dataSource.query(`UPDATE users SET is_active = false WHERE id = $1`, [boss.id]);
+    expect(await users.roleOf(caller)).toBeUndefined();
+    await dataSource.query(`UPDATE users SET is_active = true WHERE id = $1`, [boss.id]);
+    await dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [sessionId]);
+    expect(await users.roleOf(caller)).toBeUndefined();
   });
 
   it('updates only at a version If-Match names, raising the version', async () => {
@@ -73,9 +86,60 @@ describe('UsersRepository on PGlite', () => {
   it('lists a page matching q, escaping LIKE wildcards', async () => {
     await account('list_a_repo');
     await account('list_b_repo');
-    const query = (fields: Partial<ListUsersQueryDto>) => Object.assign(new ListUsersQueryDto(), fields);
     const page = await users.list(query({ limit: 1, q: 'LIST_', sort: 'username' }));
     expect([page.total, page.users.map((user) => user.username)]).toEqual([2, ['list_a_repo']]);
     expect((await users.list(query({ q: '%' }))).total).toBe(0);
+  });
+
+  const query = (fields: Partial<ListUsersQueryDto>) => Object.assign(new ListUsersQueryDto(), fields);
+
+  it('finds a term within one column only, never across two', async () => {
+    const kim = await account('kim_repo');
+    await users.update({ id: kim.id }, { firstname: 'Kimberly', lastname: 'Stone' });
+    expect((await users.list(query({ q: 'berly' }))).users.map((user) => user.id)).toEqual([kim.id]);
+    for (const q of ['KimberlyStone', 'Kimberly Stone', 'Kimberly\nStone', 'example.comkim_repo']) {
+      expect(await users.list(query({ q }))).toMatchObject({ users: [], total: 0 });
+    }
+  });
+
+  it('pages by cursor through timestamps that differ only in microseconds, both ways', async () => {
+    // Within one millisecond, and two alike: a cursor of milliseconds would repeat or skip rows.
+    const ids: number[] = [];
+    for (const [i, micros] of [3, 1, 2, 2, 999, 0].entries()) {
+      const user = await account(`micro_${i}_repo`);
+      await dataSource.query(`UPDATE users SET created_at = '2026-01-02T03:04:05.123000Z'::timestamptz + $1 * interval '1 microsecond' WHERE id = $2`, [micros, user.id]);
+      ids.push(user.id);
+    }
+    const expected: { id: number }[] = await dataSource.query(
+      `SELECT id FROM users WHERE username LIKE 'micro\\_%' ORDER BY created_at, id`,
+    );
+    for (const sort of ['created_at', '-created_at']) {
+      const walked: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await users.list(query({ q: 'micro_', sort, limit: 2, cursor }));
+        walked.push(...page.users.map((user) => user.id));
+        expect(page).toMatchObject({ total: 6, totalIsCapped: false });
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const order = expected.map(({ id }) => id);
+      expect(walked).toEqual(sort === 'created_at' ? order : order.reverse());
+    }
+  });
+
+  it('counts matches up to 10000: past them total is 10000 and says it is capped', async () => {
+    await dataSource.query(
+      `INSERT INTO users (email, username, name, password_hash)
+       SELECT 'bulk' || n || '@example.com', 'bulk_' || n, 'Bulk ' || n, 'hash' FROM generate_series(1, 10001) AS n`,
+    );
+    expect(await users.list(query({ q: 'bulk_', limit: 1 }))).toMatchObject({ total: 10_000, totalIsCapped: true });
+    // bulk_1000, bulk_10000 and bulk_10001.
+    expect(await users.list(query({ q: 'bulk_1000', limit: 1 }))).toMatchObject({ total: 3, totalIsCapped: false });
+    await dataSource.query(`UPDATE users SET deleted_at = now() WHERE username = 'bulk_1'`);
+    expect(await users.list(query({ q: 'bulk_', limit: 1 }))).toMatchObject({ total: 10_000, totalIsCapped: false });
+    // A page deep in the matches by cursor: the rows after the cursor's.
+    const [{ id }] = await dataSource.query(`SELECT id FROM users WHERE username = 'bulk_9000'`);
+    const after = await users.list(query({ q: 'bulk_', limit: 2, cursor: encodeCursor({ sort: 'id', value: id, id }) }));
+    expect(after.users.map((user) => user.username)).toEqual(['bulk_9001', 'bulk_9002']);
   });
 });

@@ -4,7 +4,15 @@ import { DataSource } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
 import type { AuthenticatedUser } from './authenticated-user';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import {
+  decodeCursor,
+  encodeCursor,
+  ListCursor,
+  ListUsersQueryDto,
+  parseSort,
+  SortColumn,
+} from './dto/list-users-query.dto';
+import { TOTAL_CAP } from './dto/user-list.dto';
 import type { Role } from './role.enum';
 import { User } from './user.entity';
 
@@ -24,6 +32,14 @@ export class UsersRepository extends BoundRepository {
     return user ?? null;
   }
 
+  /** The caller's role, when the account is live and active and the session open: the admin routes' check. */
+  async roleOf(caller: AuthenticatedUser): Promise<Role | undefined> {
+    const params: unknown[] = [];
+    const sql = `SELECT role FROM users WHERE ${targetCondition({ caller }, params)}`;
+    const [row] = await queryRows<{ role: Role }>(this.manager, sql, params);
+    return row?.role;
+  }
+
   /** A live account by email or username, ignoring case, as the unique indexes see it. */
   findByLogin(login: { email?: string; username?: string }): Promise<User | null> {
     const [column, value] = login.email !== undefined ? ['email', login.email] : ['username', login.username];
@@ -33,25 +49,55 @@ export class UsersRepository extends BoundRepository {
       .getOne();
   }
 
-  /** One page of live accounts, filtered and sorted, and how many match in all. */
-  async list(query: ListUsersQueryDto): Promise<{ users: User[]; total: number }> {
-    const select = this.manager.createQueryBuilder(User, 'user');
+  /**
+   * One page of live accounts, filtered and sorted, by `page` (skipping rows) or after `cursor`
+   * (an index range: the same cost at any depth), and how many match, counted up to TOTAL_CAP.
+   */
+  async list(query: ListUsersQueryDto): Promise<UserPage> {
+    const params: unknown[] = [];
+    const filters = ['deleted_at IS NULL'];
     if (query.q !== undefined) {
-      const columns = ['email', 'username', 'name', 'firstname', 'lastname'];
-      select.andWhere(`(${columns.map((column) => `user.${column} ILIKE :q`).join(' OR ')})`, {
-        q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%`,
-      });
+      // No searched column can hold a line break, the separator of SEARCH_TEXT.
+      if (query.q.includes('\n')) return { users: [], total: 0, totalIsCapped: false, nextCursor: null };
+      filters.push(`(${SEARCH_TEXT}) ILIKE ${param(params, `%${query.q.replace(/[\\%_]/g, '\\$&')}%`)}`);
     }
-    if (query.role !== undefined) select.andWhere('user.role = :role', { role: query.role });
-    if (query.is_active !== undefined) select.andWhere('user.is_active = :active', { active: query.is_active });
-    const direction = query.sort.startsWith('-') ? 'DESC' : 'ASC';
-    const [users, total] = await select
-      .orderBy(`user.${query.sort.replace(/^-/, '')}`, direction)
-      .addOrderBy('user.id', direction)
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit)
-      .getManyAndCount();
-    return { users, total };
+    if (query.role !== undefined) filters.push(`role = ${param(params, query.role)}`);
+    if (query.is_active !== undefined) filters.push(`is_active = ${param(params, query.is_active)}`);
+    const matching = filters.join(' AND ');
+    const [{ matches }] = await queryRows<{ matches: number }>(
+      this.manager,
+      `SELECT count(*)::int AS matches FROM (SELECT 1 FROM users WHERE ${matching} LIMIT ${TOTAL_CAP + 1}) AS capped`,
+      params,
+    );
+
+    const { column, descending } = parseSort(query.sort);
+    const direction = descending ? 'DESC' : 'ASC';
+    const conditions = [matching];
+    let offset = 0;
+    if (query.cursor !== undefined) {
+      // Validated by the DTO, made for this sort.
+      const after = decodeCursor(query.cursor)!;
+      conditions.push(keysetCondition(column, descending, after, params));
+    } else {
+      offset = ((query.page ?? 1) - 1) * query.limit;
+    }
+    // A timestamp's own text: a Date holds milliseconds, the column microseconds.
+    const sortKey = TIMESTAMP_SORTS.has(column) ? `, ${utcText(column)} AS sort_key` : '';
+    const order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
+    // One row more than the page: whether another page follows.
+    const rows = await queryRows<User & { sort_key?: string }>(
+      this.manager,
+      `SELECT *${sortKey} FROM users WHERE ${conditions.join(' AND ')} ORDER BY ${order}
+        LIMIT ${param(params, query.limit + 1)} OFFSET ${param(params, offset)}`,
+      params,
+    );
+    const users = rows.slice(0, query.limit);
+    const last = users.at(-1);
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor({ sort: query.sort, value: last.sort_key ?? (last[column] as number | string), id: last.id })
+        : null;
+    return { users, total: Math.min(matches, TOTAL_CAP), totalIsCapped: matches > TOTAL_CAP, nextCursor };
   }
 
   /** Inserts an account; a unique index it meets throws (the service tells which). */
@@ -139,6 +185,41 @@ export class UsersRepository extends BoundRepository {
   private run({ sql, params }: Statement): Promise<User[]> {
     return queryRows<User>(this.manager, sql, params);
   }
+}
+
+/** A page of the admin list, and how many rows match the filters on all pages. */
+export interface UserPage {
+  users: User[];
+  /** Matches, counted up to TOTAL_CAP. */
+  total: number;
+  /** True when more than TOTAL_CAP match: `total` is then TOTAL_CAP. */
+  totalIsCapped: boolean;
+  /** Where the next page starts, or null when no row follows this page. */
+  nextCursor: string | null;
+}
+
+/**
+ * The text `q` is looked for in: the searched columns joined by line breaks, which none of them
+ * can hold (their rules refuse control characters), so that no term matches across two of them.
+ * Written exactly as IDX_users_search's expression (migration 1764300000000): the planner uses
+ * the index only for the same expression.
+ */
+const SEARCH_TEXT = `email || E'\\n' || username || E'\\n' || name || E'\\n' || coalesce(firstname, '') || E'\\n' || coalesce(lastname, '')`;
+
+const TIMESTAMP_SORTS = new Set<SortColumn>(['created_at', 'updated_at']);
+
+/** A timestamp column as UTC text with its microseconds, as cursors hold it. */
+const utcText = (column: SortColumn) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The rows after the cursor's in the sort's order: a row comparison on (column, id), which the
+ * sort's index (or, for id, the primary key) answers as a range.
+ */
+function keysetCondition(column: SortColumn, descending: boolean, after: ListCursor, params: unknown[]): string {
+  const comparison = descending ? '<' : '>';
+  if (column === 'id') return `id ${comparison} ${param(params, after.id)}`;
+  const type = TIMESTAMP_SORTS.has(column) ? 'timestamptz' : 'text';
+  return `(${column}, id) ${comparison} (${param(params, after.value)}::${type}, ${param(params, after.id)}::integer)`;
 }
 
 /** Any constant shared by every instance: the key of the admin changes' advisory lock. */

@@ -11,7 +11,7 @@ import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
-import { Target, UsersRepository, WritableColumns } from './users.repository';
+import { Target, UserPage, UsersRepository, WritableColumns } from './users.repository';
 
 /** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
@@ -46,7 +46,12 @@ export class UsersService {
     return this.users.find({ caller });
   }
 
-  list(query: ListUsersQueryDto): Promise<{ users: User[]; total: number }> {
+  /** The caller's role, when the account is live and active and the session open. */
+  roleOf(caller: AuthenticatedUser): Promise<Role | undefined> {
+    return this.users.roleOf(caller);
+  }
+
+  list(query: ListUsersQueryDto): Promise<UserPage> {
     return this.users.list(query);
   }
 
