@@ -1,11 +1,23 @@
 import { ArgumentMetadata } from '@nestjs/common';
-import { IsString } from 'class-validator';
+import { IsString, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { problemFrom } from '../../test/support/problem-from';
 import { MAX_KEYS } from './request-input';
 import { MAX_FIELD_ERRORS, StrictValidationPipe } from './validation.pipe';
 
 class NameDto {
   @IsString() name: string;
+}
+
+/** A rule that answers a promise, as one that looked something up would. */
+@ValidatorConstraint({ name: 'notTakenYet', async: true })
+class NotTakenYet implements ValidatorConstraintInterface {
+  validate(value: unknown): Promise<boolean> {
+    return Promise.resolve(value !== 'taken');
+  }
+}
+
+class AsyncRuleDto {
+  @Validate(NotTakenYet, { message: 'name is taken.' }) name: string;
 }
 
 const body: ArgumentMetadata = { type: 'body', metatype: NameDto };
@@ -38,6 +50,14 @@ describe('StrictValidationPipe', () => {
       { field: 'role', message: expect.stringContaining('role') },
     ]);
     await expect(pipe.transform({ name: 'Jane' }, body)).resolves.toEqual({ name: 'Jane' });
+  });
+
+  it('still runs a rule that answers a promise (synchronous validation would skip it)', async () => {
+    const asyncBody: ArgumentMetadata = { type: 'body', metatype: AsyncRuleDto };
+    expect((await problemFrom(pipe.transform({ name: 'taken' }, asyncBody))).errors).toEqual([
+      { field: 'name', message: 'name is taken.' },
+    ]);
+    await expect(pipe.transform({ name: 'free' }, asyncBody)).resolves.toEqual({ name: 'free' });
   });
 });
 
