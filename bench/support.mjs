@@ -444,8 +444,11 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
   return Object.assign(handle, { url, port });
 }
 
+/** BENCH_NODE_ARGS, or else the flags production runs the service with (`npm run start:prod`). */
 function benchNodeArgs() {
-  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (process.env.BENCH_NODE_ARGS !== undefined) return process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
+  const startProd = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts['start:prod'];
+  return startProd.split(' ').filter((word) => word.startsWith('--'));
 }
 
 /** bench/floor.mjs on `db`, with the service's JWT secret. */

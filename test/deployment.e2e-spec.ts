@@ -427,6 +427,9 @@ const checks: Record<string, (d: Deployment) => void> = {
     const command = commandOf(finalInstructions(d.stages, 'CMD').at(-1)?.args ?? '[]');
     expect(command[0]).toBe('node');
     expect(command.at(-1) ?? '').toMatch(/^(\.\/)?dist\/main(\.js)?$/);
+    // The same Node flags as `npm run start:prod`, which the bench measures.
+    const startProd = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string;
+    expect(command.join(' ')).toBe(startProd);
   },
 
   'Dockerfile: the final stage runs as a user other than root': (d) => {
