@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { errorLine } from '../common/error-line';
 import { AppConfig } from '../config/app-config';
 import { MailOutboxRepository } from './mail-outbox.repository';
 import { MailTransport } from './mail-transport';
@@ -14,12 +15,6 @@ const LEASE_SECONDS = 60;
 /** The wait before try `attempts + 1`: 1 s, doubling, at most a minute. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(60, 2 ** Math.max(0, attempts - 1));
-}
-
-/** An error as the row keeps it: one line, short, never a stack. */
-function errorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').slice(0, 500);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { errorLine } from '../common/error-line';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { PurgeCounts, PurgeRepository } from './purge.repository';
@@ -12,13 +13,8 @@ import { PurgeCounts, PurgeRepository } from './purge.repository';
  */
 const MIN_PAUSE_MS = 10;
 
+/** On the global timer (not node:timers/promises), which the spec's fake timers drive. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An error as a log line: one line, never a stack. */
-function errorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').slice(0, 500);
-}
 
 /**
  * Deletes what only grows and nothing reads any more (ended sessions with their refresh tokens,
