@@ -56,7 +56,17 @@ describe('database round trips per request', () => {
     const admin = await api.login(ADMIN.email, ADMIN.password);
     const { user } = await api.register();
     expect(await count(() => api.get(`/api/users/${user.id}`, { token: admin }), 200)).toHaveLength(2);
-    expect(await count(() => api.put(`/api/users/${user.id}`, { token: admin, body: { name: 'Y' } }), 200)).toHaveLength(2);
+  });
+
+  it("PUT /api/users/:id of profile fields: one statement, the admin's role and session included", async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const { user, token } = await api.register();
+    const statements = await count(() => api.put(`/api/users/${user.id}`, { token: admin, body: { name: 'Y' } }), 200);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^UPDATE users .* a\.role = 'ADMIN'/s);
+    // Refused: a second query for the role tells 403 from 404, and nothing was written.
+    expect(await count(() => api.put(`/api/users/${user.id}`, { token, body: { name: 'Z' } }), 403)).toHaveLength(2);
+    expect((await api.get('/users', { token })).body.name).toBe('Y');
   });
 
   it('a refused token costs no query at all', async () => {

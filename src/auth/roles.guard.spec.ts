@@ -2,9 +2,12 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Role } from '../users/role.enum';
 import type { User } from '../users/user.entity';
-import type { UsersService } from '../users/users.service';
+import type { AccountSecurity } from '../users/account-security';
+import type { PasswordService } from '../users/password.service';
+import type { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { ErrorCode } from '../common/error-code.enum';
-import { Roles } from '../users/roles.decorator';
+import { RoleCheckedInStatement, Roles } from '../users/roles.decorator';
 import { RolesGuard } from './roles.guard';
 import { problemFrom } from '../../test/support/problem-from';
 
@@ -14,6 +17,12 @@ class AdminOnlyController {
 }
 
 class OpenController {
+  handler(): void {}
+}
+
+@Roles([Role.ADMIN])
+class StatementCheckedController {
+  @RoleCheckedInStatement(true)
   handler(): void {}
 }
 
@@ -28,13 +37,17 @@ function contextFor(controller: { prototype: { handler(): void } }, userId = 7):
 }
 
 /**
- * A guard over a UsersService whose roleOf answers `user`'s role: null stands for an account
- * that is deleted, deactivated, or whose session was revoked, which the query tells apart no more.
+ * A guard over a UsersService whose repository's roleOf answers `user`'s role: null stands for an
+ * account that is deleted, deactivated, or whose session was revoked, which the query tells apart no more.
  */
 function guardWith(user: Partial<User> | null) {
   const roleOf = jest.fn().mockResolvedValue(user?.role);
-  const guard = new RolesGuard(new Reflector(), { roleOf } as unknown as UsersService);
-  return { guard, roleOf };
+  const users = new UsersService(
+    { roleOf } as unknown as UsersRepository,
+    {} as PasswordService,
+    {} as AccountSecurity,
+  );
+  return { guard: new RolesGuard(new Reflector(), users), roleOf };
 }
 
 /** The guard's answer as a promise: it answers a plain boolean where it needs no lookup. */
@@ -66,6 +79,12 @@ describe('RolesGuard', () => {
     // Global since issue 12: the self-profile routes check the session in their own statement.
     const { guard, roleOf } = guardWith(null);
     expect(guard.canActivate(contextFor(OpenController))).toBe(true);
+    expect(roleOf).not.toHaveBeenCalled();
+  });
+
+  it('lets a route marked @RoleCheckedInStatement(true) through without a lookup: its service checks', async () => {
+    const { guard, roleOf } = guardWith(null);
+    expect(guard.canActivate(contextFor(StatementCheckedController))).toBe(true);
     expect(roleOf).not.toHaveBeenCalled();
   });
 });

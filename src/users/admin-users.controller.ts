@@ -31,6 +31,9 @@ import { acceptedVersions, ApiIfMatch, taggedUserView } from './etag';
 import { toUserView, UserView } from './user-view';
 import { UsersService } from './users.service';
 import { AdminRoute } from './route-access.decorators';
+import type { AuthenticatedUser } from './authenticated-user';
+import { CurrentUser } from './current-user.decorator';
+import { RoleCheckedInStatement } from './roles.decorator';
 
 /** The request of the seed document (password_hash is plain text; the server hashes it). */
 const SEED_EXAMPLE = {
@@ -96,6 +99,7 @@ export class AdminUsersController {
   }
 
   @Put(':id')
+  @RoleCheckedInStatement(true)
   @ApiIfMatch()
   @ApiOperation({
     operationId: 'adminUpdateUser',
@@ -115,11 +119,12 @@ export class AdminUsersController {
     ErrorCode.PRECONDITION_FAILED,
   )
   async update(
+    @CurrentUser() admin: AuthenticatedUser,
     @Param('id', IdParamPipe) id: number,
     @Body(NonEmptyBodyPipe) dto: AdminUpdateUserDto,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.update(id, toUserChanges(dto), acceptedVersions(ifMatch)));
+    return taggedUserView(await this.users.updateAsAdmin(admin, id, toUserChanges(dto), acceptedVersions(ifMatch)));
   }
 
   @Delete(':id')

@@ -231,10 +231,11 @@ const ADMIN_CHANGES_LOCK = 7_401_302;
 // User as it is.
 
 /**
- * Whose row a statement is for: an administrator's target (`id`: any live account), or the
- * caller of the self-profile API, whose account must be live and active and whose session open.
+ * Whose row a statement is for: an administrator's target (`id`: any live account), the same
+ * only while `admin` is an active ADMIN with an open session (the admin check in the statement),
+ * or the caller of the self-profile API, whose account must be live and active and whose session open.
  */
-export type Target = { id: number } | { caller: AuthenticatedUser };
+export type Target = { id: number; admin?: AuthenticatedUser } | { caller: AuthenticatedUser };
 
 /** The columns an update may set, as the entity (and the table) names them. */
 export const WRITABLE_COLUMNS = [
@@ -292,15 +293,23 @@ function updateRow(target: Target, assignments: string[], params: unknown[], ver
 
 /**
  * The condition that picks the target's row. For a caller it also checks the token's session,
- * so that the route's own statement is the token check: no extra round trip.
+ * and for an admin's target the admin's role and session, so that the route's own statement is
+ * the token check: no extra round trip.
  */
 function targetCondition(target: Target, params: unknown[]): string {
-  if ('id' in target) return `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
-  const id = param(params, target.caller.id);
-  const session = param(params, target.caller.sessionId);
+  if ('caller' in target) return callerCondition('users', target.caller, params);
+  const row = `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
+  if (!target.admin) return row;
+  return `${row} AND EXISTS (SELECT 1 FROM users a WHERE ${callerCondition('a', target.admin, params)} AND a.role = 'ADMIN')`;
+}
+
+/** The row `alias` is the caller's live and active account, and the token's session is open. */
+function callerCondition(alias: string, caller: AuthenticatedUser, params: unknown[]): string {
+  const id = param(params, caller.id);
+  const session = param(params, caller.sessionId);
   return (
-    `users.id = ${id} AND users.deleted_at IS NULL AND users.is_active AND EXISTS ` +
-    `(SELECT 1 FROM sessions s WHERE s.id = ${session} AND s.user_id = users.id AND s.revoked_at IS NULL)`
+    `${alias}.id = ${id} AND ${alias}.deleted_at IS NULL AND ${alias}.is_active AND EXISTS ` +
+    `(SELECT 1 FROM sessions s WHERE s.id = ${session} AND s.user_id = ${alias}.id AND s.revoked_at IS NULL)`
   );
 }
 

@@ -40,7 +40,8 @@ type RepositoryMethod =
   | 'activeAdminIds'
   | 'hasActiveAdmin'
   | 'replaceHash'
-  | 'lockedEmail';
+  | 'lockedEmail'
+  | 'roleOf';
 
 type FakeUsersRepository = jest.Mocked<Pick<UsersRepository, RepositoryMethod>> & {
   manager: EntityManager;
@@ -64,6 +65,8 @@ function setup() {
     replaceHash: jest.fn().mockResolvedValue(undefined),
     // The address before an email change: the stored row's, unless a test says otherwise.
     lockedEmail: jest.fn().mockResolvedValue(STORED.email),
+    // The admin routes' caller is an active ADMIN with an open session, unless a test says otherwise.
+    roleOf: jest.fn().mockResolvedValue(Role.ADMIN),
     transaction: jest.fn((work) => work(inTransaction)),
   };
   // The repository bound to the transaction: the same fake methods, so that a test sets each up
@@ -551,6 +554,59 @@ describe('UsersService.update and updateProfile', () => {
 
     await expect(service.update(5, { role: Role.USER })).resolves.toBe(STORED);
     expect(users.update).toHaveBeenCalledWith({ id: 5 }, { role: Role.USER }, undefined);
+  });
+});
+
+describe('UsersService.updateAsAdmin', () => {
+  it("writes profile fields in one statement that checks the admin's role itself", async () => {
+    const { service, users, calls } = setup();
+    await service.updateAsAdmin(CALLER, 1, { name: 'Jane', phone_number: '+15550100' }, [3]);
+    expect(calls()).toEqual(['update']);
+    expect(users.update).toHaveBeenCalledWith({ id: 1, admin: CALLER }, { name: 'Jane', phone_number: '+15550100' }, [3]);
+  });
+
+  it.each([
+    ['a USER', Role.USER, 403, ErrorCode.FORBIDDEN],
+    ['a caller whose session or account is gone', undefined, 401, ErrorCode.UNAUTHORIZED],
+  ])('answers %s that nothing was written with %i, before telling 404 or 412', async (_who, role, status, code) => {
+    const { service, users, calls } = setup();
+    users.update.mockResolvedValueOnce(null);
+    users.roleOf.mockResolvedValueOnce(role);
+    const refused = await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3]));
+    expect([refused.getStatus(), refused.code]).toEqual([status, code]);
+    expect(calls()).toEqual(['update', 'roleOf']);
+  });
+
+  it('answers an admin 404 for a missing user and 412 for a stale version, after the role', async () => {
+    const { service, users, calls } = setup();
+    users.update.mockResolvedValue(null);
+    users.find.mockResolvedValueOnce(null);
+    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3]))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect(calls()).toEqual(['update', 'roleOf', 'find']);
+    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3]))).code).toBe(
+      ErrorCode.PRECONDITION_FAILED,
+    );
+    expect(users.find).toHaveBeenLastCalledWith({ id: 1, admin: CALLER });
+  });
+
+  it.each([
+    ['a role', { role: Role.USER }],
+    ['a deactivation', { is_active: false }],
+    ['a re-activation', { is_active: true }],
+    ['a password', { password: 'a fresh long passphrase' }],
+    ['an email', { email: 'new@example.com' }],
+  ])('checks the role first for %s, and a USER changes nothing', async (_what, changes) => {
+    const { service, users, security, calls } = setup();
+    users.roleOf.mockResolvedValueOnce(Role.USER);
+    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, changes))).code).toBe(ErrorCode.FORBIDDEN);
+    expect(calls()).toEqual(['roleOf']);
+    expect(security.liftLockout).not.toHaveBeenCalled();
+  });
+
+  it('goes on as update once the role is checked', async () => {
+    const { service, calls } = setup();
+    await service.updateAsAdmin(CALLER, 1, { is_active: true });
+    expect(calls()).toEqual(['roleOf', 'find', 'liftLockout', 'update']);
   });
 });
 

@@ -46,9 +46,14 @@ export class UsersService {
     return this.users.find({ caller });
   }
 
-  /** The caller's role, when the account is live and active and the session open. */
-  roleOf(caller: AuthenticatedUser): Promise<Role | undefined> {
-    return this.users.roleOf(caller);
+  /**
+   * Refuses a caller whose account is not live and active or whose session ended (401), or
+   * whose role, read from the database rather than from the token, is not one of `roles` (403).
+   */
+  async requireRole(caller: AuthenticatedUser, roles: readonly Role[]): Promise<void> {
+    const role = await this.users.roleOf(caller);
+    if (!role) throw ProblemException.unauthorized();
+    if (!roles.includes(role)) throw problem(ErrorCode.FORBIDDEN);
   }
 
   list(query: ListUsersQueryDto): Promise<UserPage> {
@@ -110,6 +115,20 @@ export class UsersService {
       await this.security.liftLockout(user);
     }
     return this.writeAsAdmin(id, changes, versions);
+  }
+
+  /**
+   * `update` on behalf of `admin`, whose role is checked here rather than by RolesGuard: a change
+   * of profile fields alone is one statement that checks it too, as a self-profile request's
+   * checks its session; any other change checks it first, before it reads or locks anything.
+   */
+  async updateAsAdmin(admin: AuthenticatedUser, id: number, changes: UserChanges, versions?: number[]): Promise<User> {
+    const { role, is_active, password, email, ...profile } = changes;
+    if (role === undefined && is_active === undefined && password === undefined && email === undefined) {
+      return this.translateConflicts(() => this.writeRow(this.users, { id, admin }, profile, versions));
+    }
+    await this.requireRole(admin, [Role.ADMIN]);
+    return this.update(id, changes, versions);
   }
 
   /**
@@ -238,6 +257,8 @@ export class UsersService {
   private async writeRow(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
     const user = await users.update(target, values, versions);
     if (user) return user;
+    // Nothing written: first whether the admin may ask at all, then why.
+    if ('admin' in target && target.admin) await this.requireRole(target.admin, [Role.ADMIN]);
     if (versions && (await users.find(target))) throw preconditionFailed();
     throw this.missing(target);
   }
