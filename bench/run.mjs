@@ -3,8 +3,8 @@
 // BENCH_DATABASE_URL  the server to make a throwaway database on
 //                     (default postgres://postgres@127.0.0.1:5432/postgres)
 // BENCH_USERS         how many users to seed (default 100)
-// BENCH_SECONDS       seconds measured of the admin and login cases (default 10)
-// BENCH_SLICES        turns of 2 s that service and floor take on GET and PUT /users (default 10)
+// BENCH_SECONDS       seconds measured of the login case (default 10)
+// BENCH_SLICES        turns of 2 s: service and floor on GET and PUT /users, the admin route and PUT /users (default 10)
 // BENCH_ENTRY         the service's entry point (default dist/main.js), to compare another build
 //
 // Prints a table and the ratios with each target of issue 14, and writes bench/results.json.
@@ -230,10 +230,17 @@ async function main() {
     };
     await floor.stop();
 
-    const admin = await measure(service, 'PUT /api/users/:id', {
-      request: requests.adminPut(users, adminToken, 'a'),
-      warmup: settings.warmup,
-    });
+    // The admin route against PUT /users on the same service, in alternating turns too: a ratio
+    // of two runs minutes apart would carry the machine's drift between them.
+    const adminPut = await compare(
+      { ...service, name: 'admin' },
+      { ...service, name: 'self' },
+      'PUT /api/users/:id',
+      (target, slice) =>
+        target.name === 'admin' ? requests.adminPut(users, adminToken, `a${slice}`) : requests.putProfile(users, `s${slice}`),
+      { ...settings, log },
+    );
+    const admin = { ...adminPut.rows[0], target: 'service' };
 
     // The probe alone, then the bcrypt rate of this machine, then logins with the probe beside.
     const probe = settings.probe;
@@ -281,7 +288,7 @@ async function main() {
       // The same in CPU time, which other load on the machine hardly changes.
       bcryptCpuPerLoginCpu: round(bcrypt.cpuPerCompare / loginRow.cpuPerLogin, 3),
       probeP99LoadedPerIdle: round(loaded.p99 / idle.p99, 3),
-      adminPutPerPut: round(admin.rps / comparisons['PUT /users'].rows[0].rps, 3),
+      adminPutPerPut: adminPut.ratios.rps,
     };
     // The load generator is not the limit when the service uses a whole core (Node runs
     // JavaScript on one) while wrk uses a fraction of one.
