@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/mail/**'], message: 'Infrastructure folders import no feature folder.' }] },
+        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/mail/**', '**/avatars/**'], message: 'Infrastructure folders import no feature folder.' }] },
       ],
     },
   },
@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/users/**', '**/auth/**'], message: 'mail knows no account: features hand it finished mails.' }] },
+        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/avatars/**'], message: 'mail knows no account: features hand it finished mails.' }] },
       ],
     },
   },
@@ -40,7 +40,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/auth/**'], message: 'users does not import auth: use AccountSecurity.' }] },
+        { patterns: [{ group: ['**/auth/**', '**/avatars/**'], message: 'users imports neither auth (use AccountSecurity) nor avatars, which uses it.' }] },
       ],
     },
   },

@@ -18,6 +18,8 @@ export type LoginBody = paths['/auth/login']['post']['requestBody']['content']['
 export type Tokens = paths['/auth/login']['post']['responses']['200']['content']['application/json'];
 export type ProfileChanges = paths['/users']['put']['requestBody']['content']['application/json'];
 export type User = paths['/users']['put']['responses']['200']['content']['application/json'];
+/** The one part of a picture upload, by name ("file"); its value is the picture, a Blob or File. */
+export type AvatarPart = keyof paths['/users/avatar']['put']['requestBody']['content']['multipart/form-data'];
 export type Problem = components['schemas']['ProblemDetailsDto'];
 
 /** A non-2xx answer; `problem` is its problem+json body when it had one. */
@@ -46,19 +48,23 @@ export interface Client {
   login(body: LoginBody): Promise<Tokens>;
   /** PUT /users: changes only the fields sent; `ifMatch` is the ETag last read (412 when stale). */
   updateProfile(token: string, changes: ProfileChanges, ifMatch?: string): Promise<User>;
+  /** PUT /users/avatar: the picture (JPEG, PNG, WebP or GIF); the user, whose image_path shows it. */
+  uploadAvatar(token: string, picture: Blob): Promise<User>;
 }
 
 export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): Client {
   async function call<T>({ method, path, body, token, headers = {} }: Call): Promise<T> {
+    // A FormData body is sent as multipart/form-data, with the boundary fetch chooses.
+    const form = body instanceof FormData;
     const response = await fetchImpl(baseUrl + path, {
       method,
       headers: {
         accept: 'application/json',
-        'content-type': 'application/json',
+        ...(form ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...headers,
       },
-      body: JSON.stringify(body),
+      body: form ? body : JSON.stringify(body),
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -77,6 +83,12 @@ export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): 
         token,
         headers: ifMatch ? { 'if-match': ifMatch } : {},
       }),
+    uploadAvatar: (token, picture) => {
+      const part: AvatarPart = 'file';
+      const body = new FormData();
+      body.append(part, picture);
+      return call<User>({ method: 'PUT', path: '/users/avatar', body, token });
+    },
   };
 }
 
@@ -107,4 +119,6 @@ export async function _callsThatDoNotTypeCheck(api: Client): Promise<void> {
   const tokens = await api.login({ email: 'jane.doe@example.com', password: 'correct-horse-battery' });
   // @ts-expect-error login answers tokens only, not the user
   void tokens.user;
+  // @ts-expect-error a picture is a Blob, not a path
+  await api.uploadAvatar(token, '/images/me.jpg');
 }

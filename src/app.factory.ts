@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoLogger } from 'nestjs-pino';
@@ -15,6 +16,7 @@ import { parseEnvironment } from './config/environment';
 import { AppLogger } from './logging/app-logger';
 import { requestId } from './logging/request-id';
 import { logRequests } from './logging/request-logging';
+import { uploadLimits } from './avatars/uploaded-file';
 import { setupSwagger } from './swagger';
 import { USER_FIELD_HINTS } from './users/dto/field-hints';
 
@@ -61,6 +63,8 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
+  // Uploads stream through these limits; only upload routes take multipart (json-only.hook.ts).
+  await app.register(multipart, { limits: uploadLimits(config.avatarMaxBytes) });
   logRequests(fastify, await app.resolve(PinoLogger));
   // First, so that every answer has them, refusals by the hooks below included.
   fastify.addHook('onRequest', securityHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { AvatarsModule } from './avatars/avatars.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { MailModule } from './mail/mail.module';
@@ -21,6 +22,7 @@ export class AppModule {
         RedisModule,
         DatabaseModule,
         UsersModule,
+        AvatarsModule,
         AuthModule,
         MailModule,
         PurgeModule,

@@ -40,6 +40,11 @@ describe('health and documentation', () => {
       ['get', '/api/users/{id}', [200, 401, 403, 404]],
       ['put', '/api/users/{id}', [200, 400, 401, 403, 404, 409, 412]],
       ['delete', '/api/users/{id}', [204, 401, 403, 404]],
+      ['put', '/users/avatar', [200, 400, 401, 413, 415]],
+      ['delete', '/users/avatar', [200, 401]],
+      ['put', '/api/users/{id}/avatar', [200, 400, 401, 403, 404, 413, 415]],
+      ['delete', '/api/users/{id}/avatar', [200, 400, 401, 403, 404]],
+      ['get', '/avatars/{name}', [200, 404]],
       ['get', '/health', [200]],
       ['get', '/health/ready', [200, 503]],
     ] as const;

@@ -45,6 +45,11 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus; detail: st
     detail: 'Confirm your email address first: follow the link in the mail we sent, or ask for a new one.',
   },
   [ErrorCode.EMAIL_ALREADY_VERIFIED]: { status: HttpStatus.CONFLICT, detail: 'This email address is already verified.' },
+  [ErrorCode.INVALID_IMAGE]: {
+    status: HttpStatus.BAD_REQUEST,
+    detail: 'The file is not a picture this service takes: send a JPEG, PNG, WebP or GIF image.',
+  },
+  [ErrorCode.AVATAR_NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such picture.' },
   [ErrorCode.RATE_LIMITED]: { status: HttpStatus.TOO_MANY_REQUESTS, detail: 'Too many requests from this address.' },
   [ErrorCode.SERVICE_UNAVAILABLE]: {
     status: HttpStatus.SERVICE_UNAVAILABLE,

@@ -59,6 +59,8 @@ export class AppConfig {
     batchSize: number;
     mailRetentionDays: number;
   };
+  /** Profile pictures (src/avatars): the largest upload taken, in bytes. */
+  readonly avatarMaxBytes: number;
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
@@ -106,6 +108,7 @@ export class AppConfig {
       batchSize: env.PURGE_BATCH_SIZE,
       mailRetentionDays: env.MAIL_RETENTION_DAYS,
     };
+    this.avatarMaxBytes = env.AVATAR_MAX_BYTES;
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

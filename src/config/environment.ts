@@ -128,6 +128,10 @@ export class Environment {
    */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   MAIL_RETENTION_DAYS = 7;
+
+  /** Bytes a profile picture's upload may have; a larger one is refused with 413 as it arrives. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 }
 
 /** Every variable the service reads: the properties of the Environment schema. */

@@ -69,6 +69,19 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
     batch: deleteWhere('mail_outbox', `coalesce(sent_at, failed_at) < now() - $2 * interval '1 day'`),
     parameters: (settings) => [settings.mailRetentionDays],
   },
+  {
+    // A picture no live account shows, an hour after its last upload. An upload stores its
+    // picture and points the account at it in one transaction, and an upload of a picture already
+    // stored moves its used_at (a new ctid, which this batch then leaves alone).
+    table: 'avatars',
+    batch: deleteWhere(
+      'avatars',
+      `used_at < now() - interval '1 hour' AND NOT EXISTS (
+         SELECT 1 FROM users u
+          WHERE u.image_path LIKE '/avatars/%' AND u.image_path = '/avatars/' || avatars.hash || '.webp'
+            AND u.deleted_at IS NULL)`,
+    ),
+  },
 ];
 
 /** Any constant shared by every instance, other than the migrations' (AppDataSource). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
 import { violatedUniqueIndex } from '../database/unique-violation';
@@ -129,6 +130,14 @@ export class UsersService {
     }
     await this.requireRole(admin, [Role.ADMIN]);
     return this.update(id, changes, versions);
+  }
+
+  /**
+   * Points the target's `image_path` at a picture (avatars), in the transaction of `manager`
+   * when given: the picture's row and the account's change commit together.
+   */
+  setImagePath(target: Target, imagePath: string, manager?: EntityManager): Promise<User> {
+    return this.writeRow(manager ? this.users.on(manager) : this.users, target, { image_path: imagePath });
   }
 
   /**

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { ApiError, createClient } from '../../client/example';
+import { png } from '../support/images';
 import { useTestApp } from '../support/test-app';
 
 /**
@@ -127,6 +128,9 @@ describe('the typed client (npm run client)', () => {
       api.passwordsSent.add(password);
       const me = await api.get('/users', { token: tokens.access_token });
       expect(me.body).toEqual(user);
+
+      const pictured = await client.uploadAvatar(tokens.access_token, new Blob([new Uint8Array(await png(40, 30))], { type: 'image/png' }));
+      expect(pictured.image_path).toMatch(/^\/avatars\/[0-9a-f]{64}\.webp$/);
 
       const taken = await client.register({ email, password, name: 'Twice' }).catch((error: unknown) => error);
       expect(taken).toBeInstanceOf(ApiError);

@@ -11,7 +11,7 @@ export interface ApiResponse<T = any> {
 
 export interface RequestOptions {
   token?: string;
-  /** Sent as JSON unless it is a string, which is sent as it is. */
+  /** Sent as JSON unless it is a string, FormData (multipart) or bytes, which are sent as they are. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -32,13 +32,15 @@ export class ApiClient {
   async request<T = any>(method: string, path: string, options: RequestOptions = {}) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | FormData | Uint8Array | undefined;
+    if (options.body instanceof FormData || options.body instanceof Uint8Array) {
+      body = options.body;
+    } else if (options.body !== undefined) {
       this.recordPasswords(options.body);
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const response = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: T = undefined as T;
     try {
@@ -64,6 +66,7 @@ export class ApiClient {
   get = (path: string, options?: RequestOptions) => this.request('GET', path, options);
   post = (path: string, options?: RequestOptions) => this.request('POST', path, options);
   put = (path: string, options?: RequestOptions) => this.request('PUT', path, options);
+  delete = (path: string, options?: RequestOptions) => this.request('DELETE', path, options);
 
   /** Signs a new user up; answers the response body (user and tokens) and the password used. */
   async register(fields: Record<string, unknown> = {}) {

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { RefreshTokensAndVersions1764100000000 } from './1764100000000-refresh-tokens-and-versions';
 import { EmailAndOutbox1764200000000 } from './1764200000000-email-and-outbox';
 import { UserSearchIndexes1764300000000 } from './1764300000000-user-search-indexes';
+import { Avatars1764400000000 } from './1764400000000-avatars';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   RefreshTokensAndVersions1764100000000,
   EmailAndOutbox1764200000000,
   UserSearchIndexes1764300000000,
+  Avatars1764400000000,
 ];

@@ -1,0 +1,42 @@
+import { Controller, Delete, Param, Put, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ErrorCode } from '../common/error-code.enum';
+import { IdParamPipe } from '../common/id-param.pipe';
+import { AppConfig } from '../config/app-config';
+import { taggedUserView } from '../users/etag';
+import { AdminRoute } from '../users/route-access.decorators';
+import { UserView } from '../users/user-view';
+import { ApiAvatarUpload } from './api-avatar-upload.decorator';
+import { AvatarsService } from './avatars.service';
+import { readUploadedFile } from './uploaded-file';
+
+const TARGET_PROBLEMS = [ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND];
+
+/** Any user's picture, for administrators. */
+@AdminRoute()
+@Controller('api/users/:id/avatar')
+export class AdminAvatarController {
+  constructor(
+    private readonly avatars: AvatarsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Put()
+  @ApiOperation({ operationId: 'adminUploadAvatar', summary: "Upload a user's profile picture" })
+  @ApiAvatarUpload()
+  @ApiProblems(...TARGET_PROBLEMS)
+  async upload(@Param('id', IdParamPipe) id: number, @Req() request: FastifyRequest): Promise<UserView> {
+    const file = await readUploadedFile(request, this.config.avatarMaxBytes);
+    return taggedUserView(await this.avatars.replace({ id }, file));
+  }
+
+  @Delete()
+  @ApiOperation({ operationId: 'adminDeleteAvatar', summary: "Remove a user's profile picture: the default is shown again" })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(ErrorCode.VALIDATION_FAILED, ...TARGET_PROBLEMS)
+  async remove(@Param('id', IdParamPipe) id: number): Promise<UserView> {
+    return taggedUserView(await this.avatars.remove({ id }));
+  }
+}

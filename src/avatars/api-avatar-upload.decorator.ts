@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBody, ApiConsumes, ApiOkResponse } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ErrorCode } from '../common/error-code.enum';
+import { MULTIPART_ROUTE } from '../common/json-only.hook';
+import { UserView } from '../users/user-view';
+import { FILE_FIELD } from './uploaded-file';
+
+/**
+ * An upload route: multipart/form-data with one part, the picture, answered with the account
+ * (Swagger UI shows a file chooser for it).
+ */
+export const ApiAvatarUpload = () =>
+  applyDecorators(
+    RouteConfig(MULTIPART_ROUTE),
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: [FILE_FIELD],
+        properties: {
+          [FILE_FIELD]: {
+            type: 'string',
+            format: 'binary',
+            description: 'A JPEG, PNG, WebP or GIF (its first frame); stored as WebP, at most 512 × 512',
+          },
+        },
+      },
+    }),
+    ApiOkResponse({ type: UserView, description: "The account, whose image_path is the picture's /avatars/<hash>.webp" }),
+    ApiProblems(
+      ErrorCode.INVALID_IMAGE,
+      ErrorCode.VALIDATION_FAILED,
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ),
+  );

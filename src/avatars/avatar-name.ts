@@ -1,0 +1,8 @@
+/** A stored picture's name: the SHA-256 of its bytes, in hex, and its type. */
+const AVATAR_NAME = /^([0-9a-f]{64})\.webp$/;
+
+/** Where a stored picture is served: what `image_path` holds once it is uploaded. */
+export const avatarPath = (hash: string) => `/avatars/${hash}.webp`;
+
+/** The hash in a picture's name, or undefined for a name no picture can have. */
+export const hashOfName = (name: string) => AVATAR_NAME.exec(name)?.[1];

@@ -1,0 +1,61 @@
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ErrorCode } from '../common/error-code.enum';
+import { problem } from '../common/problem.exception';
+import { Public } from '../common/public.decorator';
+import { hashOfName } from './avatar-name';
+import { AvatarsService } from './avatars.service';
+
+/**
+ * A picture's bytes never change under its name (the hash of those bytes), so any cache may keep
+ * it for good; and a frontend on another origin may show it in an <img>, which helmet's
+ * Cross-Origin-Resource-Policy of same-origin would block.
+ */
+const SERVED_HEADERS = {
+  'cache-control': 'public, max-age=31536000, immutable',
+  'cross-origin-resource-policy': 'cross-origin',
+};
+
+/** The stored pictures, to anyone: their names cannot be guessed. */
+@ApiTags('avatars')
+@Public()
+@Controller('avatars')
+export class AvatarsController {
+  constructor(private readonly avatars: AvatarsService) {}
+
+  @Get(':name')
+  @ApiOperation({ operationId: 'getAvatar', summary: 'A profile picture, by the name in image_path' })
+  @ApiProduces('image/webp')
+  @ApiOkResponse({ description: 'The picture (WebP)', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match named this picture' })
+  @ApiProblems(ErrorCode.AVATAR_NOT_FOUND)
+  async get(
+    @Param('name') name: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer | undefined> {
+    const hash = hashOfName(name);
+    if (!hash) throw problem(ErrorCode.AVATAR_NOT_FOUND);
+    const etag = `"${hash}"`;
+    // The bytes under a name never change: a client that has them needs no read of them.
+    if (namesTag(ifNoneMatch, etag)) {
+      void reply.status(304).headers({ ...SERVED_HEADERS, etag });
+      return undefined;
+    }
+    const bytes = await this.avatars.bytesOf(hash);
+    if (!bytes) throw problem(ErrorCode.AVATAR_NOT_FOUND);
+    void reply.headers({ ...SERVED_HEADERS, etag }).type('image/webp');
+    return bytes;
+  }
+}
+
+/** Whether If-None-Match names `etag` (weakly compared, RFC 9110 13.1.2), or is `*`. */
+function namesTag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DEFAULT_IMAGE_PATH, User } from '../users/user.entity';
+import type { Target } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+import { toAvatar } from './avatar-image';
+import { avatarPath } from './avatar-name';
+import { AvatarsRepository } from './avatars.repository';
+
+/** Profile pictures: an upload becomes a stored picture that the account's `image_path` names. */
+@Injectable()
+export class AvatarsService {
+  constructor(
+    private readonly avatars: AvatarsRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  /**
+   * Re-encodes the upload (400 INVALID_IMAGE when it is not a picture taken), stores it under the
+   * hash of its bytes and points the target's `image_path` at it, in one transaction: an account
+   * that is gone (404, or 401 for a caller) leaves nothing stored.
+   */
+  async replace(target: Target, upload: Buffer): Promise<User> {
+    const bytes = await toAvatar(upload);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    return this.avatars.transaction(async (avatars) => {
+      await avatars.store(hash, bytes);
+      return this.users.setImagePath(target, avatarPath(hash), avatars.manager);
+    });
+  }
+
+  /** Puts the default picture back; the purge removes the old one once no account shows it. */
+  remove(target: Target): Promise<User> {
+    return this.users.setImagePath(target, DEFAULT_IMAGE_PATH);
+  }
+
+  bytesOf(hash: string): Promise<Buffer | undefined> {
+    return this.avatars.bytesOf(hash);
+  }
+}

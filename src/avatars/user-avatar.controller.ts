@@ -1,0 +1,41 @@
+import { Controller, Delete, Put, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ErrorCode } from '../common/error-code.enum';
+import { AppConfig } from '../config/app-config';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { CurrentUser } from '../users/current-user.decorator';
+import { taggedUserView } from '../users/etag';
+import { SelfProfileRoute } from '../users/route-access.decorators';
+import { UserView } from '../users/user-view';
+import { ApiAvatarUpload } from './api-avatar-upload.decorator';
+import { AvatarsService } from './avatars.service';
+import { readUploadedFile } from './uploaded-file';
+
+/** The caller's own picture. */
+@SelfProfileRoute()
+@Controller('users/avatar')
+export class UserAvatarController {
+  constructor(
+    private readonly avatars: AvatarsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Put()
+  @ApiOperation({ operationId: 'uploadAvatar', summary: 'Upload your profile picture' })
+  @ApiAvatarUpload()
+  @ApiProblems(ErrorCode.UNAUTHORIZED)
+  async upload(@CurrentUser() caller: AuthenticatedUser, @Req() request: FastifyRequest): Promise<UserView> {
+    const file = await readUploadedFile(request, this.config.avatarMaxBytes);
+    return taggedUserView(await this.avatars.replace({ caller }, file));
+  }
+
+  @Delete()
+  @ApiOperation({ operationId: 'deleteAvatar', summary: 'Remove your profile picture: the default is shown again' })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(ErrorCode.UNAUTHORIZED)
+  async remove(@CurrentUser() caller: AuthenticatedUser): Promise<UserView> {
+    return taggedUserView(await this.avatars.remove({ caller }));
+  }
+}
