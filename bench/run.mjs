@@ -1,9 +1,9 @@
-// npm run bench: the service against the framework-free floor, on PostgreSQL (issues 7 and 14).
+// npm run bench: the service against the framework-free floor, on PostgreSQL (issues 7, 14 and 15).
 //
 // BENCH_DATABASE_URL  the server to make a throwaway database on
 //                     (default postgres://postgres@127.0.0.1:5432/postgres)
 // BENCH_USERS         how many users to seed (default 100)
-// BENCH_SECONDS       seconds measured of the login case (default 10)
+// BENCH_SECONDS       seconds measured of GET /avatars/:name and of the logins (default 10)
 // BENCH_SLICES        turns of 2 s: service and floor on GET and PUT /users, the admin route and PUT /users (default 10)
 // BENCH_ENTRY         the service's entry point (default dist/main.js), to compare another build
 //
@@ -15,11 +15,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
+import sharp from 'sharp';
 import { coldStart } from './cold-start.mjs';
 import { ensureWrk, wrkLoad } from './wrk.mjs';
 import {
   ADMIN,
   call,
+  cleanEnv,
   compare,
   completionRate,
   cpuSeconds,
@@ -32,11 +34,11 @@ import {
   ROOT,
   round,
   runNode,
-  cleanEnv,
   seedUsers,
   startFloor,
   startService,
   threadCount,
+  uploadAvatar,
   watchRss,
   withDatabase,
 } from './support.mjs';
@@ -242,6 +244,15 @@ async function main() {
     );
     const admin = { ...adminPut.rows[0], target: 'service' };
 
+    // A profile picture (issue 15), as a first visit asks for it (no If-None-Match): one read of
+    // the avatars table a request; browsers and CDNs then keep it (immutable).
+    const picture = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
+    const avatarPath = await uploadAvatar(service.url, users[0].token, picture, 'bench.jpg');
+    const avatar = await measure(service, 'GET /avatars/:name', {
+      request: () => ({ method: 'GET', path: avatarPath }),
+      warmup: settings.warmup,
+    });
+
     // The probe alone, then the bcrypt rate of this machine, then logins with the probe beside.
     const probe = settings.probe;
     const probeRequest = requests.putProfile(users, 'probe');
@@ -275,6 +286,7 @@ async function main() {
       ...comparisons['GET /users'].rows,
       ...comparisons['PUT /users'].rows,
       admin,
+      avatar,
       loginRow,
       { ...idle, case: 'PUT /users probe, idle' },
       loaded,

@@ -209,6 +209,16 @@ export function seedUsers(baseUrl, count, concurrency) {
   });
 }
 
+/** PUT /users/avatar of `picture` (bytes of an image) as the token's user; answers its image_path. */
+export async function uploadAvatar(baseUrl, token, picture, filename = 'picture.png') {
+  const form = new FormData();
+  form.append('file', new Blob([picture]), filename);
+  const response = await fetch(`${baseUrl}/users/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: form });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`PUT /users/avatar answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.image_path;
+}
+
 export async function login(baseUrl, email, password) {
   const { status, body } = await call(baseUrl, 'POST', '/auth/login', { body: { email, password } });
   if (status !== 200) throw new Error(`login of ${email} answered ${status}: ${JSON.stringify(body)}`);

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { AppConfig } from '../../src/config/app-config';
+import { png } from '../support/images';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -10,7 +13,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * Swagger UI in a real browser: Debian's Chromium (apt-get install chromium), driven by
  * playwright-core, whose own browser downloads are never used. A frontend developer opens
  * /docs, authorizes with a bearer token, and runs "Try it out" on PUT /users; a person who forgot
- * their password asks for a reset there, follows the mail the test's SMTP server received, and logs in.
+ * their password asks for a reset there, follows the mail the test's SMTP server received, and logs in;
+ * and a picture chosen in PUT /users/avatar's file chooser is shown by an <img> on another page.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -27,6 +31,7 @@ const ARTIFACTS = resolve(__dirname, '../artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'swagger-put-users.png');
 const FAILURE_SCREENSHOT = join(ARTIFACTS, 'swagger-put-users-failure.png');
 const RESET_SCREENSHOT = join(ARTIFACTS, 'swagger-password-reset.png');
+const AVATAR_SCREENSHOT = join(ARTIFACTS, 'swagger-upload-avatar.png');
 const NEW_NAME = 'Changed In Browser';
 
 describe('Swagger UI in Chromium', () => {
@@ -162,6 +167,54 @@ describe('Swagger UI in Chromium', () => {
     expect(api.contractViolations).toEqual([]);
   }, 120_000);
 
+  it('uploads a picture with the file chooser of "Try it out" on PUT /users/avatar and shows it in an <img>', async () => {
+    const { api } = testApp;
+    const { token, user } = await api.register({ name: 'Camera Shy' });
+    // Wider than tall and smaller than 512 × 512: kept at its size, so the proportions show too.
+    const picture = await png(300, 200, '#36c');
+
+    await inBrowser('PUT /users/avatar', async (page) => {
+      await openDocs(page);
+      await authorize(page, token);
+      const { request, shown } = await tryItOut(
+        page,
+        'users-uploadAvatar',
+        (operation) =>
+          operation
+            .locator('.opblock-section-request-body input[type="file"]')
+            .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture }),
+        200,
+      );
+      expect(request.headers().authorization).toBe(`Bearer ${token}`);
+      expect(request.headers()['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      expect(shown).toMatchObject({ id: user.id, image_path: expect.stringMatching(/^\/avatars\/[0-9a-f]{64}\.webp$/) });
+      await screenshotDownTo(page, 'users-uploadAvatar', AVATAR_SCREENSHOT);
+
+      // Shown the way a frontend on another origin shows it, which is what the served
+      // Cross-Origin-Resource-Policy: cross-origin is for. Not on about:blank: Chromium's Private
+      // Network Access refuses a null-origin page anything from loopback; a page of its own on
+      // another loopback port is allowed.
+      const frontend = await servePage(`<img id="avatar" alt="avatar" src="${api.baseUrl}${shown.image_path}">`);
+      try {
+        await page.goto(frontend.url);
+        const size = await page.locator('img#avatar').evaluate(async (img: HTMLImageElement) => {
+          await img.decode(); // rejects if the picture did not load or could not be decoded
+          return { width: img.naturalWidth, height: img.naturalHeight };
+        });
+        expect(size).toEqual({ width: 300, height: 200 });
+      } finally {
+        await frontend.close();
+      }
+    });
+
+    expect(problems).toEqual([]);
+    // The service shows the same picture to the account.
+    const me = await api.get('/users', { token });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: user.id, image_path: expect.stringMatching(/^\/avatars\/[0-9a-f]{64}\.webp$/) });
+    expect(api.contractViolations).toEqual([]);
+  }, 120_000);
+
   async function openDocs(page: Page): Promise<void> {
     const docs = await page.goto(`${testApp.api.baseUrl}/docs`, { waitUntil: 'load' });
     expect(docs?.status()).toBe(200);
@@ -170,12 +223,18 @@ describe('Swagger UI in Chromium', () => {
     await expect(title.innerText()).resolves.toMatch(/User accounts/);
   }
 
-  /** The bearer scheme's dialog: token in, Authorize, Close. */
+  /** The bearer scheme's dialog: (Logout of an earlier token,) token in, Authorize, Close. */
   async function authorize(page: Page, token: string): Promise<void> {
     await page.locator('.scheme-container button.authorize').click();
     const dialog = page.locator('.dialog-ux .modal-ux');
     await dialog.waitFor();
-    await dialog.locator('input#auth-bearer-value').fill(token);
+    // Swagger UI keeps a token across visits (persistAuthorization) and the tests share one
+    // Chromium profile, so an earlier test's token may still be there: log it out first.
+    const tokenInput = dialog.locator('input#auth-bearer-value');
+    const logout = dialog.getByRole('button', { name: 'Remove authorization' });
+    await tokenInput.or(logout).waitFor();
+    if (await logout.isVisible()) await logout.click();
+    await tokenInput.fill(token);
     await dialog.locator('.auth-btn-wrapper button.authorize').click();
     // Authorized: the dialog says so and offers Logout in place of Authorize.
     await dialog.locator('.auth-container h6', { hasText: 'Authorized' }).waitFor();
@@ -188,14 +247,21 @@ describe('Swagger UI in Chromium', () => {
   }
 
   /**
-   * One operation's "Try it out": expand, Try it out, replace the JSON body, Execute. Checks the
-   * status the service answered and the one the page shows, and returns the body the page shows.
+   * One operation's "Try it out": expand, Try it out, replace the JSON body (or fill the form, for
+   * a multipart body), Execute. Checks the status the service answered and the one the page shows,
+   * and returns the body the page shows.
    */
-  async function tryItOut(page: Page, operationId: string, body: object, status: number) {
+  async function tryItOut(
+    page: Page,
+    operationId: string,
+    body: object | ((operation: Locator) => Promise<void>),
+    status: number,
+  ) {
     const operation = page.locator(`#operations-${operationId}`);
     await operation.locator('.opblock-summary').first().click();
     await operation.locator('button.try-out__btn').click();
-    await operation.locator('textarea.body-param__text').fill(JSON.stringify(body));
+    if (typeof body === 'function') await body(operation);
+    else await operation.locator('textarea.body-param__text').fill(JSON.stringify(body));
     const path = await operation.locator('.opblock-summary-path').first().getAttribute('data-path');
     const answered = page.waitForResponse((response) => response.url() === `${testApp.api.baseUrl}${path}`);
     await operation.locator('button.execute').click();
@@ -209,6 +275,23 @@ describe('Swagger UI in Chromium', () => {
     const shownBody = live.locator('.response-col_description .highlight-code pre.microlight');
     const shown = (await shownBody.count()) > 0 ? JSON.parse(await shownBody.first().innerText()) : undefined;
     return { request: response.request(), shown };
+  }
+
+  /** One HTML page on its own loopback origin, as a frontend's dev server would serve it. */
+  async function servePage(html: string): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      close: () =>
+        new Promise<void>((closed) => {
+          server.closeAllConnections(); // the browser's keep-alive connection would hold close() open
+          server.close(() => closed());
+        }),
+    };
   }
 
   /** A screenshot from the page's top (title, Authorize) down to an operation's live response. */
