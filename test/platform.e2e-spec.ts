@@ -45,6 +45,12 @@ describe('health and documentation', () => {
       ['put', '/api/users/{id}/avatar', [200, 400, 401, 403, 404, 413, 415]],
       ['delete', '/api/users/{id}/avatar', [200, 400, 401, 403, 404]],
       ['get', '/avatars/{name}', [200, 404]],
+      ['get', '/users/sessions', [200, 401]],
+      ['delete', '/users/sessions/{id}', [204, 400, 401, 404]],
+      ['delete', '/users/sessions', [204, 401]],
+      ['get', '/api/users/{id}/sessions', [200, 400, 401, 403, 404]],
+      ['delete', '/api/users/{id}/sessions/{sid}', [204, 400, 401, 403, 404]],
+      ['delete', '/api/users/{id}/sessions', [204, 400, 401, 403, 404]],
       ['get', '/health', [200]],
       ['get', '/health/ready', [200, 503]],
     ] as const;

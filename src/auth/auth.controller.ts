@@ -1,3 +1,5 @@
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { Body, Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -45,8 +47,8 @@ export class AuthController {
     ErrorCode.USERNAME_TAKEN,
     ErrorCode.RATE_LIMITED,
   )
-  async register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
-    const { user, tokens } = await this.auth.register(dto);
+  async register(@Body() dto: RegisterDto, @Origin() origin: ClientOrigin): Promise<RegisterResponseDto> {
+    const { user, tokens } = await this.auth.register(dto, origin);
     return withEntityTag({ user: toUserView(user), ...tokens }, userEtag(user));
   }
 
@@ -64,8 +66,8 @@ export class AuthController {
     ErrorCode.RATE_LIMITED,
     ErrorCode.ACCOUNT_LOCKED,
   )
-  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @Origin() origin: ClientOrigin): Promise<TokenResponseDto> {
+    return this.auth.login(dto, origin);
   }
 
   @Post('refresh')

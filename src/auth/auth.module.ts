@@ -30,6 +30,9 @@ import { RolesGuard } from './roles.guard';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SessionActivity } from './session-activity';
+import { UserSessionsController } from './user-sessions.controller';
+import { AdminSessionsController } from './admin-sessions.controller';
 
 /**
  * Authentication: sign-up, login, tokens and sessions, lockouts and the rate limit, and the
@@ -55,11 +58,12 @@ import { SessionsService } from './sessions.service';
       }),
     }),
   ],
-  controllers: [AuthController, EmailLinksController],
+  controllers: [AuthController, EmailLinksController, UserSessionsController, AdminSessionsController],
   providers: [
     AuthService,
     SessionsService,
     SessionsRepository,
+    SessionActivity,
     AdminSeeder,
     EmailLinkMails,
     EmailLinksService,

@@ -11,6 +11,9 @@ import type { TokenResponseDto } from './dto/token-response.dto';
 import type { SessionsService } from './sessions.service';
 import { problemFrom } from '../../test/support/problem-from';
 
+/** Where the requests of these tests come from. */
+const ORIGIN = { ip: '203.0.113.7', userAgent: 'Firefox/128.0', requestId: 'req-1' };
+
 const MAX_FAILURES = 3;
 const LOCKOUT_SECONDS = 60;
 const SESSION_ID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
@@ -92,7 +95,7 @@ describe('AuthService.login', () => {
     const { service, passwords } = setup(JANE, false);
 
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => problemFrom(service.login({ email: JANE.email, password: 'guess' }))),
+      Array.from({ length: 10 }, () => problemFrom(service.login({ email: JANE.email, password: 'guess' }, ORIGIN))),
     );
 
     expect(passwords.verify).toHaveBeenCalledTimes(MAX_FAILURES);
@@ -102,19 +105,19 @@ describe('AuthService.login', () => {
   it('opens a session for the right password, after upgrading the hash', async () => {
     const { service, users, passwords, sessions } = setup();
 
-    await expect(service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+    await expect(service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN)).resolves.toBe(TOKENS);
 
     expect(users.findByLogin).toHaveBeenCalledWith({ email: 'jane@example.com', password: 'right' });
     expect(passwords.verify).toHaveBeenCalledWith('right', JANE.password_hash);
     expect(users.upgradeHash).toHaveBeenCalledWith(JANE, 'right');
-    expect(sessions.open).toHaveBeenCalledWith(JANE.id);
+    expect(sessions.open).toHaveBeenCalledWith(JANE.id, ORIGIN);
     expect(users.upgradeHash.mock.invocationCallOrder[0]).toBeLessThan(sessions.open.mock.invocationCallOrder[0]);
   });
 
   it('answers an unknown account with 401 INVALID_CREDENTIALS, at the cost of a bcrypt comparison', async () => {
     const { service, passwords, sessions } = setup(null, false);
 
-    const problem = await problemFrom(service.login({ email: 'nobody@example.com', password: 'whatever' }));
+    const problem = await problemFrom(service.login({ email: 'nobody@example.com', password: 'whatever' }, ORIGIN));
 
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.INVALID_CREDENTIALS);
@@ -125,8 +128,8 @@ describe('AuthService.login', () => {
   it('answers a wrong password with the same 401 INVALID_CREDENTIALS', async () => {
     const { service, users, sessions } = setup(JANE, false);
 
-    const wrong = await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
-    const unknown = await problemFrom(setup(null, false).service.login({ email: 'x@example.com', password: 'p' }));
+    const wrong = await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN));
+    const unknown = await problemFrom(setup(null, false).service.login({ email: 'x@example.com', password: 'p' }, ORIGIN));
 
     expect(wrong.getStatus()).toBe(401);
     expect(wrong.code).toBe(ErrorCode.INVALID_CREDENTIALS);
@@ -139,7 +142,7 @@ describe('AuthService.login', () => {
     // verify is false for a missing hash in the real PasswordService; even if it were not,
     // no account means no session.
     const { service, sessions } = setup(null, true);
-    expect((await problemFrom(service.login({ email: 'x@example.com', password: 'p' }))).code).toBe(
+    expect((await problemFrom(service.login({ email: 'x@example.com', password: 'p' }, ORIGIN))).code).toBe(
       ErrorCode.INVALID_CREDENTIALS,
     );
     expect(sessions.open).not.toHaveBeenCalled();
@@ -149,7 +152,7 @@ describe('AuthService.login', () => {
     const { service, attempts, passwords, users } = setup(JANE, false);
     const attempt = jest.spyOn(attempts, 'attempt');
 
-    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN));
 
     expect(attempt).toHaveBeenCalledTimes(1);
     expect(attempt.mock.calls[0][0]).toBe('login:jane@example.com');
@@ -165,9 +168,9 @@ describe('AuthService.login', () => {
       const { service } = setup(account, false);
       const sequence = [];
       for (let i = 0; i < MAX_FAILURES; i++) {
-        sequence.push(await problemFrom(service.login({ username: 'jane@example.com', password: 'wrong' })));
+        sequence.push(await problemFrom(service.login({ username: 'jane@example.com', password: 'wrong' }, ORIGIN)));
       }
-      sequence.push(await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' })));
+      sequence.push(await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN)));
       answers.push(sequence.map((problem) => [problem.getStatus(), problem.code, problem.headers]));
     }
     expect(answers[0]).toEqual(answers[1]);
@@ -180,7 +183,7 @@ describe('AuthService.login', () => {
     attempts.attempt.mockReturnValueOnce(counted.promise);
     const { service, passwords } = setup(JANE, true, attempts);
 
-    const login = service.login({ email: 'jane@example.com', password: 'right' });
+    const login = service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN);
     await settle();
     expect(attempts.attempt).toHaveBeenCalledWith('login:jane@example.com');
     expect(passwords.verify).not.toHaveBeenCalled();
@@ -196,7 +199,7 @@ describe('AuthService.login', () => {
     attempts.attempt.mockRejectedValueOnce(outage);
     const { service, passwords, sessions } = setup(JANE, true, attempts);
 
-    await expect(service.login({ email: 'jane@example.com', password: 'right' })).rejects.toBe(outage);
+    await expect(service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN)).rejects.toBe(outage);
     expect(passwords.verify).not.toHaveBeenCalled();
     expect(sessions.open).not.toHaveBeenCalled();
   });
@@ -205,8 +208,8 @@ describe('AuthService.login', () => {
     const { service, attempts } = setup(null, false);
     const attempt = jest.spyOn(attempts, 'attempt');
 
-    await problemFrom(service.login({ email: 'Nobody@Example.com', password: 'p' }));
-    await problemFrom(service.login({ username: 'Ghost', password: 'p' }));
+    await problemFrom(service.login({ email: 'Nobody@Example.com', password: 'p' }, ORIGIN));
+    await problemFrom(service.login({ username: 'Ghost', password: 'p' }, ORIGIN));
 
     expect(attempt.mock.calls.map(([key]) => key)).toEqual(['login:nobody@example.com', 'login:ghost']);
   });
@@ -215,8 +218,8 @@ describe('AuthService.login', () => {
     const { service, attempts } = setup(JANE, false);
     const clear = jest.spyOn(attempts, 'clear');
 
-    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
-    await problemFrom(setup(null, false, attempts).service.login({ email: 'x@example.com', password: 'p' }));
+    await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN));
+    await problemFrom(setup(null, false, attempts).service.login({ email: 'x@example.com', password: 'p' }, ORIGIN));
 
     expect(clear).not.toHaveBeenCalled();
   });
@@ -224,12 +227,12 @@ describe('AuthService.login', () => {
   it('locks an account after the maximum number of wrong passwords', async () => {
     const { service, passwords } = setup(JANE, false);
     for (let i = 0; i < MAX_FAILURES; i++) {
-      expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+      expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN))).code).toBe(
         ErrorCode.INVALID_CREDENTIALS,
       );
     }
 
-    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN));
 
     expect(problem.getStatus()).toBe(429);
     expect(problem.code).toBe(ErrorCode.ACCOUNT_LOCKED);
@@ -240,7 +243,7 @@ describe('AuthService.login', () => {
     const { service, attempts, passwords, sessions } = setup(JANE, true);
     await lock(attempts, 'login:jane@example.com');
 
-    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN));
 
     expect(problem.getStatus()).toBe(429);
     expect(problem.code).toBe(ErrorCode.ACCOUNT_LOCKED);
@@ -257,7 +260,7 @@ describe('AuthService.login', () => {
     const { service, attempts, passwords } = setup(null, false);
     await lock(attempts, 'login:nobody@example.com');
 
-    const problem = await problemFrom(service.login({ email: 'NOBODY@example.com', password: 'p' }));
+    const problem = await problemFrom(service.login({ email: 'NOBODY@example.com', password: 'p' }, ORIGIN));
 
     expect(problem.getStatus()).toBe(429);
     expect(problem.code).toBe(ErrorCode.ACCOUNT_LOCKED);
@@ -268,24 +271,24 @@ describe('AuthService.login', () => {
   it('clears the attempts after the right password', async () => {
     const { service, attempts, passwords } = setup(JANE, false);
     for (let i = 0; i < MAX_FAILURES - 1; i++) {
-      await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }));
+      await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN));
     }
     const clear = jest.spyOn(attempts, 'clear');
 
     // The right password on the last attempt allowed: it goes ahead, and the count is cleared.
     passwords.verify.mockResolvedValueOnce(true);
-    await expect(service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+    await expect(service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN)).resolves.toBe(TOKENS);
     // Both of the account's names: a lock on the other one is lifted by the right password too.
     expect(clear.mock.calls).toEqual([['login:jane@example.com'], ['login:jane']]);
     expect(clear.mock.invocationCallOrder[0]).toBeGreaterThan(passwords.verify.mock.invocationCallOrder.at(-1)!);
 
     // The count started again: the maximum number of wrong passwords are checked before a lock.
     for (let i = 0; i < MAX_FAILURES; i++) {
-      expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+      expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN))).code).toBe(
         ErrorCode.INVALID_CREDENTIALS,
       );
     }
-    expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+    expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN))).code).toBe(
       ErrorCode.ACCOUNT_LOCKED,
     );
   });
@@ -297,7 +300,7 @@ describe('AuthService.login', () => {
     attempts.clear.mockReturnValueOnce(cleared.promise);
     const { service, sessions } = setup(JANE, true, attempts);
 
-    const login = service.login({ email: 'jane@example.com', password: 'right' });
+    const login = service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN);
     await settle();
     expect(attempts.clear).toHaveBeenCalledWith('login:jane@example.com');
     expect(sessions.open).not.toHaveBeenCalled();
@@ -309,7 +312,7 @@ describe('AuthService.login', () => {
   it('answers a disabled account with the right password with 401 ACCOUNT_DISABLED, opening no session', async () => {
     const { service, users, sessions } = setup({ ...JANE, is_active: false } as User, true);
 
-    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN));
 
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.ACCOUNT_DISABLED);
@@ -320,21 +323,21 @@ describe('AuthService.login', () => {
   it('with REQUIRE_EMAIL_VERIFICATION, answers an unverified account with the right password 403 EMAIL_NOT_VERIFIED', async () => {
     const unverified = { ...JANE, email_verified: false } as User;
     const { service, sessions } = setup(unverified, true, undefined, true);
-    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }));
+    const problem = await problemFrom(service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN));
     expect([problem.getStatus(), problem.code]).toEqual([403, ErrorCode.EMAIL_NOT_VERIFIED]);
     expect(sessions.open).not.toHaveBeenCalled();
     // A wrong password tells nothing of the address's state; a verified account logs in.
-    const wrong = await problemFrom(setup(unverified, false, undefined, true).service.login({ email: 'jane@example.com', password: 'x' }));
+    const wrong = await problemFrom(setup(unverified, false, undefined, true).service.login({ email: 'jane@example.com', password: 'x' }, ORIGIN));
     expect(wrong.code).toBe(ErrorCode.INVALID_CREDENTIALS);
-    await expect(setup({ ...JANE, email_verified: true } as User, true, undefined, true).service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+    await expect(setup({ ...JANE, email_verified: true } as User, true, undefined, true).service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN)).resolves.toBe(TOKENS);
     // Without the setting, an unverified account logs in.
-    await expect(setup(unverified).service.login({ email: 'jane@example.com', password: 'right' })).resolves.toBe(TOKENS);
+    await expect(setup(unverified).service.login({ email: 'jane@example.com', password: 'right' }, ORIGIN)).resolves.toBe(TOKENS);
   });
 
   it('answers a disabled account with a wrong password as any wrong password', async () => {
     const { service } = setup({ ...JANE, is_active: false } as User, false);
 
-    expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }))).code).toBe(
+    expect((await problemFrom(service.login({ email: 'jane@example.com', password: 'wrong' }, ORIGIN))).code).toBe(
       ErrorCode.INVALID_CREDENTIALS,
     );
   });
@@ -393,9 +396,9 @@ describe('AuthService.register', () => {
     users.create.mockResolvedValueOnce(JANE);
 
     const body = { email: 'jane@example.com', name: 'Jane', password: 'long password', role: Role.ADMIN };
-    await expect(service.register(body as never)).resolves.toEqual({ user: JANE, tokens: TOKENS });
+    await expect(service.register(body as never, ORIGIN)).resolves.toEqual({ user: JANE, tokens: TOKENS });
 
     expect(users.create.mock.calls[0][0].role).toBe(Role.USER);
-    expect(sessions.open).toHaveBeenCalledWith(JANE.id);
+    expect(sessions.open).toHaveBeenCalledWith(JANE.id, ORIGIN);
   });
 });

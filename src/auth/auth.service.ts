@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ClientOrigin } from '../common/client-origin';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
 import { AppConfig } from '../config/app-config';
@@ -24,9 +25,9 @@ export class AuthService {
   ) {}
 
   /** Sign-up always makes a USER; the caller is logged in at once. */
-  async register(dto: RegisterDto): Promise<{ user: User; tokens: TokenResponseDto }> {
+  async register(dto: RegisterDto, origin: ClientOrigin): Promise<{ user: User; tokens: TokenResponseDto }> {
     const user = await this.users.create({ ...dto, role: Role.USER });
-    return { user, tokens: await this.sessions.open(user.id) };
+    return { user, tokens: await this.sessions.open(user.id, origin) };
   }
 
   /**
@@ -34,7 +35,7 @@ export class AuthService {
    * same lockout for both: it is counted on the name sent, before the account is looked up.
    * That an account is disabled is told only after its password.
    */
-  async login(dto: LoginDto): Promise<TokenResponseDto> {
+  async login(dto: LoginDto, origin: ClientOrigin): Promise<TokenResponseDto> {
     const key = loginNameKey(dto.email ?? dto.username ?? '');
     const lockedFor = await this.attempts.attempt(key);
     if (lockedFor > 0) throw accountLocked(lockedFor);
@@ -51,7 +52,7 @@ export class AuthService {
       throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
     }
     await this.users.upgradeHash(user, dto.password);
-    return this.sessions.open(user.id);
+    return this.sessions.open(user.id, origin);
   }
 
   refresh(refreshToken: string): Promise<TokenResponseDto> {

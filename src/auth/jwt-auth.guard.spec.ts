@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import type { AuthenticatedRequest } from '../users/authenticated-user';
 import { accessTokenJwtOptions } from './access-token.module';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import type { SessionActivity } from './session-activity';
 import { JwtStrategy } from './jwt.strategy';
 
 const SID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
@@ -44,7 +45,7 @@ function registered(env: Record<string, string> = {}): { config: AppConfig; jwt:
   return { config, jwt: new JwtService(accessTokenJwtOptions(config)) };
 }
 
-const guard = new JwtAuthGuard(new Reflector());
+const guard = new JwtAuthGuard(new Reflector(), { touch: () => undefined } as unknown as SessionActivity);
 const requestWith = (token: string): AuthenticatedRequest =>
   ({ headers: { authorization: `Bearer ${token}` } }) as AuthenticatedRequest;
 

@@ -6,6 +6,7 @@ import { IS_PUBLIC } from '../common/public.decorator';
 import { routeMetadata } from '../common/route-metadata';
 import type { AuthenticatedRequest } from '../users/authenticated-user';
 import { JWT_STRATEGY } from './jwt.strategy';
+import { SessionActivity } from './session-activity';
 import { Decision, runStrategy } from './run-strategy';
 
 /**
@@ -18,7 +19,10 @@ import { Decision, runStrategy } from './run-strategy';
 export class JwtAuthGuard implements CanActivate {
   private readonly isPublicRoute: (context: ExecutionContext) => boolean | undefined;
 
-  constructor(reflector: Reflector) {
+  constructor(
+    reflector: Reflector,
+    private readonly activity: SessionActivity,
+  ) {
     this.isPublicRoute = routeMetadata<boolean>(reflector, IS_PUBLIC);
   }
 
@@ -37,8 +41,10 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   private admit(request: AuthenticatedRequest, caller: Decision, isPublic: boolean): boolean {
-    if (caller) request.user = caller;
-    else if (!isPublic) throw ProblemException.unauthorized();
+    if (caller) {
+      request.user = caller;
+      this.activity.touch(caller.sessionId);
+    } else if (!isPublic) throw ProblemException.unauthorized();
     return true;
   }
 }

@@ -28,4 +28,16 @@ export class Session {
 
   @Column({ type: 'timestamptz', nullable: true })
   revoked_at: Date | null;
+
+  /** When an access token of it was last seen, to the minute (src/auth/session-activity.ts). */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  last_used_at: Date;
+
+  /** The client address it began from (as TRUST_PROXY lets the service see it). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip: string | null;
+
+  /** The User-Agent it began with, cut to 512 characters. */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  user_agent: string | null;
 }

@@ -20,13 +20,14 @@ describe('SessionsRepository on PGlite', () => {
   afterAll(() => dataSource?.destroy());
 
   const hash = () => randomUUID().replaceAll('-', '').padEnd(64, '0');
+  const ORIGIN = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' };
   const isOpen = async (id: string) =>
     (await dataSource.query(`SELECT revoked_at IS NULL AS open FROM sessions WHERE id = $1`, [id]))[0].open;
 
   it('opens a session whose refresh token is claimed once, then rotated', async () => {
     const id = randomUUID();
     const first = hash();
-    await sessions.open(id, userId, 3600, first);
+    await sessions.open(id, userId, 3600, first, ORIGIN);
     expect(await sessions.claimRefreshToken(first)).toBe(id);
     expect(await sessions.claimRefreshToken(first)).toBeUndefined();
     expect(await sessions.extend(id, 3600)).toEqual({ sessionId: id, userId });
@@ -38,7 +39,7 @@ describe('SessionsRepository on PGlite', () => {
   it('ends the session of a used refresh token presented again, and knows no other token', async () => {
     const id = randomUUID();
     const token = hash();
-    await sessions.open(id, userId, 3600, token);
+    await sessions.open(id, userId, 3600, token, ORIGIN);
     await sessions.claimRefreshToken(token);
     expect(await sessions.revokeByAnyRefreshToken(token)).toBe(true);
     expect(await isOpen(id)).toBe(false);
@@ -49,9 +50,9 @@ describe('SessionsRepository on PGlite', () => {
   it("revokes one session by id or by its unused refresh token, and all of a user's but one", async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     const [ta, tb, tc] = [hash(), hash(), hash()];
-    await sessions.open(a, userId, 3600, ta);
-    await sessions.open(b, userId, 3600, tb);
-    await sessions.open(c, userId, 3600, tc);
+    await sessions.open(a, userId, 3600, ta, ORIGIN);
+    await sessions.open(b, userId, 3600, tb, ORIGIN);
+    await sessions.open(c, userId, 3600, tc, ORIGIN);
     expect(await sessions.revoke(a, userId)).toBe(true);
     expect(await sessions.revoke(a, userId)).toBe(false);
     expect(await sessions.revokeByRefreshToken(tb)).toBe(true);
@@ -59,5 +60,37 @@ describe('SessionsRepository on PGlite', () => {
     expect(await isOpen(c)).toBe(true);
     await sessions.revokeAllOf(userId);
     expect(await isOpen(c)).toBe(false);
+  });
+
+  it("lists a user's open sessions with where they began, and moves their last use forward only", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await sessions.open(a, userId, 3600, hash(), ORIGIN);
+    await sessions.open(b, userId, 3600, hash(), { ip: '198.51.100.1', userAgent: null });
+    const later = new Date(Date.now() + 60_000);
+    await sessions.markUsed([a], [later]);
+    await sessions.markUsed([a], [new Date(Date.now() - 3_600_000)]);
+    const listed = await sessions.listOpen(userId);
+    expect(listed[0]).toMatchObject({ id: a, ip: ORIGIN.ip, user_agent: ORIGIN.userAgent });
+    expect(new Date(listed[0].last_used_at).getTime()).toBe(later.getTime());
+    expect(listed.find((session) => session.id === b)).toMatchObject({ ip: '198.51.100.1', user_agent: null });
+    await sessions.revoke(b, userId);
+    expect((await sessions.listOpen(userId)).map((session) => session.id)).not.toContain(b);
+  });
+
+  it('ends a listed session, by its owner only while the owner\'s own session is open', async () => {
+    const [mine, other, lost] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of [mine, other, lost]) await sessions.open(id, userId, 3600, hash(), ORIGIN);
+    expect(await sessions.endListed(other, userId + 1)).toBe(false);
+    expect(await sessions.endListed(other, userId, mine)).toBe(true);
+    expect(await sessions.endListed(other, userId, mine)).toBe(false);
+    await sessions.revoke(mine, userId);
+    expect(await sessions.endListed(lost, userId, mine)).toBe(false);
+    expect(await isOpen(lost)).toBe(true);
+    expect(await sessions.endOthers(userId, mine)).toBe(false);
+    expect(await isOpen(lost)).toBe(true);
+    const current = randomUUID();
+    await sessions.open(current, userId, 3600, hash(), ORIGIN);
+    expect(await sessions.endOthers(userId, current)).toBe(true);
+    expect([await isOpen(lost), await isOpen(current)]).toEqual([false, true]);
   });
 });

@@ -10,6 +10,26 @@ export interface LiveSession {
   userId: number;
 }
 
+/** An open session as its owner sees it in the list of their devices. */
+export interface OpenSession {
+  id: string;
+  created_at: Date;
+  last_used_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** Where a session began. */
+export interface SessionOrigin {
+  ip: string;
+  userAgent: string | null;
+}
+
+/** The caller's session (parameter `session`) of the user (`user`) is open, its account live and active. */
+const openCaller = (user: string, session: string) => `EXISTS (
+  SELECT 1 FROM sessions c JOIN users u ON u.id = c.user_id
+   WHERE c.id = ${session} AND c.user_id = ${user} AND c.revoked_at IS NULL AND u.deleted_at IS NULL AND u.is_active)`;
+
 /**
  * Every statement on the `sessions` and `refresh_tokens` tables, named for what it means;
  * SessionsService holds the rules. Refresh tokens are only ever handled as their SHA-256.
@@ -21,14 +41,38 @@ export class SessionsRepository extends BoundRepository {
   }
 
   /** A session and its first refresh token, in one round trip. */
-  async open(sessionId: string, userId: number, lifetimeSeconds: number, refreshHash: string): Promise<void> {
+  async open(sessionId: string, userId: number, lifetimeSeconds: number, refreshHash: string, origin: SessionOrigin): Promise<void> {
     await this.manager.query(
       `WITH session AS (
-         INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')
+         INSERT INTO sessions (id, user_id, expires_at, ip, user_agent)
+         VALUES ($1, $2, now() + $3 * interval '1 second', $5, $6)
          RETURNING id
        )
        INSERT INTO refresh_tokens (token_hash, session_id) SELECT $4, id FROM session`,
-      [sessionId, userId, lifetimeSeconds, refreshHash],
+      [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent],
+    );
+  }
+
+  /** The user's open sessions, the one last used first; none when the account is not live and active. */
+  listOpen(userId: number): Promise<OpenSession[]> {
+    return queryRows<OpenSession>(
+      this.manager,
+      `SELECT s.id, s.created_at, s.last_used_at, s.ip, s.user_agent
+         FROM sessions s JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL AND u.is_active
+        WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+        ORDER BY s.last_used_at DESC, s.created_at DESC`,
+      [userId],
+    );
+  }
+
+  /** Moves each session's last use forward to the time given (never back). */
+  async markUsed(sessionIds: string[], usedAt: Date[]): Promise<void> {
+    await queryRows(
+      this.manager,
+      `UPDATE sessions s SET last_used_at = v.used_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, used_at)
+        WHERE s.id = v.id AND s.last_used_at < v.used_at`,
+      [sessionIds, usedAt],
     );
   }
 
@@ -87,6 +131,41 @@ export class SessionsRepository extends BoundRepository {
       [sessionId, userId],
     );
     return Boolean(ended);
+  }
+
+  /**
+   * Ends a session of the user that is still listed (open and unexpired); false when there is
+   * none. With `callerSessionId`, only while that session of the user is open and the account
+   * live and active: the owner's request checks its own token in the same statement.
+   */
+  async endListed(sessionId: string, userId: number, callerSessionId?: string): Promise<boolean> {
+    const [ended] = await queryRows(
+      this.manager,
+      `UPDATE sessions SET revoked_at = now()
+       WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+         AND ($3::uuid IS NULL OR ${openCaller('$2', '$3::uuid')})
+       RETURNING id`,
+      [sessionId, userId, callerSessionId ?? null],
+    );
+    return Boolean(ended);
+  }
+
+  /**
+   * Ends every listed session of the user but the caller's, while the caller's is open and the
+   * account live and active; answers whether it was (else nothing ended).
+   */
+  async endOthers(userId: number, callerSessionId: string): Promise<boolean> {
+    const [{ open }] = await queryRows<{ open: boolean }>(
+      this.manager,
+      `WITH ended AS (
+         UPDATE sessions SET revoked_at = now()
+          WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL AND ${openCaller('$1', '$2')}
+          RETURNING 1
+       )
+       SELECT ${openCaller('$1', '$2')} AS open`,
+      [userId, callerSessionId],
+    );
+    return open;
   }
 
   /** Ends the open session of an unused refresh token; false when there was none. */

@@ -6,7 +6,11 @@ import { AppConfig } from '../config/app-config';
 import type { AccessTokenClaims } from './access-token-claims';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { newSecretToken, sha256Hex } from './secret-token';
-import { LiveSession, SessionsRepository } from './sessions.repository';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { deviceLabel } from './device-label';
+import { SessionView } from './dto/session-view.dto';
+import { SessionActivity } from './session-activity';
+import { LiveSession, SessionOrigin, SessionsRepository } from './sessions.repository';
 
 type RefreshOutcome = LiveSession | 'reused' | 'invalid';
 
@@ -18,16 +22,53 @@ type RefreshOutcome = LiveSession | 'reused' | 'invalid';
 export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly activity: SessionActivity,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
   ) {}
 
-  /** Opens a session for a user who just proved who they are. One round trip. */
-  async open(userId: number): Promise<TokenResponseDto> {
+  /** Opens a session for a user who just proved who they are, from `origin`. One round trip. */
+  async open(userId: number, origin: SessionOrigin): Promise<TokenResponseDto> {
     const sessionId = randomUUID();
     const refreshToken = newSecretToken();
-    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken));
+    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin);
     return this.tokens(userId, sessionId, refreshToken);
+  }
+
+  /**
+   * The user's open sessions as devices, `currentSessionId`'s marked. A session seen since the
+   * last write of its use (at most a minute ago) shows that time.
+   */
+  async devices(userId: number, currentSessionId?: string): Promise<SessionView[]> {
+    const open = await this.sessions.listOpen(userId);
+    return open.map((session) => {
+      const seen = this.activity.pending(session.id);
+      const lastUsed = seen && seen > new Date(session.last_used_at) ? seen : new Date(session.last_used_at);
+      return {
+        id: session.id,
+        current: session.id === currentSessionId,
+        created_at: new Date(session.created_at).toISOString(),
+        last_used_at: lastUsed.toISOString(),
+        ip: session.ip,
+        user_agent: session.user_agent,
+        device: deviceLabel(session.user_agent),
+      };
+    });
+  }
+
+  /** Ends one listed session of the user (its access tokens stop at once); false when there is none. */
+  end(userId: number, sessionId: string, callerSessionId?: string): Promise<boolean> {
+    return this.sessions.endListed(sessionId, userId, callerSessionId);
+  }
+
+  /** Ends every session of the caller but its own; false when its own is no longer open. */
+  endOthers(caller: AuthenticatedUser): Promise<boolean> {
+    return this.sessions.endOthers(caller.id, caller.sessionId);
+  }
+
+  /** Ends every session of the user. */
+  endAll(userId: number): Promise<void> {
+    return this.sessions.revokeAllOf(userId);
   }
 
   /**

@@ -49,6 +49,7 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus; detail: st
     status: HttpStatus.BAD_REQUEST,
     detail: 'The file is not a picture this service takes: send a JPEG, PNG, WebP or GIF image.',
   },
+  [ErrorCode.SESSION_NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such open session of this user.' },
   [ErrorCode.AVATAR_NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such picture.' },
   [ErrorCode.RATE_LIMITED]: { status: HttpStatus.TOO_MANY_REQUESTS, detail: 'Too many requests from this address.' },
   [ErrorCode.SERVICE_UNAVAILABLE]: {

@@ -3,6 +3,7 @@ import { RefreshTokensAndVersions1764100000000 } from './1764100000000-refresh-t
 import { EmailAndOutbox1764200000000 } from './1764200000000-email-and-outbox';
 import { UserSearchIndexes1764300000000 } from './1764300000000-user-search-indexes';
 import { Avatars1764400000000 } from './1764400000000-avatars';
+import { SessionDevices1764500000000 } from './1764500000000-session-devices';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   EmailAndOutbox1764200000000,
   UserSearchIndexes1764300000000,
   Avatars1764400000000,
+  SessionDevices1764500000000,
 ];

@@ -1,0 +1,53 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { ErrorCode } from '../common/error-code.enum';
+import { problem, ProblemException } from '../common/problem.exception';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { CurrentUser } from '../users/current-user.decorator';
+import { SelfProfileRoute } from '../users/route-access.decorators';
+import { SessionView } from './dto/session-view.dto';
+import { SessionsService } from './sessions.service';
+
+/** The caller's sessions, as the devices they are signed in on. */
+@SelfProfileRoute()
+@Controller('users/sessions')
+export class UserSessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listSessions', summary: 'Where you are signed in: your open sessions, the current one marked' })
+  @ApiOkResponse({ type: SessionView, isArray: true })
+  @ApiProblems(ErrorCode.UNAUTHORIZED)
+  async list(@CurrentUser() caller: AuthenticatedUser): Promise<SessionView[]> {
+    const devices = await this.sessions.devices(caller.id, caller.sessionId);
+    // The caller's own session is listed while it is open and the account live and active.
+    if (!devices.some((device) => device.current)) throw ProblemException.unauthorized();
+    return devices;
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'endSession', summary: 'Sign a device out: its tokens stop working at once' })
+  @ApiNoContentResponse({ description: 'Ended' })
+  @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.SESSION_NOT_FOUND)
+  async end(@CurrentUser() caller: AuthenticatedUser, @Param('id', new UuidParamPipe()) id: string): Promise<void> {
+    if (await this.sessions.end(caller.id, id, caller.sessionId)) return;
+    // Nothing ended: the caller's own session is gone (401), or this one is not theirs, or not
+    // open (404, also for another user's: its ids cannot be probed).
+    if (!(await this.sessions.devices(caller.id, caller.sessionId)).some((device) => device.current)) {
+      throw ProblemException.unauthorized();
+    }
+    throw problem(ErrorCode.SESSION_NOT_FOUND);
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'endOtherSessions', summary: 'Sign out everywhere else: every session but this one ends' })
+  @ApiNoContentResponse({ description: 'Ended' })
+  @ApiProblems(ErrorCode.UNAUTHORIZED)
+  async endOthers(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    if (!(await this.sessions.endOthers(caller))) throw ProblemException.unauthorized();
+  }
+}
