@@ -26,6 +26,8 @@ export const DEFAULT_IMAGE_PATH = 'profile-pictures/default.jpg';
 @Index('IDX_users_live_created_at', ['created_at', 'id'], { where: 'deleted_at IS NULL' })
 @Index('IDX_users_live_updated_at', ['updated_at', 'id'], { where: 'deleted_at IS NULL' })
 @Index('IDX_users_live_role', ['role', 'id'], { where: 'deleted_at IS NULL' })
+// The purge's lookup of the accounts that show an uploaded picture (migration 1764400000000).
+@Index('IDX_users_avatar_path', ['image_path'], { where: "image_path LIKE '/avatars/%'" })
 export class User {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
   id: number;
