@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/mail/**', '**/avatars/**'], message: 'Infrastructure folders import no feature folder.' }] },
+        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/mail/**', '**/avatars/**', '**/audit/**'], message: 'Infrastructure folders import no feature folder.' }] },
       ],
     },
   },
@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/avatars/**'], message: 'mail knows no account: features hand it finished mails.' }] },
+        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/avatars/**', '**/audit/**'], message: 'mail knows no account: features hand it finished mails.' }] },
       ],
     },
   },

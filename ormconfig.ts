@@ -1,3 +1,4 @@
+import { AuditEvent } from './src/audit/audit-event.entity';
 import { EmailToken } from './src/auth/email-token.entity';
 import { RefreshToken } from './src/auth/refresh-token.entity';
 import { Session } from './src/auth/session.entity';
@@ -10,5 +11,5 @@ import { User } from './src/users/user.entity';
 // The TypeORM CLI's data source (npm run migration:*), on the database the service would use,
 // with every entity (the service's modules each register their own).
 export default dataSourceOptions(AppConfig.fromEnvironment().database).then(
-  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail] }),
+  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail, AuditEvent] }),
 );

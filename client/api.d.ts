@@ -147,6 +147,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail: who changed what, and when; newest first */
+        get: operations["adminListAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your account's security events (logins, changes, sessions ended), newest first */
+        get: operations["listActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/register": {
         parameters: {
             query?: never;
@@ -564,6 +598,55 @@ export interface components {
              * @example profile-pictures/jane.jpg
              */
             profileImage?: string;
+        };
+        /** @enum {string} */
+        AuditAction: "signup" | "login.succeeded" | "login.failed" | "login.locked" | "logout" | "refresh_token.reused" | "password.changed" | "password.reset" | "email.changed" | "email.verified" | "profile.updated" | "account.deleted" | "admin.user_created" | "admin.user_updated" | "admin.user_deleted" | "admin.user_unlocked" | "session.ended";
+        AuditEventView: {
+            /**
+             * @description increasing: a later event has a larger id
+             * @example 42
+             */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            action: components["schemas"]["AuditAction"];
+            /** @description the account that made the request; null when none did */
+            actor_id: number | null;
+            /** @description the account the event is about; null for a login to no account */
+            user_id: number | null;
+            /** @example 203.0.113.7 */
+            ip: string | null;
+            /** @description the X-Request-Id of the request, as its log line has it */
+            request_id: string | null;
+            /**
+             * @description what the action says more: field names, old and new role or activity, the session ended, a reason. Never a secret
+             * @example {
+             *       "fields": [
+             *         "name",
+             *         "phone_number"
+             *       ]
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AuditPageDto: {
+            data: components["schemas"]["AuditEventView"][];
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            limit: number;
+            /**
+             * @description events matching on all pages, counted up to 10000 (see total_is_capped)
+             * @example 42
+             */
+            total: number;
+            /**
+             * @description true when more than 10000 match: total is then 10000
+             * @example false
+             */
+            total_is_capped: boolean;
         };
         RegisterDto: {
             /**
@@ -1761,6 +1844,124 @@ export interface operations {
             };
             /** @description Not Found: AVATAR_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    adminListAudit: {
+        parameters: {
+            query?: {
+                /** @description it may skip at most 10000 events ((page - 1) × limit) */
+                page?: number;
+                limit?: number;
+                /** @description the account the event is about */
+                user_id?: number;
+                /** @description the account that made the request */
+                actor_id?: number;
+                action?: components["schemas"]["AuditAction"];
+                /** @description events at or after this time */
+                from?: string;
+                /** @description events at or before this time */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    listActivity: {
+        parameters: {
+            query?: {
+                /** @description it may skip at most 10000 events ((page - 1) × limit) */
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

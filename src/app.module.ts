@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AvatarsModule } from './avatars/avatars.module';
 import { ConfigModule } from './config/config.module';
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule,
         UsersModule,
         AvatarsModule,
+        AuditModule,
         AuthModule,
         MailModule,
         PurgeModule,

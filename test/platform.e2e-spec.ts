@@ -51,6 +51,8 @@ describe('health and documentation', () => {
       ['get', '/api/users/{id}/sessions', [200, 400, 401, 403, 404]],
       ['delete', '/api/users/{id}/sessions/{sid}', [204, 400, 401, 403, 404]],
       ['delete', '/api/users/{id}/sessions', [204, 400, 401, 403, 404]],
+      ['get', '/users/activity', [200, 400, 401]],
+      ['get', '/api/audit', [200, 400, 401, 403]],
       ['get', '/health', [200]],
       ['get', '/health/ready', [200, 503]],
     ] as const;

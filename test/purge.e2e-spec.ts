@@ -103,7 +103,7 @@ describe('purge', () => {
     const mailBefore: string[] = await ids('SELECT id::text AS id FROM mail_outbox');
 
     // 10 sessions of the SQL above and the logged-out one; 7×2 + 5 + 1 + 0 + 1 refresh tokens.
-    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, email_tokens: 3, mail_outbox: 4, avatars: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
 
     expect(await ids(`SELECT id::text AS id FROM sessions WHERE user_id = ${userId}`)).toEqual(
       [...keptSessions, apiSession].sort(),
@@ -141,8 +141,8 @@ describe('purge', () => {
     expect((await api().get('/users', { token: loggedOut.token })).status).toBe(401);
 
     // That session has now ended too: the next run takes it, and then nothing.
-    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, email_tokens: 0, mail_outbox: 0, avatars: 0 });
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
   });
 
   it('runs once when two instances purge at the same time: the second skips', async () => {

@@ -1,6 +1,8 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { ErrorCode } from '../common/error-code.enum';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { problem, ProblemException } from '../common/problem.exception';
@@ -37,8 +39,13 @@ export class AdminSessionsController {
   @ApiOperation({ operationId: 'adminEndSession', summary: "End one of a user's sessions: its tokens stop working at once" })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiProblems(...ADMIN_PROBLEMS, ErrorCode.SESSION_NOT_FOUND)
-  async end(@Param('id', IdParamPipe) id: number, @Param('sid', new UuidParamPipe('sid')) sid: string): Promise<void> {
-    if (await this.sessions.end(id, sid)) return;
+  async end(
+    @CurrentUser() admin: AuthenticatedUser,
+    @Param('id', IdParamPipe) id: number,
+    @Param('sid', new UuidParamPipe('sid')) sid: string,
+    @Origin() origin: ClientOrigin,
+  ): Promise<void> {
+    if (await this.sessions.end(id, sid, { actorId: admin.id, origin })) return;
     await this.liveUser(id);
     throw problem(ErrorCode.SESSION_NOT_FOUND);
   }
@@ -48,9 +55,13 @@ export class AdminSessionsController {
   @ApiOperation({ operationId: 'adminEndSessions', summary: "End every session of a user" })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiProblems(...ADMIN_PROBLEMS)
-  async endAll(@Param('id', IdParamPipe) id: number): Promise<void> {
+  async endAll(
+    @CurrentUser() admin: AuthenticatedUser,
+    @Param('id', IdParamPipe) id: number,
+    @Origin() origin: ClientOrigin,
+  ): Promise<void> {
     await this.liveUser(id);
-    await this.sessions.endAll(id);
+    await this.sessions.endAll(id, { actorId: admin.id, origin });
   }
 
   private async liveUser(id: number): Promise<void> {

@@ -80,8 +80,8 @@ export class AuthController {
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED)
-  refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
-    return this.auth.refresh(dto.refresh_token);
+  refresh(@Body() dto: RefreshDto, @Origin() origin: ClientOrigin): Promise<TokenResponseDto> {
+    return this.auth.refresh(dto.refresh_token, origin);
   }
 
   @Post('logout')
@@ -96,7 +96,8 @@ export class AuthController {
   async logout(
     @CurrentUser() caller: AuthenticatedUser | undefined,
     @Body() dto: LogoutDto,
+    @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.auth.logout(caller, dto.refresh_token);
+    await this.auth.logout(caller, dto.refresh_token, origin);
   }
 }

@@ -1,3 +1,5 @@
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
@@ -35,8 +37,8 @@ export class EmailLinksController {
   @ApiOperation({ operationId: 'verifyEmail', summary: 'Prove an email address with the token of a verification link' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.INVALID_TOKEN)
-  async verifyEmail(@Body() dto: VerifyEmailDto): Promise<UserView> {
-    return taggedUserView(await this.links.verifyEmail(dto.token));
+  async verifyEmail(@Body() dto: VerifyEmailDto, @Origin() origin: ClientOrigin): Promise<UserView> {
+    return taggedUserView(await this.links.verifyEmail(dto.token, origin));
   }
 
   @Post('password/forgot')
@@ -63,7 +65,7 @@ export class EmailLinksController {
   })
   @ApiNoContentResponse({ description: 'The password is set' })
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.WEAK_PASSWORD, ErrorCode.INVALID_TOKEN, ErrorCode.RATE_LIMITED)
-  async resetPassword(@Body() dto: ResetPasswordDto): Promise<void> {
-    await this.links.resetPassword(dto.token, dto.new_password);
+  async resetPassword(@Body() dto: ResetPasswordDto, @Origin() origin: ClientOrigin): Promise<void> {
+    await this.links.resetPassword(dto.token, dto.new_password, origin);
   }
 }

@@ -1,3 +1,5 @@
+import { AuditAction } from '../audit/audit-action.enum';
+import type { ClientOrigin } from '../common/client-origin';
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
@@ -38,9 +40,9 @@ export class EmailLinksService {
   }
 
   /** POST /auth/verify-email: the link proves the address it was sent to, if it is still the account's. */
-  async verifyEmail(token: string): Promise<User> {
+  async verifyEmail(token: string, origin: ClientOrigin): Promise<User> {
     const spent = await this.tokens.spend(sha256Hex(token), [EmailTokenKind.VERIFY]);
-    const user = spent && (await this.users.markEmailVerified(spent.user_id, spent.email));
+    const user = spent && (await this.users.markEmailVerified(spent.user_id, spent.email, { actorId: spent.user_id, origin }));
     if (!user) throw problem(ErrorCode.INVALID_TOKEN);
     return user;
   }
@@ -60,7 +62,7 @@ export class EmailLinksService {
    * POST /auth/password/reset: sets the password (every session ends, a lockout is lifted, the
    * other reset links die) and, as the link proved the address, marks it verified.
    */
-  async resetPassword(token: string, password: string): Promise<void> {
+  async resetPassword(token: string, password: string, origin: ClientOrigin): Promise<void> {
     const hash = sha256Hex(token);
     const kinds = [EmailTokenKind.RESET, EmailTokenKind.INVITE];
     const usable = await this.tokens.findUsable(hash, kinds);
@@ -69,8 +71,10 @@ export class EmailLinksService {
     // Before the token is spent: a weak password must leave the link usable.
     assertStrongPassword(password, user, 'new_password');
     if (!(await this.tokens.spend(hash, kinds))) throw problem(ErrorCode.INVALID_TOKEN);
-    await this.users.update(user.id, { password });
-    await this.users.markEmailVerified(user.id, usable.email);
+    // The link's holder is the account's owner: the actor of both events.
+    const context = { actorId: user.id, origin };
+    await this.users.update(user.id, { password }, undefined, context, AuditAction.PASSWORD_RESET);
+    await this.users.markEmailVerified(user.id, usable.email, context);
   }
 
   private async sendReset(email: string): Promise<void> {

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Role } from '../users/role.enum';
 import type { User } from '../users/user.entity';
 import type { AccountSecurity } from '../users/account-security';
+import type { AuditService } from '../audit/audit.service';
 import type { PasswordService } from '../users/password.service';
 import type { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
@@ -46,6 +47,8 @@ function guardWith(user: Partial<User> | null) {
     { roleOf } as unknown as UsersRepository,
     {} as PasswordService,
     {} as AccountSecurity,
+    // requireRole records nothing: no audit fake needed.
+    {} as AuditService,
   );
   return { guard: new RolesGuard(new Reflector(), users), roleOf };
 }

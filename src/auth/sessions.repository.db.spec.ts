@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { migratedDatabase } from '../../test/support/migrated-database';
+import { AuditAction } from '../audit/audit-action.enum';
 import type { AppDataSource } from '../database/app-data-source';
 import { SessionsRepository } from './sessions.repository';
 
@@ -36,15 +37,35 @@ describe('SessionsRepository on PGlite', () => {
     expect(await sessions.claimRefreshToken(next)).toBe(id);
   });
 
+  it("writes a login's event in the statement that opens its session", async () => {
+    const id = randomUUID();
+    const event = {
+      action: AuditAction.LOGIN_SUCCEEDED,
+      actorId: userId,
+      userId,
+      origin: { ...ORIGIN, requestId: 'req-open' },
+      details: { session_id: id },
+    };
+    await sessions.open(id, userId, 3600, hash(), ORIGIN, event);
+    expect(await isOpen(id)).toBe(true);
+    const rows = await dataSource.query(
+      `SELECT action, actor_id, user_id, ip, request_id, details FROM audit_events WHERE request_id = 'req-open'`,
+    );
+    expect(rows).toEqual([
+      { action: 'login.succeeded', actor_id: userId, user_id: userId, ip: ORIGIN.ip, request_id: 'req-open', details: { session_id: id } },
+    ]);
+  });
+
   it('ends the session of a used refresh token presented again, and knows no other token', async () => {
     const id = randomUUID();
     const token = hash();
     await sessions.open(id, userId, 3600, token, ORIGIN);
     await sessions.claimRefreshToken(token);
-    expect(await sessions.revokeByAnyRefreshToken(token)).toBe(true);
+    // The session it ended, and whose it was (for the refresh_token.reused event).
+    expect(await sessions.revokeByAnyRefreshToken(token)).toEqual({ sessionId: id, userId });
     expect(await isOpen(id)).toBe(false);
     expect(await sessions.extend(id, 3600)).toBeUndefined();
-    expect(await sessions.revokeByAnyRefreshToken(hash())).toBe(false);
+    expect(await sessions.revokeByAnyRefreshToken(hash())).toBeUndefined();
   });
 
   it("revokes one session by id or by its unused refresh token, and all of a user's but one", async () => {
@@ -55,7 +76,8 @@ describe('SessionsRepository on PGlite', () => {
     await sessions.open(c, userId, 3600, tc, ORIGIN);
     expect(await sessions.revoke(a, userId)).toBe(true);
     expect(await sessions.revoke(a, userId)).toBe(false);
-    expect(await sessions.revokeByRefreshToken(tb)).toBe(true);
+    expect(await sessions.revokeByRefreshToken(tb)).toEqual({ sessionId: b, userId });
+    expect(await sessions.revokeByRefreshToken(tb)).toBeUndefined();
     await sessions.transaction((tx) => tx.revokeAllOf(userId, c));
     expect(await isOpen(c)).toBe(true);
     await sessions.revokeAllOf(userId);

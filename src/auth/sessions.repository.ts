@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
+import { auditInsert } from '../audit/audit.repository';
+import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
 
 /** A session in good standing: open, unexpired, its user live and active. */
@@ -41,15 +43,25 @@ export class SessionsRepository extends BoundRepository {
   }
 
   /** A session and its first refresh token, in one round trip. */
-  async open(sessionId: string, userId: number, lifetimeSeconds: number, refreshHash: string, origin: SessionOrigin): Promise<void> {
+  async open(
+    sessionId: string,
+    userId: number,
+    lifetimeSeconds: number,
+    refreshHash: string,
+    origin: SessionOrigin,
+    audit?: AuditRecord,
+  ): Promise<void> {
+    const params: unknown[] = [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent];
+    // The login's event in the same statement: written with the session, or not at all.
+    const audited = audit ? `, audited AS (${auditInsert(audit, params)})` : '';
     await this.manager.query(
       `WITH session AS (
          INSERT INTO sessions (id, user_id, expires_at, ip, user_agent)
          VALUES ($1, $2, now() + $3 * interval '1 second', $5, $6)
          RETURNING id
-       )
+       )${audited}
        INSERT INTO refresh_tokens (token_hash, session_id) SELECT $4, id FROM session`,
-      [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent],
+      params,
     );
   }
 
@@ -90,15 +102,15 @@ export class SessionsRepository extends BoundRepository {
     return claimed?.session_id;
   }
 
-  /** Ends the session a refresh token was ever issued for; false when no session has it. */
-  async revokeByAnyRefreshToken(refreshHash: string): Promise<boolean> {
-    const [known] = await queryRows(
+  /** Ends the session a refresh token was ever issued for; undefined when no session has it. */
+  async revokeByAnyRefreshToken(refreshHash: string): Promise<LiveSession | undefined> {
+    const [known] = await queryRows<{ id: string; user_id: number }>(
       this.manager,
       `UPDATE sessions SET revoked_at = coalesce(revoked_at, now())
-       WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) RETURNING id`,
+       WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) RETURNING id, user_id`,
       [refreshHash],
     );
-    return Boolean(known);
+    return known && { sessionId: known.id, userId: known.user_id };
   }
 
   /** Moves a live session's end forward, if it and its user are still in good standing. */
@@ -168,16 +180,16 @@ export class SessionsRepository extends BoundRepository {
     return open;
   }
 
-  /** Ends the open session of an unused refresh token; false when there was none. */
-  async revokeByRefreshToken(refreshHash: string): Promise<boolean> {
-    const [ended] = await queryRows(
+  /** Ends the open session of an unused refresh token; undefined when there was none. */
+  async revokeByRefreshToken(refreshHash: string): Promise<LiveSession | undefined> {
+    const [ended] = await queryRows<{ id: string; user_id: number }>(
       this.manager,
       `UPDATE sessions SET revoked_at = now()
        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL)
-         AND revoked_at IS NULL RETURNING id`,
+         AND revoked_at IS NULL RETURNING id, user_id`,
       [refreshHash],
     );
-    return Boolean(ended);
+    return ended && { sessionId: ended.id, userId: ended.user_id };
   }
 
   /**

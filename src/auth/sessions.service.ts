@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { AuditAction } from '../audit/audit-action.enum';
+import { AuditContext, AuditRecord, auditRecord } from '../audit/audit-record';
+import { AuditService } from '../audit/audit.service';
+import type { ClientOrigin } from '../common/client-origin';
 import { ProblemException } from '../common/problem.exception';
 import { AppConfig } from '../config/app-config';
 import type { AccessTokenClaims } from './access-token-claims';
@@ -23,15 +27,20 @@ export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly activity: SessionActivity,
+    private readonly audit: AuditService,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
   ) {}
 
-  /** Opens a session for a user who just proved who they are, from `origin`. One round trip. */
-  async open(userId: number, origin: SessionOrigin): Promise<TokenResponseDto> {
+  /**
+   * Opens a session for a user who just proved who they are, from `origin`, with the event of
+   * that (a login) when given. One round trip.
+   */
+  async open(userId: number, origin: SessionOrigin, event?: AuditRecord): Promise<TokenResponseDto> {
     const sessionId = randomUUID();
     const refreshToken = newSecretToken();
-    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin);
+    const audit = event && { ...event, details: { ...event.details, session_id: sessionId } };
+    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin, audit);
     return this.tokens(userId, sessionId, refreshToken);
   }
 
@@ -56,31 +65,54 @@ export class SessionsService {
     });
   }
 
-  /** Ends one listed session of the user (its access tokens stop at once); false when there is none. */
-  end(userId: number, sessionId: string, callerSessionId?: string): Promise<boolean> {
-    return this.sessions.endListed(sessionId, userId, callerSessionId);
+  /**
+   * Ends one listed session of the user (its access tokens stop at once), by the context's actor;
+   * false when there is none. `callerSessionId`: the owner's request, checked in the statement.
+   */
+  end(userId: number, sessionId: string, context: AuditContext, callerSessionId?: string): Promise<boolean> {
+    return this.sessions.transaction(async (sessions) => {
+      if (!(await sessions.endListed(sessionId, userId, callerSessionId))) return false;
+      await this.audit.record(auditRecord(context, AuditAction.SESSION_ENDED, userId, { session_id: sessionId }), sessions.manager);
+      return true;
+    });
   }
 
   /** Ends every session of the caller but its own; false when its own is no longer open. */
-  endOthers(caller: AuthenticatedUser): Promise<boolean> {
-    return this.sessions.endOthers(caller.id, caller.sessionId);
+  endOthers(caller: AuthenticatedUser, origin: ClientOrigin): Promise<boolean> {
+    return this.sessions.transaction(async (sessions) => {
+      if (!(await sessions.endOthers(caller.id, caller.sessionId))) return false;
+      const event = auditRecord({ actorId: caller.id, origin }, AuditAction.SESSION_ENDED, caller.id, { sessions: 'all_but_current' });
+      await this.audit.record(event, sessions.manager);
+      return true;
+    });
   }
 
-  /** Ends every session of the user. */
-  endAll(userId: number): Promise<void> {
-    return this.sessions.revokeAllOf(userId);
+  /** Ends every session of the user, by the context's actor. */
+  endAll(userId: number, context: AuditContext): Promise<void> {
+    return this.sessions.transaction(async (sessions) => {
+      await sessions.revokeAllOf(userId);
+      await this.audit.record(auditRecord(context, AuditAction.SESSION_ENDED, userId, { sessions: 'all' }), sessions.manager);
+    });
   }
 
   /**
    * Exchanges a refresh token for a new pair. Of two concurrent exchanges one wins; the other,
    * like any later reuse, is a replay and revokes the whole session.
    */
-  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+  async refresh(refreshToken: string, origin: ClientOrigin): Promise<TokenResponseDto> {
     const next = newSecretToken();
     const hash = sha256Hex(refreshToken);
     const outcome = await this.sessions.transaction(async (sessions): Promise<RefreshOutcome> => {
       const claimed = await sessions.claimRefreshToken(hash);
-      if (!claimed) return (await sessions.revokeByAnyRefreshToken(hash)) ? 'reused' : 'invalid';
+      if (!claimed) {
+        const replayed = await sessions.revokeByAnyRefreshToken(hash);
+        if (!replayed) return 'invalid';
+        const event = auditRecord({ actorId: null, origin }, AuditAction.REFRESH_TOKEN_REUSED, replayed.userId, {
+          session_id: replayed.sessionId,
+        });
+        await this.audit.record(event, sessions.manager);
+        return 'reused';
+      }
       const session = await sessions.extend(claimed, this.config.jwt.refreshExpiresInSeconds);
       if (!session) return 'invalid';
       await sessions.addRefreshToken(sha256Hex(next), session.sessionId);
@@ -96,11 +128,22 @@ export class SessionsService {
     return this.tokens(outcome.userId, outcome.sessionId, next);
   }
 
-  /** Ends the session that an access token or a refresh token belongs to. */
-  revoke(session: LiveSession | { refreshToken: string }): Promise<boolean> {
-    return 'sessionId' in session
-      ? this.sessions.revoke(session.sessionId, session.userId)
-      : this.sessions.revokeByRefreshToken(sha256Hex(session.refreshToken));
+  /**
+   * Ends the session of the access token, of the refresh token, or both, with a logout event for
+   * each; false when neither named an open session.
+   */
+  logout(caller: AuthenticatedUser | undefined, refreshToken: string | undefined, origin: ClientOrigin): Promise<boolean> {
+    return this.sessions.transaction(async (sessions) => {
+      const ended: LiveSession[] = [];
+      if (caller && (await sessions.revoke(caller.sessionId, caller.id))) ended.push({ sessionId: caller.sessionId, userId: caller.id });
+      const byRefresh = refreshToken === undefined ? undefined : await sessions.revokeByRefreshToken(sha256Hex(refreshToken));
+      if (byRefresh) ended.push(byRefresh);
+      for (const { sessionId, userId } of ended) {
+        const event = auditRecord({ actorId: userId, origin }, AuditAction.LOGOUT, userId, { session_id: sessionId });
+        await this.audit.record(event, sessions.manager);
+      }
+      return ended.length > 0;
+    });
   }
 
   private async tokens(userId: number, sessionId: string, refreshToken: string): Promise<TokenResponseDto> {

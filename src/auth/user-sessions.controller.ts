@@ -1,6 +1,8 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
@@ -32,8 +34,12 @@ export class UserSessionsController {
   @ApiOperation({ operationId: 'endSession', summary: 'Sign a device out: its tokens stop working at once' })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.SESSION_NOT_FOUND)
-  async end(@CurrentUser() caller: AuthenticatedUser, @Param('id', new UuidParamPipe()) id: string): Promise<void> {
-    if (await this.sessions.end(caller.id, id, caller.sessionId)) return;
+  async end(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Origin() origin: ClientOrigin,
+  ): Promise<void> {
+    if (await this.sessions.end(caller.id, id, { actorId: caller.id, origin }, caller.sessionId)) return;
     // Nothing ended: the caller's own session is gone (401), or this one is not theirs, or not
     // open (404, also for another user's: its ids cannot be probed).
     if (!(await this.sessions.devices(caller.id, caller.sessionId)).some((device) => device.current)) {
@@ -47,7 +53,7 @@ export class UserSessionsController {
   @ApiOperation({ operationId: 'endOtherSessions', summary: 'Sign out everywhere else: every session but this one ends' })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiProblems(ErrorCode.UNAUTHORIZED)
-  async endOthers(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
-    if (!(await this.sessions.endOthers(caller))) throw ProblemException.unauthorized();
+  async endOthers(@CurrentUser() caller: AuthenticatedUser, @Origin() origin: ClientOrigin): Promise<void> {
+    if (!(await this.sessions.endOthers(caller, origin))) throw ProblemException.unauthorized();
   }
 }

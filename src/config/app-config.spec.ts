@@ -154,11 +154,21 @@ describe('AppConfig mail and email tokens', () => {
     expect(config.emailTokens).toMatchObject({ requireVerification: true, resetSeconds: 1_800 });
   });
 
-  it('purges every hour in batches of 1000, keeping sent and given-up mail 7 days, unless told otherwise', () => {
-    expect(AppConfig.fromEnvironment({}).purge).toEqual({ intervalSeconds: 3600, batchSize: 1000, mailRetentionDays: 7 });
+  it('purges every hour in batches of 1000, keeping sent and given-up mail 7 days and audit events 365, unless told otherwise', () => {
+    expect(AppConfig.fromEnvironment({}).purge).toEqual({
+      intervalSeconds: 3600,
+      batchSize: 1000,
+      mailRetentionDays: 7,
+      auditRetentionDays: 365,
+    });
     expect(
-      AppConfig.fromEnvironment({ PURGE_INTERVAL_SECONDS: '0', PURGE_BATCH_SIZE: '200', MAIL_RETENTION_DAYS: '1' }).purge,
-    ).toEqual({ intervalSeconds: 0, batchSize: 200, mailRetentionDays: 1 });
+      AppConfig.fromEnvironment({
+        PURGE_INTERVAL_SECONDS: '0',
+        PURGE_BATCH_SIZE: '200',
+        MAIL_RETENTION_DAYS: '1',
+        AUDIT_RETENTION_DAYS: '30',
+      }).purge,
+    ).toEqual({ intervalSeconds: 0, batchSize: 200, mailRetentionDays: 1, auditRetentionDays: 30 });
   });
 
   it.each([['MAIL_TRANSPORT', 'http://mail.example.com'], ['MAIL_TRANSPORT', 'smtp://'], ['APP_URL', 'app.example.com'], ['RESET_TOKEN_TTL', '0']])(

@@ -58,6 +58,7 @@ export class AppConfig {
     intervalSeconds: number;
     batchSize: number;
     mailRetentionDays: number;
+    auditRetentionDays: number;
   };
   /** Profile pictures (src/avatars): the largest upload taken, in bytes. */
   readonly avatarMaxBytes: number;
@@ -107,6 +108,7 @@ export class AppConfig {
       intervalSeconds: env.PURGE_INTERVAL_SECONDS,
       batchSize: env.PURGE_BATCH_SIZE,
       mailRetentionDays: env.MAIL_RETENTION_DAYS,
+      auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     };
     this.avatarMaxBytes = env.AVATAR_MAX_BYTES;
   }

@@ -129,6 +129,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   MAIL_RETENTION_DAYS = 7;
 
+  /** Days an audit event is kept before the purge deletes it. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(36500)
+  AUDIT_RETENTION_DAYS = 365;
+
   /** Bytes a profile picture's upload may have; a larger one is refused with 413 as it arrives. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
   AVATAR_MAX_BYTES = 5 * 1024 * 1024;

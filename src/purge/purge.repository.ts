@@ -82,6 +82,12 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
             AND u.deleted_at IS NULL)`,
     ),
   },
+  {
+    // The audit trail past its retention: the only way an event ever leaves the table.
+    table: 'audit_events',
+    batch: deleteWhere('audit_events', `at < now() - $2 * interval '1 day'`),
+    parameters: (settings) => [settings.auditRetentionDays],
+  },
 ];
 
 /** Any constant shared by every instance, other than the migrations' (AppDataSource). */

@@ -20,6 +20,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
 import { ErrorCode } from '..//common/error-code.enum';
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
@@ -94,8 +96,12 @@ export class AdminUsersController {
     ErrorCode.EMAIL_TAKEN,
     ErrorCode.USERNAME_TAKEN,
   )
-  async create(@Body() dto: AdminCreateUserDto): Promise<UserView> {
-    return taggedUserView(await this.users.create(dto));
+  async create(
+    @CurrentUser() admin: AuthenticatedUser,
+    @Body() dto: AdminCreateUserDto,
+    @Origin() origin: ClientOrigin,
+  ): Promise<UserView> {
+    return taggedUserView(await this.users.create(dto, { actorId: admin.id, origin }));
   }
 
   @Put(':id')
@@ -123,8 +129,9 @@ export class AdminUsersController {
     @Param('id', IdParamPipe) id: number,
     @Body(NonEmptyBodyPipe) dto: AdminUpdateUserDto,
     @Headers('if-match') ifMatch: string | undefined,
+    @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.updateAsAdmin(admin, id, toUserChanges(dto), acceptedVersions(ifMatch)));
+    return taggedUserView(await this.users.updateAsAdmin(admin, id, toUserChanges(dto), acceptedVersions(ifMatch), origin));
   }
 
   @Delete(':id')
@@ -138,8 +145,12 @@ export class AdminUsersController {
     ErrorCode.USER_NOT_FOUND,
     ErrorCode.LAST_ADMIN,
   )
-  async remove(@Param('id', IdParamPipe) id: number): Promise<void> {
-    await this.users.remove({ id });
+  async remove(
+    @CurrentUser() admin: AuthenticatedUser,
+    @Param('id', IdParamPipe) id: number,
+    @Origin() origin: ClientOrigin,
+  ): Promise<void> {
+    await this.users.remove({ id }, { actorId: admin.id, origin });
   }
 
   @Post(':id/unlock')
@@ -150,7 +161,11 @@ export class AdminUsersController {
   })
   @ApiNoContentResponse({ description: 'Unlocked: the next login is checked as usual' })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND)
-  async unlock(@Param('id', IdParamPipe) id: number): Promise<void> {
-    await this.users.unlock(id);
+  async unlock(
+    @CurrentUser() admin: AuthenticatedUser,
+    @Param('id', IdParamPipe) id: number,
+    @Origin() origin: ClientOrigin,
+  ): Promise<void> {
+    await this.users.unlock(id, { actorId: admin.id, origin });
   }
 }

@@ -7,6 +7,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
 import { ErrorCode } from '..//common/error-code.enum';
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
 import { RateLimited } from '../common/rate-limited.decorator';
@@ -58,8 +60,9 @@ export class UsersController {
     @CurrentUser() caller: AuthenticatedUser,
     @Body(NonEmptyBodyPipe) dto: UpdateProfileDto,
     @Headers('if-match') ifMatch: string | undefined,
+    @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.updateProfile(caller, dto, acceptedVersions(ifMatch)));
+    return taggedUserView(await this.users.updateProfile(caller, dto, acceptedVersions(ifMatch), origin));
   }
 
   @Post('password')
@@ -81,8 +84,9 @@ export class UsersController {
   async changePassword(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() dto: ChangePasswordDto,
+    @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.users.changePassword(caller, dto.current_password, dto.new_password);
+    await this.users.changePassword(caller, dto.current_password, dto.new_password, origin);
   }
 
   @Delete()
@@ -101,7 +105,11 @@ export class UsersController {
     ErrorCode.ACCOUNT_LOCKED,
     ErrorCode.RATE_LIMITED,
   )
-  async remove(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto): Promise<void> {
-    await this.users.removeSelf(caller, dto.current_password);
+  async remove(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: DeleteAccountDto,
+    @Origin() origin: ClientOrigin,
+  ): Promise<void> {
+    await this.users.removeSelf(caller, dto.current_password, origin);
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
+import { auditInsert } from '../audit/audit.repository';
+import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
 import type { AuthenticatedUser } from './authenticated-user';
 import {
@@ -106,9 +108,12 @@ export class UsersRepository extends BoundRepository {
     return (raw as User[])[0];
   }
 
-  /** The target's row updated, guarded by If-Match's versions when given; null when not written. */
-  async update(target: Target, values: WritableColumns, versions?: number[]): Promise<User | null> {
-    const [user] = await this.run(updateUser(target, values, versions));
+  /**
+   * The target's row updated, guarded by If-Match's versions when given; null when not written.
+   * With `audit`, its event is written by the same statement, for the row written only.
+   */
+  async update(target: Target, values: WritableColumns, versions?: number[], audit?: AuditRecord): Promise<User | null> {
+    const [user] = await this.run(updateUser(target, values, versions, audit));
     return user ?? null;
   }
 
@@ -271,12 +276,16 @@ export function selectUser(target: Target): Statement {
  * `updated_at` (as the entity's version and update-date columns have them), and, when
  * `versions` is given, only if the row's version is one of them (If-Match).
  */
-export function updateUser(target: Target, values: WritableColumns, versions?: number[]): Statement {
+export function updateUser(target: Target, values: WritableColumns, versions?: number[], audit?: AuditRecord): Statement {
   const params: unknown[] = [];
   const assignments = WRITABLE_COLUMNS.filter((column) => values[column] !== undefined).map(
     (column) => `${column} = ${param(params, values[column])}`,
   );
-  return updateRow(target, assignments, params, versions);
+  const update = updateRow(target, assignments, params, versions);
+  if (!audit) return update;
+  // One statement still: the event is inserted for the row the update returns, if it does.
+  const insert = auditInsert(audit, params, { userIdSql: 'updated.id', table: 'updated' });
+  return { sql: `WITH updated AS (${update.sql}), audited AS (${insert}) SELECT * FROM updated`, params };
 }
 
 /** Soft-deletes the target's row: email and username are free again. */

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { problemFrom } from '../../test/support/problem-from';
+import { AuditAction } from '../audit/audit-action.enum';
+import type { AuditService } from '../audit/audit.service';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem } from '../common/problem.exception';
 import type { AccountSecurity } from './account-security';
@@ -17,6 +19,19 @@ import { usernameFromEmail, UsersService } from './users.service';
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
 const NEW_USER = { email: 'jane.doe+news@example.com', name: 'Jane Doe', password: 'correct horse' };
 const STORED = { id: 1, email: NEW_USER.email, username: 'jane.doe_news', password_hash: 'stored-hash' } as User;
+
+/** Where the requests of these tests come from, and an administrator's (id 9) audit context. */
+const ORIGIN = { ip: '203.0.113.7', userAgent: 'Firefox/128.0', requestId: 'req-1' };
+const ADMIN = { actorId: 9, origin: ORIGIN };
+
+/** The event of a caller's profile change that writes `fields`, as the repository's update gets it. */
+const profileEvent = (fields: string[]) => ({
+  action: AuditAction.PROFILE_UPDATED,
+  actorId: CALLER.id,
+  userId: CALLER.id,
+  origin: ORIGIN,
+  details: { fields },
+});
 
 /** A TypeORM-style unique violation on `constraint`, as the repository lets PGlite's and pg's through. */
 const uniqueViolation = (constraint: string) =>
@@ -41,6 +56,7 @@ type RepositoryMethod =
   | 'hasActiveAdmin'
   | 'replaceHash'
   | 'lockedEmail'
+  | 'markEmailVerified'
   | 'roleOf';
 
 type FakeUsersRepository = jest.Mocked<Pick<UsersRepository, RepositoryMethod>> & {
@@ -67,6 +83,7 @@ function setup() {
     lockedEmail: jest.fn().mockResolvedValue(STORED.email),
     // The admin routes' caller is an active ADMIN with an open session, unless a test says otherwise.
     roleOf: jest.fn().mockResolvedValue(Role.ADMIN),
+    markEmailVerified: jest.fn().mockResolvedValue(STORED),
     transaction: jest.fn((work) => work(inTransaction)),
   };
   // The repository bound to the transaction: the same fake methods, so that a test sets each up
@@ -85,19 +102,22 @@ function setup() {
     verify: jest.fn().mockResolvedValue(true),
     needsRehash: jest.fn().mockReturnValue(false),
   };
+  // The audit trail: `record` shows in calls(); the manager it is given tells a transaction's event.
+  const audit = { record: jest.fn().mockResolvedValue(undefined) };
   const service = new UsersService(
     users as unknown as UsersRepository,
     passwords as unknown as PasswordService,
     security,
+    audit as unknown as AuditService,
   );
 
   /**
    * Every call made to the fakes, by method name, in order; a repository method called on the
-   * transaction's repository reads `tx.<method>` (endSessions shows it by its manager argument).
-   * Asserting it whole also says nothing else ran.
+   * transaction's repository reads `tx.<method>` (endSessions and the audit's record show it by
+   * their manager argument). Asserting it whole also says nothing else ran.
    */
   function calls(): string[] {
-    const fakes = Object.entries({ ...users, ...security, ...passwords }).filter(([, fake]) =>
+    const fakes = Object.entries({ ...users, ...security, ...passwords, ...audit }).filter(([, fake]) =>
       jest.isMockFunction(fake),
     ) as [string, jest.Mock][];
     return fakes
@@ -111,7 +131,7 @@ function setup() {
       .map(({ name }) => name);
   }
 
-  return { service, users, security, passwords, calls };
+  return { service, users, security, passwords, audit, calls };
 }
 
 describe('usernameFromEmail', () => {
@@ -183,6 +203,49 @@ describe('UsersService.create', () => {
     expect(passwords.hash).not.toHaveBeenCalled();
     expect(users.insert.mock.calls[0][0]).toMatchObject({ password_hash: null, username: 'jane.doe_news' });
     expect(calls()).toEqual(['transaction', 'tx.insert', 'accountCreated']);
+  });
+
+  it("records a sign-up, by the new account itself, in the transaction that inserts it", async () => {
+    const { service, audit, calls } = setup();
+
+    await expect(service.create(NEW_USER, { actorId: null, origin: ORIGIN })).resolves.toBe(STORED);
+
+    expect(calls()).toEqual(['hash', 'transaction', 'tx.insert', 'accountCreated', 'record']);
+    expect(audit.record.mock.calls).toEqual([
+      [{ action: AuditAction.SIGNUP, actorId: STORED.id, userId: STORED.id, origin: ORIGIN, details: undefined }, TRANSACTION_MANAGER],
+    ]);
+  });
+
+  it("records an administrator's creation with the role and whether the owner was invited", async () => {
+    const { service, users, audit } = setup();
+    const created = { ...STORED, role: Role.DRIVER } as User;
+    users.insert.mockResolvedValue(created);
+
+    await service.create({ email: NEW_USER.email, name: 'Jane Doe', role: Role.DRIVER }, ADMIN);
+    await service.create({ ...NEW_USER, role: Role.DRIVER }, ADMIN);
+
+    const event = (invited: boolean) => ({
+      action: AuditAction.ADMIN_USER_CREATED,
+      actorId: ADMIN.actorId,
+      userId: STORED.id,
+      origin: ORIGIN,
+      details: { role: Role.DRIVER, invited },
+    });
+    expect(audit.record.mock.calls).toEqual([
+      [event(true), TRANSACTION_MANAGER],
+      [event(false), TRANSACTION_MANAGER],
+    ]);
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain(NEW_USER.password);
+  });
+
+  it('records nothing without a context, and nothing for an insert that failed', async () => {
+    const { service, users, audit } = setup();
+
+    await service.create(NEW_USER);
+    users.insert.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
+    await problemFrom(service.create(NEW_USER, ADMIN));
+
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it('retries a taken generated username with a "_NNNNNN" suffix', async () => {
@@ -264,7 +327,7 @@ describe('UsersService.update and updateProfile', () => {
     await service.update(5, { name: 'New Name' });
 
     expect(passwords.hash).not.toHaveBeenCalled();
-    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'New Name' }, undefined]]);
+    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'New Name' }, undefined, undefined]]);
   });
 
   it('changes an email in a transaction: the row locked, the new address unverified, both addresses told', async () => {
@@ -273,29 +336,51 @@ describe('UsersService.update and updateProfile', () => {
     await service.update(5, { email: 'new@example.com' });
 
     expect(users.lockedEmail.mock.calls).toEqual([[{ id: 5 }]]);
-    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { email: 'new@example.com', email_verified: false }, undefined]]);
+    expect(users.update.mock.calls).toEqual([
+      [{ id: 5 }, { email: 'new@example.com', email_verified: false }, undefined, undefined],
+    ]);
     expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged']);
     expect(security.emailChanged.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED, STORED.email]]);
   });
 
   it('treats the address it already has as no change: still verified, no mail', async () => {
-    const { service, users, security } = setup();
+    const { service, users, security, audit } = setup();
 
-    await service.updateProfile(CALLER, { email: STORED.email, name: 'Same Mail' });
+    await service.updateProfile(CALLER, { email: STORED.email, name: 'Same Mail' }, undefined, ORIGIN);
 
     expect(users.lockedEmail.mock.calls).toEqual([[{ caller: CALLER }]]);
-    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { email: STORED.email, name: 'Same Mail' }, undefined]]);
+    expect(users.update.mock.calls).toEqual([
+      [{ caller: CALLER }, { email: STORED.email, name: 'Same Mail' }, undefined, profileEvent(['email', 'name'])],
+    ]);
     expect(security.emailChanged).not.toHaveBeenCalled();
+    // No change of address: no email.changed event either.
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it("changes the caller's own email the same way, in the transaction of the write", async () => {
-    const { service, users, security, calls } = setup();
+    const { service, users, security, audit, calls } = setup();
+    users.update.mockResolvedValueOnce({ ...STORED, email: 'mine@example.com' } as User);
 
-    await service.updateProfile(CALLER, { email: 'mine@example.com' }, [3]);
+    await service.updateProfile(CALLER, { email: 'mine@example.com' }, [3], ORIGIN);
 
-    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { email: 'mine@example.com', email_verified: false }, [3]]]);
-    expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged']);
+    expect(users.update.mock.calls).toEqual([
+      [{ caller: CALLER }, { email: 'mine@example.com', email_verified: false }, [3], profileEvent(['email'])],
+    ]);
+    expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged', 'record']);
     expect(security.emailChanged.mock.calls[0][2]).toBe(STORED.email);
+    // Besides the profile's event (written with the row), the change of address, in the same transaction.
+    expect(audit.record.mock.calls).toEqual([
+      [
+        {
+          action: AuditAction.EMAIL_CHANGED,
+          actorId: CALLER.id,
+          userId: CALLER.id,
+          origin: ORIGIN,
+          details: { old_email: STORED.email, new_email: 'mine@example.com' },
+        },
+        TRANSACTION_MANAGER,
+      ],
+    ]);
   });
 
   it('writes a harmless change in one statement: no transaction, no lock, no session ended', async () => {
@@ -370,7 +455,7 @@ describe('UsersService.update and updateProfile', () => {
     ]);
     expect(security.liftLockout).toHaveBeenCalledWith(STORED);
     expect(users.lockForAdminChange).toHaveBeenCalledWith(5);
-    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { password_hash: 'hashed' }, undefined);
+    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { password_hash: 'hashed' }, undefined, undefined);
     // All of the user's sessions, in the transaction of the change.
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, 5]]);
   });
@@ -382,11 +467,11 @@ describe('UsersService.update and updateProfile', () => {
     expect(calls().slice(0, 3)).toEqual(['transaction', 'tx.serializeAdminChanges', 'tx.lockForAdminChange']);
 
     const before = calls().length;
-    await service.remove({ id: 5 });
+    await service.remove({ id: 5 }, ADMIN);
     expect(calls().slice(before, before + 3)).toEqual(['transaction', 'tx.serializeAdminChanges', 'tx.activeAdminIds']);
 
     await service.update(5, { name: 'Plain' });
-    await service.updateProfile(CALLER, { name: 'Plain' });
+    await service.updateProfile(CALLER, { name: 'Plain' }, undefined, ORIGIN);
     expect(users.serializeAdminChanges).toHaveBeenCalledTimes(2);
   });
 
@@ -403,7 +488,7 @@ describe('UsersService.update and updateProfile', () => {
       'tx.update',
       'endSessions',
     ]);
-    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { role: Role.DRIVER }, undefined);
+    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { role: Role.DRIVER }, undefined, undefined);
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, 5]]);
   });
 
@@ -439,7 +524,7 @@ describe('UsersService.update and updateProfile', () => {
     expect(calls()).toEqual(['find', 'liftLockout', 'update']);
     expect(users.find).toHaveBeenCalledWith({ id: 7 });
     expect(security.liftLockout).toHaveBeenCalledWith(STORED);
-    expect(users.update).toHaveBeenCalledWith({ id: 7 }, { is_active: true }, undefined);
+    expect(users.update).toHaveBeenCalledWith({ id: 7 }, { is_active: true }, undefined, undefined);
   });
 
   it('writes only once the login lockout is lifted, and nothing when it cannot be', async () => {
@@ -466,27 +551,43 @@ describe('UsersService.update and updateProfile', () => {
     const { service, users } = setup();
     users.update.mockResolvedValueOnce(null);
 
-    const problem = await problemFrom(service.updateProfile(CALLER, { name: 'x' }));
+    const problem = await problemFrom(service.updateProfile(CALLER, { name: 'x' }, undefined, ORIGIN));
 
     expect([problem.getStatus(), problem.code]).toEqual([401, ErrorCode.UNAUTHORIZED]);
-    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { name: 'x' }, undefined]]);
+    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { name: 'x' }, undefined, profileEvent(['name'])]]);
     expect(users.find).not.toHaveBeenCalled();
   });
 
   it("writes the profile in one update of the caller's row, which checks the open session", async () => {
     const { service, users, calls } = setup();
 
-    await expect(service.updateProfile(CALLER, { name: 'x' })).resolves.toBe(STORED);
+    await expect(service.updateProfile(CALLER, { name: 'x' }, undefined, ORIGIN)).resolves.toBe(STORED);
 
-    // A `caller` target makes the statement check the session (users.repository.spec.ts).
-    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { name: 'x' }, undefined]]);
+    // A `caller` target makes the statement check the session (users.repository.spec.ts); its
+    // event is written by the same statement, not by a call of its own.
+    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { name: 'x' }, undefined, profileEvent(['name'])]]);
     expect(calls()).toEqual(['update']);
+  });
+
+  it("records a profile change's field names, never a value: a password's least of all", async () => {
+    const { service, users, audit } = setup();
+
+    await service.updateProfile(CALLER, { name: 'x', firstname: undefined, password: 'a secret passphrase' }, [2], ORIGIN);
+
+    const [, values, versions, event] = users.update.mock.calls[0];
+    expect([values, versions]).toEqual([{ name: 'x', firstname: undefined, password_hash: 'hashed' }, [2]]);
+    // A field left undefined is not changed, so not named.
+    expect(event).toEqual(profileEvent(['name', 'password']));
+    expect(event?.action).toBe('profile.updated');
+    expect(JSON.stringify(event)).not.toContain('a secret passphrase');
+    expect(JSON.stringify(event)).not.toContain('hashed');
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it('answers a taken email or username with 409', async () => {
     const { service, users } = setup();
     users.update.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
-    const email = await problemFrom(service.updateProfile(CALLER, { email: 'a@b.co' }));
+    const email = await problemFrom(service.updateProfile(CALLER, { email: 'a@b.co' }, undefined, ORIGIN));
     expect([email.getStatus(), email.code]).toEqual([409, ErrorCode.EMAIL_TAKEN]);
 
     users.update.mockRejectedValueOnce(uniqueViolation('users_username_live_key'));
@@ -534,7 +635,7 @@ describe('UsersService.update and updateProfile', () => {
 
     await expect(service.update(5, { is_active: false })).resolves.toBe(STORED);
 
-    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { is_active: false }, undefined);
+    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { is_active: false }, undefined, undefined);
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, 5]]);
     // Deactivating is no reason to lift a lockout.
     expect(calls()).toEqual([
@@ -553,16 +654,23 @@ describe('UsersService.update and updateProfile', () => {
     users.activeAdminIds.mockResolvedValueOnce([1]);
 
     await expect(service.update(5, { role: Role.USER })).resolves.toBe(STORED);
-    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { role: Role.USER }, undefined);
+    expect(users.update).toHaveBeenCalledWith({ id: 5 }, { role: Role.USER }, undefined, undefined);
   });
 });
 
 describe('UsersService.updateAsAdmin', () => {
   it("writes profile fields in one statement that checks the admin's role itself", async () => {
     const { service, users, calls } = setup();
-    await service.updateAsAdmin(CALLER, 1, { name: 'Jane', phone_number: '+15550100' }, [3]);
+    await service.updateAsAdmin(CALLER, 1, { name: 'Jane', phone_number: '+15550100' }, [3], ORIGIN);
     expect(calls()).toEqual(['update']);
-    expect(users.update).toHaveBeenCalledWith({ id: 1, admin: CALLER }, { name: 'Jane', phone_number: '+15550100' }, [3]);
+    // The admin's event goes with that statement: by the admin, on the target, naming the fields.
+    expect(users.update).toHaveBeenCalledWith({ id: 1, admin: CALLER }, { name: 'Jane', phone_number: '+15550100' }, [3], {
+      action: AuditAction.ADMIN_USER_UPDATED,
+      actorId: CALLER.id,
+      userId: 1,
+      origin: ORIGIN,
+      details: { fields: ['name', 'phone_number'] },
+    });
   });
 
   it.each([
@@ -572,7 +680,7 @@ describe('UsersService.updateAsAdmin', () => {
     const { service, users, calls } = setup();
     users.update.mockResolvedValueOnce(null);
     users.roleOf.mockResolvedValueOnce(role);
-    const refused = await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3]));
+    const refused = await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3], ORIGIN));
     expect([refused.getStatus(), refused.code]).toEqual([status, code]);
     expect(calls()).toEqual(['update', 'roleOf']);
   });
@@ -581,9 +689,11 @@ describe('UsersService.updateAsAdmin', () => {
     const { service, users, calls } = setup();
     users.update.mockResolvedValue(null);
     users.find.mockResolvedValueOnce(null);
-    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3]))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3], ORIGIN))).code).toBe(
+      ErrorCode.USER_NOT_FOUND,
+    );
     expect(calls()).toEqual(['update', 'roleOf', 'find']);
-    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3]))).code).toBe(
+    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, { name: 'X' }, [3], ORIGIN))).code).toBe(
       ErrorCode.PRECONDITION_FAILED,
     );
     expect(users.find).toHaveBeenLastCalledWith({ id: 1, admin: CALLER });
@@ -598,29 +708,150 @@ describe('UsersService.updateAsAdmin', () => {
   ])('checks the role first for %s, and a USER changes nothing', async (_what, changes) => {
     const { service, users, security, calls } = setup();
     users.roleOf.mockResolvedValueOnce(Role.USER);
-    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, changes))).code).toBe(ErrorCode.FORBIDDEN);
+    expect((await problemFrom(service.updateAsAdmin(CALLER, 1, changes, undefined, ORIGIN))).code).toBe(ErrorCode.FORBIDDEN);
+    // Nothing recorded either: `record` would show here.
     expect(calls()).toEqual(['roleOf']);
     expect(security.liftLockout).not.toHaveBeenCalled();
   });
 
   it('goes on as update once the role is checked', async () => {
-    const { service, calls } = setup();
-    await service.updateAsAdmin(CALLER, 1, { is_active: true });
+    const { service, users, calls } = setup();
+    users.find.mockResolvedValueOnce({ ...STORED, role: Role.USER, is_active: false } as User);
+    await service.updateAsAdmin(CALLER, 1, { is_active: true }, undefined, ORIGIN);
     expect(calls()).toEqual(['roleOf', 'find', 'liftLockout', 'update']);
+    // A re-activation is one statement, its event with it; the old activity is the row read before.
+    expect(users.update.mock.calls[0][3]).toEqual({
+      action: AuditAction.ADMIN_USER_UPDATED,
+      actorId: CALLER.id,
+      userId: 1,
+      origin: ORIGIN,
+      details: { fields: ['is_active'], is_active: { old: false, new: true } },
+    });
+  });
+
+  it("records a sensitive change on the transaction's manager, after the write, with the role before and after", async () => {
+    const { service, users, audit, calls } = setup();
+    users.update.mockResolvedValueOnce({ ...STORED, role: Role.DRIVER, is_active: true } as User);
+
+    await service.updateAsAdmin(CALLER, 1, { role: Role.DRIVER }, undefined, ORIGIN);
+
+    expect(calls()).toEqual([
+      'roleOf',
+      'transaction',
+      'tx.serializeAdminChanges',
+      'tx.lockForAdminChange',
+      'tx.activeAdminIds',
+      'tx.update',
+      'endSessions',
+      'record',
+    ]);
+    // The transaction's update carries no event: the event is recorded on its own, in the transaction.
+    expect(users.update.mock.calls[0][3]).toBeUndefined();
+    expect(audit.record.mock.calls).toEqual([
+      [
+        {
+          action: AuditAction.ADMIN_USER_UPDATED,
+          actorId: CALLER.id,
+          userId: 1,
+          origin: ORIGIN,
+          details: { fields: ['role'], role: { old: Role.USER, new: Role.DRIVER } },
+        },
+        TRANSACTION_MANAGER,
+      ],
+    ]);
+  });
+
+  it("records an admin's new password by the field's name only", async () => {
+    const { service, audit, calls } = setup();
+
+    await service.updateAsAdmin(CALLER, 1, { password: 'a fresh long passphrase' }, undefined, ORIGIN);
+
+    expect(calls().slice(-3)).toEqual(['endSessions', 'passwordChanged', 'record']);
+    const [[event, manager]] = audit.record.mock.calls;
+    expect(manager).toBe(TRANSACTION_MANAGER);
+    expect(event).toMatchObject({ action: AuditAction.ADMIN_USER_UPDATED, actorId: CALLER.id, userId: 1 });
+    expect(event.details.fields).toEqual(['password']);
+    expect(JSON.stringify(event)).not.toContain('a fresh long passphrase');
+  });
+});
+
+describe('UsersService.update with an audit context', () => {
+  it('records a password reset under the action given, naming the field but not the password', async () => {
+    const { service, audit, calls } = setup();
+    const context = { actorId: STORED.id, origin: ORIGIN };
+
+    await service.update(STORED.id, { password: 'a fresh long passphrase' }, undefined, context, AuditAction.PASSWORD_RESET);
+
+    expect(calls().slice(-3)).toEqual(['endSessions', 'passwordChanged', 'record']);
+    const [[event, manager]] = audit.record.mock.calls;
+    expect(manager).toBe(TRANSACTION_MANAGER);
+    expect(event).toMatchObject({ action: AuditAction.PASSWORD_RESET, actorId: STORED.id, userId: STORED.id, origin: ORIGIN });
+    expect(event.details.fields).toEqual(['password']);
+    expect(JSON.stringify(event)).not.toContain('a fresh long passphrase');
+  });
+
+  it("writes a harmless change's event with its one statement, and records nothing of a refused change", async () => {
+    const { service, users, audit, calls } = setup();
+
+    await service.update(5, { name: 'x' }, [4], ADMIN);
+    expect(calls()).toEqual(['update']);
+    expect(users.update.mock.calls).toEqual([
+      [
+        { id: 5 },
+        { name: 'x' },
+        [4],
+        { action: AuditAction.ADMIN_USER_UPDATED, actorId: ADMIN.actorId, userId: 5, origin: ORIGIN, details: { fields: ['name'] } },
+      ],
+    ]);
+
+    users.lockForAdminChange.mockResolvedValueOnce({ role: Role.ADMIN, is_active: true });
+    users.activeAdminIds.mockResolvedValueOnce([5]);
+    expect((await problemFrom(service.update(5, { role: Role.USER }, undefined, ADMIN))).code).toBe(ErrorCode.LAST_ADMIN);
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+});
+
+describe('UsersService.markEmailVerified', () => {
+  it('marks the address verified and records it in one transaction', async () => {
+    const { service, users, audit, calls } = setup();
+    const context = { actorId: STORED.id, origin: ORIGIN };
+
+    await expect(service.markEmailVerified(STORED.id, STORED.email, context)).resolves.toBe(STORED);
+
+    expect(users.markEmailVerified.mock.calls).toEqual([[STORED.id, STORED.email]]);
+    expect(calls()).toEqual(['transaction', 'tx.markEmailVerified', 'record']);
+    expect(audit.record.mock.calls).toEqual([
+      [{ action: AuditAction.EMAIL_VERIFIED, actorId: STORED.id, userId: STORED.id, origin: ORIGIN, details: undefined }, TRANSACTION_MANAGER],
+    ]);
+  });
+
+  it('records nothing when the address is no longer the account\'s', async () => {
+    const { service, users, audit } = setup();
+    users.markEmailVerified.mockResolvedValueOnce(undefined);
+
+    await expect(service.markEmailVerified(STORED.id, 'old@example.com', { actorId: STORED.id, origin: ORIGIN })).resolves.toBeUndefined();
+
+    expect(audit.record).not.toHaveBeenCalled();
   });
 });
 
 describe('UsersService.unlock', () => {
   it('lifts the login lockout of a live account, and answers 404 for a missing one', async () => {
-    const { service, users, security } = setup();
+    const { service, users, security, audit, calls } = setup();
 
-    await service.unlock(7);
+    await service.unlock(7, ADMIN);
     expect(users.find).toHaveBeenCalledWith({ id: 7 });
     expect(security.liftLockout.mock.calls).toEqual([[STORED]]);
+    // Recorded once the lockout is lifted, on its own: there is no transaction.
+    expect(calls()).toEqual(['find', 'liftLockout', 'record']);
+    expect(audit.record.mock.calls).toEqual([
+      [{ action: AuditAction.ADMIN_USER_UNLOCKED, actorId: ADMIN.actorId, userId: 7, origin: ORIGIN, details: undefined }],
+    ]);
 
     users.find.mockResolvedValueOnce(null);
-    expect((await problemFrom(service.unlock(404))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect((await problemFrom(service.unlock(404, ADMIN))).code).toBe(ErrorCode.USER_NOT_FOUND);
     expect(security.liftLockout).toHaveBeenCalledTimes(1);
+    expect(audit.record).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -630,7 +861,7 @@ describe('UsersService with If-Match versions', () => {
 
     await expect(service.update(5, { name: 'x' }, [3, 4])).resolves.toBe(STORED);
 
-    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'x' }, [3, 4]]]);
+    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'x' }, [3, 4], undefined]]);
   });
 
   it('does not guard the write when no versions are given', async () => {
@@ -638,7 +869,7 @@ describe('UsersService with If-Match versions', () => {
 
     await service.update(5, { name: 'x' });
 
-    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'x' }, undefined]]);
+    expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'x' }, undefined, undefined]]);
   });
 
   it('answers 412 PRECONDITION_FAILED when the row exists at another version', async () => {
@@ -667,8 +898,8 @@ describe('UsersService with If-Match versions', () => {
     users.update.mockResolvedValue(null);
     users.find.mockResolvedValueOnce(STORED).mockResolvedValueOnce(null);
 
-    expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3]))).getStatus()).toBe(412);
-    expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3]))).getStatus()).toBe(401);
+    expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3], ORIGIN))).getStatus()).toBe(412);
+    expect((await problemFrom(service.updateProfile(CALLER, { name: 'x' }, [3], ORIGIN))).getStatus()).toBe(401);
     expect(users.find.mock.calls).toEqual([[{ caller: CALLER }], [{ caller: CALLER }]]);
   });
 });
@@ -678,7 +909,7 @@ describe('UsersService.changePassword and removeSelf', () => {
     const { service, users, security, calls } = setup();
     security.verifyPassword.mockRejectedValueOnce(problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.'));
 
-    const refusal = await problemFrom(service.changePassword(CALLER, 'wrong', 'new password'));
+    const refusal = await problemFrom(service.changePassword(CALLER, 'wrong', 'new password', ORIGIN));
 
     expect([refusal.getStatus(), refusal.code]).toEqual([401, ErrorCode.INVALID_CREDENTIALS]);
     // Checked as a login checks it (counted toward the account's lockout): by AccountSecurity.
@@ -695,7 +926,9 @@ describe('UsersService.changePassword and removeSelf', () => {
       security.verifyPassword.mockRejectedValueOnce(locked);
 
       const answer =
-        method === 'changePassword' ? service.changePassword(CALLER, 'old', 'new password') : service.removeSelf(CALLER, 'old');
+        method === 'changePassword'
+          ? service.changePassword(CALLER, 'old', 'new password', ORIGIN)
+          : service.removeSelf(CALLER, 'old', ORIGIN);
 
       await expect(answer).rejects.toBe(locked);
       expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old');
@@ -706,7 +939,7 @@ describe('UsersService.changePassword and removeSelf', () => {
   it('refuses a weak new password with 400 WEAK_PASSWORD naming new_password', async () => {
     const { service, calls } = setup();
 
-    const problem = await problemFrom(service.changePassword(CALLER, 'old', 'Jane.Doe+news@example.com'));
+    const problem = await problemFrom(service.changePassword(CALLER, 'old', 'Jane.Doe+news@example.com', ORIGIN));
 
     expect([problem.getStatus(), problem.code, problem.errors]).toEqual([
       400,
@@ -720,7 +953,7 @@ describe('UsersService.changePassword and removeSelf', () => {
     const { service, users, calls } = setup();
     users.find.mockResolvedValueOnce(null);
 
-    expect((await problemFrom(service.changePassword(CALLER, 'old', 'new password'))).code).toBe(
+    expect((await problemFrom(service.changePassword(CALLER, 'old', 'new password', ORIGIN))).code).toBe(
       ErrorCode.UNAUTHORIZED,
     );
     // No account to count a try against: the password is not checked.
@@ -728,22 +961,39 @@ describe('UsersService.changePassword and removeSelf', () => {
   });
 
   it("writes the new hash, then ends every session but the caller's", async () => {
-    const { service, users, security, passwords, calls } = setup();
+    const { service, users, security, passwords, audit, calls } = setup();
 
-    await expect(service.changePassword(CALLER, 'old', 'new password')).resolves.toBeUndefined();
+    await expect(service.changePassword(CALLER, 'old', 'new password', ORIGIN)).resolves.toBeUndefined();
 
     expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old');
     expect(passwords.hash).toHaveBeenCalledWith('new password');
-    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { password_hash: 'hashed' }, undefined]]);
+    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { password_hash: 'hashed' }, undefined, undefined]]);
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, CALLER.id, CALLER.sessionId]]);
-    expect(calls()).toEqual(['find', 'verifyPassword', 'hash', 'transaction', 'tx.update', 'endSessions', 'passwordChanged']);
+    expect(calls()).toEqual([
+      'find',
+      'verifyPassword',
+      'hash',
+      'transaction',
+      'tx.update',
+      'endSessions',
+      'passwordChanged',
+      'record',
+    ]);
     expect(security.passwordChanged.mock.calls).toEqual([[TRANSACTION_MANAGER, CALLER.id]]);
+    // password.changed, on the transaction's manager: it commits with the new hash, or not at all.
+    expect(audit.record.mock.calls).toEqual([
+      [
+        { action: AuditAction.PASSWORD_CHANGED, actorId: CALLER.id, userId: CALLER.id, origin: ORIGIN, details: undefined },
+        TRANSACTION_MANAGER,
+      ],
+    ]);
+    expect(JSON.stringify(audit.record.mock.calls)).not.toMatch(/new password|old|hashed/);
   });
 
   it('deletes the account softly after its password, ending all its sessions', async () => {
-    const { service, users, security, calls } = setup();
+    const { service, users, security, audit, calls } = setup();
 
-    await expect(service.removeSelf(CALLER, 'old')).resolves.toBeUndefined();
+    await expect(service.removeSelf(CALLER, 'old', ORIGIN)).resolves.toBeUndefined();
 
     expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old');
     expect(users.softDelete.mock.calls).toEqual([[{ caller: CALLER }]]);
@@ -756,26 +1006,50 @@ describe('UsersService.changePassword and removeSelf', () => {
       'tx.activeAdminIds',
       'tx.softDelete',
       'endSessions',
+      'record',
+    ]);
+    expect(audit.record.mock.calls).toEqual([
+      [
+        { action: AuditAction.ACCOUNT_DELETED, actorId: CALLER.id, userId: CALLER.id, origin: ORIGIN, details: undefined },
+        TRANSACTION_MANAGER,
+      ],
+    ]);
+  });
+
+  it("records an administrator's delete as admin.user_deleted, in its transaction", async () => {
+    const { service, audit, calls } = setup();
+
+    await service.remove({ id: 5 }, ADMIN);
+
+    expect(calls().slice(-2)).toEqual(['endSessions', 'record']);
+    expect(audit.record.mock.calls).toEqual([
+      [
+        { action: AuditAction.ADMIN_USER_DELETED, actorId: ADMIN.actorId, userId: 5, origin: ORIGIN, details: undefined },
+        TRANSACTION_MANAGER,
+      ],
     ]);
   });
 
   it('refuses to delete the last active admin with 409 LAST_ADMIN', async () => {
-    const { service, users, security } = setup();
+    const { service, users, security, audit } = setup();
     users.activeAdminIds.mockResolvedValueOnce([5]);
 
-    const problem = await problemFrom(service.remove({ id: 5 }));
+    const problem = await problemFrom(service.remove({ id: 5 }, ADMIN));
 
     expect([problem.getStatus(), problem.code]).toEqual([409, ErrorCode.LAST_ADMIN]);
     expect(users.softDelete).not.toHaveBeenCalled();
     expect(security.endSessions).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it('answers an admin 404 and a caller 401 when nothing was deleted', async () => {
     const { service, users, security } = setup();
     users.softDelete.mockResolvedValue(false);
 
-    expect((await problemFrom(service.remove({ id: 9 }))).code).toBe(ErrorCode.USER_NOT_FOUND);
-    expect((await problemFrom(service.remove({ caller: CALLER }))).code).toBe(ErrorCode.UNAUTHORIZED);
+    expect((await problemFrom(service.remove({ id: 9 }, ADMIN))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect((await problemFrom(service.remove({ caller: CALLER }, { actorId: CALLER.id, origin: ORIGIN }))).code).toBe(
+      ErrorCode.UNAUTHORIZED,
+    );
     expect(users.softDelete.mock.calls).toEqual([[{ id: 9 }], [{ caller: CALLER }]]);
     expect(security.endSessions).not.toHaveBeenCalled();
   });

@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.enum';
+import { AuditContext, AuditRecord, auditRecord } from '../audit/audit-record';
+import { AuditService } from '../audit/audit.service';
+import type { ClientOrigin } from '../common/client-origin';
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/error-code.enum';
@@ -35,6 +39,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly security: AccountSecurity,
+    private readonly audit: AuditService,
   ) {}
 
   /** A live (not deleted) account, active or not. */
@@ -72,9 +77,10 @@ export class UsersService {
 
   /**
    * Inserts an account. A username left out is made from the email and, when taken, retried
-   * with a random suffix; every other collision is a 409 decided by the unique indexes.
+   * with a random suffix; every other collision is a 409 decided by the unique indexes. With a
+   * context, its event: a sign-up (no actor), or an administrator's creation.
    */
-  async create(input: NewUser): Promise<User> {
+  async create(input: NewUser, context?: AuditContext): Promise<User> {
     const { password, ...fields } = input;
     const base = fields.username ?? usernameFromEmail(fields.email);
     if (password !== undefined) assertStrongPassword(password, { email: fields.email, username: base });
@@ -86,6 +92,7 @@ export class UsersService {
         return await this.users.transaction(async (users) => {
           const user = await users.insert({ ...values, username });
           await this.security.accountCreated(users.manager, user);
+          if (context) await this.audit.record(creationRecord(context, user, password === undefined), users.manager);
           return user;
         });
       } catch (error) {
@@ -104,9 +111,17 @@ export class UsersService {
    * a new role, a deactivation or a new password also ends the user's sessions, and taking
    * the role or activity from the last active admin is refused with 409.
    */
-  async update(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
+  async update(
+    id: number,
+    changes: UserChanges,
+    versions?: number[],
+    context?: AuditContext,
+    action = AuditAction.ADMIN_USER_UPDATED,
+  ): Promise<User> {
+    const event = context && ((details: Record<string, unknown>) => auditRecord(context, action, id, details));
+    let before: User | undefined;
     if (changes.is_active === true || changes.password !== undefined) {
-      const user = await this.liveUser(id);
+      const user = (before = await this.liveUser(id));
       if (changes.password !== undefined) {
         const { email = user.email, username = user.username } = changes;
         assertStrongPassword(changes.password, { email, username });
@@ -115,7 +130,7 @@ export class UsersService {
       // write: were the lockout store away, the answer (503) must be that nothing changed.
       await this.security.liftLockout(user);
     }
-    return this.writeAsAdmin(id, changes, versions);
+    return this.writeAsAdmin(id, changes, versions, event, before);
   }
 
   /**
@@ -123,13 +138,21 @@ export class UsersService {
    * of profile fields alone is one statement that checks it too, as a self-profile request's
    * checks its session; any other change checks it first, before it reads or locks anything.
    */
-  async updateAsAdmin(admin: AuthenticatedUser, id: number, changes: UserChanges, versions?: number[]): Promise<User> {
+  async updateAsAdmin(
+    admin: AuthenticatedUser,
+    id: number,
+    changes: UserChanges,
+    versions: number[] | undefined,
+    origin: ClientOrigin,
+  ): Promise<User> {
     const { role, is_active, password, email, ...profile } = changes;
+    const context = { actorId: admin.id, origin };
     if (role === undefined && is_active === undefined && password === undefined && email === undefined) {
-      return this.translateConflicts(() => this.writeRow(this.users, { id, admin }, profile, versions));
+      const event = auditRecord(context, AuditAction.ADMIN_USER_UPDATED, id, { fields: fieldNames(changes) });
+      return this.translateConflicts(() => this.writeRow(this.users, { id, admin }, profile, versions, event));
     }
     await this.requireRole(admin, [Role.ADMIN]);
-    return this.update(id, changes, versions);
+    return this.update(id, changes, versions, context);
   }
 
   /**
@@ -144,21 +167,35 @@ export class UsersService {
    * Marks the email verified, if it is still the account's address (a link sent to an address
    * since replaced proves nothing). Answers the account, or undefined.
    */
-  markEmailVerified(id: number, email: string): Promise<User | undefined> {
-    return this.users.markEmailVerified(id, email);
+  markEmailVerified(id: number, email: string, context: AuditContext): Promise<User | undefined> {
+    return this.users.transaction(async (users) => {
+      const user = await users.markEmailVerified(id, email);
+      if (user) await this.audit.record(auditRecord(context, AuditAction.EMAIL_VERIFIED, id), users.manager);
+      return user;
+    });
   }
 
   /** Lifts the login lockout of a live account's email and username. */
-  async unlock(id: number): Promise<void> {
+  async unlock(id: number, context: AuditContext): Promise<void> {
     await this.security.liftLockout(await this.liveUser(id));
+    await this.audit.record(auditRecord(context, AuditAction.ADMIN_USER_UNLOCKED, id));
   }
 
-  private async writeAsAdmin(id: number, changes: UserChanges, versions?: number[]): Promise<User> {
+  private async writeAsAdmin(
+    id: number,
+    changes: UserChanges,
+    versions?: number[],
+    event?: (details: Record<string, unknown>) => AuditRecord,
+    before?: User,
+  ): Promise<User> {
     const values = await this.columns(changes);
+    const fields = fieldNames(changes);
     const sensitive =
       changes.role !== undefined || changes.is_active === false || changes.password !== undefined;
     if (!sensitive) {
-      return this.translateConflicts(() => this.write(this.users, { id }, values, versions));
+      // A re-activation's old activity is the row read before it.
+      const details = { fields, ...(before && roleAndActivity(before, { ...before, ...values } as User)) };
+      return this.translateConflicts(() => this.write(this.users, { id }, values, versions, event?.(details)));
     }
     return this.transaction(async (users) => {
       await users.serializeAdminChanges();
@@ -172,18 +209,20 @@ export class UsersService {
         await this.security.endSessions(users.manager, id);
       }
       if (changes.password !== undefined) await this.security.passwordChanged(users.manager, id);
+      if (event) await this.audit.record(event({ fields, ...roleAndActivity(current, user) }), users.manager);
       return user;
     });
   }
 
   /** A user's change to their own profile. */
-  async updateProfile(caller: AuthenticatedUser, changes: UserChanges, versions?: number[]): Promise<User> {
+  async updateProfile(caller: AuthenticatedUser, changes: UserChanges, versions: number[] | undefined, origin: ClientOrigin): Promise<User> {
     const values = await this.columns(changes);
-    return this.translateConflicts(() => this.write(this.users, { caller }, values, versions));
+    const event = auditRecord({ actorId: caller.id, origin }, AuditAction.PROFILE_UPDATED, caller.id, { fields: fieldNames(changes) });
+    return this.translateConflicts(() => this.write(this.users, { caller }, values, versions, event));
   }
 
   /** Sets a new password after checking the current one; every other session ends. */
-  async changePassword(caller: AuthenticatedUser, current: string, next: string): Promise<void> {
+  async changePassword(caller: AuthenticatedUser, current: string, next: string, origin: ClientOrigin): Promise<void> {
     const user = await this.verifyCaller(caller, current);
     assertStrongPassword(next, user, 'new_password');
     const values = await this.columns({ password: next });
@@ -191,26 +230,30 @@ export class UsersService {
       await this.write(users, { caller }, values);
       await this.security.endSessions(users.manager, caller.id, caller.sessionId);
       await this.security.passwordChanged(users.manager, caller.id);
+      const event = auditRecord({ actorId: caller.id, origin }, AuditAction.PASSWORD_CHANGED, caller.id);
+      await this.audit.record(event, users.manager);
     });
   }
 
   /** The caller deletes their own account after giving its password. */
-  async removeSelf(caller: AuthenticatedUser, password: string): Promise<void> {
+  async removeSelf(caller: AuthenticatedUser, password: string, origin: ClientOrigin): Promise<void> {
     await this.verifyCaller(caller, password);
-    await this.remove({ caller });
+    await this.remove({ caller }, { actorId: caller.id, origin });
   }
 
   /**
    * Soft-deletes an account: its email and username are free again and its sessions end. The
    * last active admin cannot be deleted.
    */
-  async remove(target: Target): Promise<void> {
+  async remove(target: Target, context: AuditContext): Promise<void> {
     const id = 'id' in target ? target.id : target.caller.id;
+    const action = 'id' in target ? AuditAction.ADMIN_USER_DELETED : AuditAction.ACCOUNT_DELETED;
     await this.transaction(async (users) => {
       await users.serializeAdminChanges();
       await this.keepOneActiveAdmin(users, id);
       if (!(await users.softDelete(target))) throw this.missing(target);
       await this.security.endSessions(users.manager, id);
+      await this.audit.record(auditRecord(context, action, id), users.manager);
     });
   }
 
@@ -244,27 +287,51 @@ export class UsersService {
    * One UPDATE ... RETURNING of the target's row, guarded by If-Match's versions when given.
    * Only when nothing was written does a second look tell a stale version from a missing row.
    */
-  private async write(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
-    if (values.email === undefined) return this.writeRow(users, target, values, versions);
+  private async write(
+    users: UsersRepository,
+    target: Target,
+    values: WritableColumns,
+    versions?: number[],
+    event?: AuditRecord,
+  ): Promise<User> {
+    if (values.email === undefined) return this.writeRow(users, target, values, versions, event);
     // An email change: outside a transaction, it opens its own (the mails go with the change).
-    if (users === this.users) return users.transaction((bound) => this.writeEmail(bound, target, values, versions));
-    return this.writeEmail(users, target, values, versions);
+    if (users === this.users) return users.transaction((bound) => this.writeEmail(bound, target, values, versions, event));
+    return this.writeEmail(users, target, values, versions, event);
   }
 
   /**
    * A write that may change the email: the row is locked to read the address before; a new
    * address is unverified, and both addresses get their mail in the same transaction.
    */
-  private async writeEmail(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
+  private async writeEmail(
+    users: UsersRepository,
+    target: Target,
+    values: WritableColumns,
+    versions?: number[],
+    event?: AuditRecord,
+  ): Promise<User> {
     const before = await users.lockedEmail(target);
     const changed = before !== undefined && before !== values.email;
-    const user = await this.writeRow(users, target, changed ? { ...values, email_verified: false } : values, versions);
-    if (changed) await this.security.emailChanged(users.manager, user, before);
+    const user = await this.writeRow(users, target, changed ? { ...values, email_verified: false } : values, versions, event);
+    if (changed) {
+      await this.security.emailChanged(users.manager, user, before);
+      if (event) {
+        const details = { old_email: before, new_email: user.email };
+        await this.audit.record({ ...event, action: AuditAction.EMAIL_CHANGED, details }, users.manager);
+      }
+    }
     return user;
   }
 
-  private async writeRow(users: UsersRepository, target: Target, values: WritableColumns, versions?: number[]): Promise<User> {
-    const user = await users.update(target, values, versions);
+  private async writeRow(
+    users: UsersRepository,
+    target: Target,
+    values: WritableColumns,
+    versions?: number[],
+    event?: AuditRecord,
+  ): Promise<User> {
+    const user = await users.update(target, values, versions, event);
     if (user) return user;
     // Nothing written: first whether the admin may ask at all, then why.
     if ('admin' in target && target.admin) await this.requireRole(target.admin, [Role.ADMIN]);
@@ -309,4 +376,23 @@ export function usernameFromEmail(email: string): string {
 
 function withSuffix(base: string): string {
   return `${base}_${randomInt(100000, 1000000)}`;
+}
+
+/** The names of the fields a change sets (never their values: a password is among them). */
+function fieldNames(changes: UserChanges): string[] {
+  return Object.keys(changes).filter((key) => changes[key as keyof UserChanges] !== undefined);
+}
+
+/** A role's or an activity's change, old and new, when there was one. */
+function roleAndActivity(before: { role: Role; is_active: boolean }, after: User): Record<string, unknown> {
+  return {
+    ...(before.role !== after.role && { role: { old: before.role, new: after.role } }),
+    ...(before.is_active !== after.is_active && { is_active: { old: before.is_active, new: after.is_active } }),
+  };
+}
+
+/** A new account's event: a sign-up (its own actor), or an administrator's creation. */
+function creationRecord(context: AuditContext, user: User, invited: boolean): AuditRecord {
+  if (context.actorId === null) return auditRecord({ ...context, actorId: user.id }, AuditAction.SIGNUP, user.id);
+  return auditRecord(context, AuditAction.ADMIN_USER_CREATED, user.id, { role: user.role, invited });
 }

@@ -4,6 +4,7 @@ import { EmailAndOutbox1764200000000 } from './1764200000000-email-and-outbox';
 import { UserSearchIndexes1764300000000 } from './1764300000000-user-search-indexes';
 import { Avatars1764400000000 } from './1764400000000-avatars';
 import { SessionDevices1764500000000 } from './1764500000000-session-devices';
+import { AuditEvents1764600000000 } from './1764600000000-audit-events';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   UserSearchIndexes1764300000000,
   Avatars1764400000000,
   SessionDevices1764500000000,
+  AuditEvents1764600000000,
 ];

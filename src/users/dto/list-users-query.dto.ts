@@ -1,29 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { createHmac } from 'node:crypto';
+import { IsShallowPage, MAX_LIMIT, MAX_OFFSET, whenGiven, wholeNumber } from '../../common/query-fields';
 import { Role } from '../role.enum';
 
-const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value));
 const toBoolean = Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-const whenGiven = ValidateIf((_dto, value) => value !== undefined);
 
 /** The columns a list may be sorted by; none is nullable, so a cursor never holds a null. */
 export const SORTABLE = ['id', 'email', 'username', 'name', 'created_at', 'updated_at'] as const;
 export const SORTS = SORTABLE.flatMap((column) => [column, `-${column}`]);
 export type SortColumn = (typeof SORTABLE)[number];
 
-/** The most rows `page` may skip: past them, a page costs their reading; `cursor` does not. */
-export const MAX_OFFSET = 10_000;
+export { MAX_OFFSET };
 
 const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
-
-const wholeNumber = (field: string, min: number, max?: number) => {
-  const message = `${field} must be a whole number from ${min}${max ? ` to ${max}` : ''}.`;
-  return applyDecorators(toInt, whenGiven, IsInt({ message }), Min(min, { message }), ...(max ? [Max(max, { message })] : []));
-};
 
 /** A sort as the query names it: its column, and whether it is descending (`-` first). */
 export function parseSort(sort: string): { column: SortColumn; descending: boolean } {
@@ -115,21 +107,6 @@ const IsCursorOf = () =>
     },
   });
 
-/** `page` within MAX_OFFSET rows; a page or a limit that is not a number is reported by its own rule. */
-const IsShallowPage = () =>
-  ValidateBy({
-    name: 'isShallowPage',
-    validator: {
-      validate: (page, args) => {
-        const { limit } = args?.object as ListUsersQueryDto;
-        const judged = Number.isInteger(page) && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT;
-        return !judged || ((page as number) - 1) * limit <= MAX_OFFSET;
-      },
-      defaultMessage: () =>
-        `page may skip at most ${MAX_OFFSET} rows ((page - 1) × limit): to read further, pass next_cursor as cursor.`,
-    },
-  });
-
 /**
  * GET /api/users: query strings, converted here and refused when they do not convert. Rules
  * are applied in the order written, so the first one broken is the one reported.
@@ -144,7 +121,7 @@ export class ListUsersQueryDto {
       'further is 400; read deeper pages with `cursor`. Not with `cursor`.',
   })
   @wholeNumber('page', 1)
-  @IsShallowPage()
+  @IsShallowPage(': to read further, pass next_cursor as cursor')
   page?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })

@@ -1,0 +1,20 @@
+/** What an audit event records; `details` of each is described in docs/api.md ("Audit trail"). */
+export enum AuditAction {
+  SIGNUP = 'signup',
+  LOGIN_SUCCEEDED = 'login.succeeded',
+  LOGIN_FAILED = 'login.failed',
+  LOGIN_LOCKED = 'login.locked',
+  LOGOUT = 'logout',
+  REFRESH_TOKEN_REUSED = 'refresh_token.reused',
+  PASSWORD_CHANGED = 'password.changed',
+  PASSWORD_RESET = 'password.reset',
+  EMAIL_CHANGED = 'email.changed',
+  EMAIL_VERIFIED = 'email.verified',
+  PROFILE_UPDATED = 'profile.updated',
+  ACCOUNT_DELETED = 'account.deleted',
+  ADMIN_USER_CREATED = 'admin.user_created',
+  ADMIN_USER_UPDATED = 'admin.user_updated',
+  ADMIN_USER_DELETED = 'admin.user_deleted',
+  ADMIN_USER_UNLOCKED = 'admin.user_unlocked',
+  SESSION_ENDED = 'session.ended',
+}

@@ -1,0 +1,30 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The audit trail (src/audit): append-only, read newest first by subject, actor, action or time. */
+export class AuditEvents1764600000000 implements MigrationInterface {
+  name = 'AuditEvents1764600000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE "audit_events" (
+        "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+        "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "action" character varying(64) NOT NULL,
+        "actor_id" integer,
+        "user_id" integer,
+        "ip" character varying(64),
+        "request_id" character varying(128),
+        "details" jsonb NOT NULL DEFAULT '{}',
+        CONSTRAINT "PK_audit_events" PRIMARY KEY ("id")
+      )`,
+    );
+    await queryRunner.query(`CREATE INDEX "IDX_audit_events_user" ON "audit_events" ("user_id", "id")`);
+    await queryRunner.query(`CREATE INDEX "IDX_audit_events_actor" ON "audit_events" ("actor_id", "id")`);
+    await queryRunner.query(`CREATE INDEX "IDX_audit_events_action" ON "audit_events" ("action", "id")`);
+    await queryRunner.query(`CREATE INDEX "IDX_audit_events_at" ON "audit_events" ("at")`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "audit_events"`);
+  }
+}
