@@ -109,7 +109,8 @@ export class UsersService {
   /**
    * An administrator's partial update. Only the columns given are written, in one statement;
    * a new role, a deactivation or a new password also ends the user's sessions, and taking
-   * the role or activity from the last active admin is refused with 409.
+   * the role or activity from the last active admin is refused with 409. With a context, the
+   * change's event is written with it: `action` (a reset link's new password is password.reset).
    */
   async update(
     id: number,
