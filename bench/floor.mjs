@@ -178,8 +178,11 @@ const CALLER_CONDITION = (id, sid) =>
 /** selectUser() for a caller: every column of the row, the session checked in it. */
 const SELECT_USER = `SELECT * FROM users WHERE ${CALLER_CONDITION('$1', '$2')}`;
 
-/** updateUser() for a caller: one UPDATE ... RETURNING *, the session checked in it. */
-function updateStatement(values, caller, versions) {
+/**
+ * updateUser() for a caller: one UPDATE ... RETURNING *, the session checked in it, and the
+ * audit event of the change written by the same statement (the service's profile.updated).
+ */
+function updateStatement(values, caller, versions, origin) {
   const columns = Object.keys(values);
   const params = columns.map((column) => values[column]);
   const set = columns.map((column, i) => `${column} = $${i + 1}`).join(', ');
@@ -189,7 +192,11 @@ function updateStatement(values, caller, versions) {
     `UPDATE users SET ${set}, version = version + 1, updated_at = CURRENT_TIMESTAMP ` +
     `WHERE ${CALLER_CONDITION(id, sid)}`;
   if (versions) sql += ` AND users.version IN (${versions.map((v) => `$${params.push(v)}`).join(', ')})`;
-  return { text: `${sql} RETURNING *`, values: params };
+  const event = [caller.id, origin.ip, origin.requestId, JSON.stringify({ fields: columns })].map((value) => `$${params.push(value)}`);
+  const audited =
+    `INSERT INTO audit_events (action, actor_id, user_id, ip, request_id, details) ` +
+    `SELECT 'profile.updated', ${event[0]}, updated.id, ${event[1]}, ${event[2]}, ${event[3]}::jsonb FROM updated`;
+  return { text: `WITH updated AS (${sql} RETURNING *), audited AS (${audited}) SELECT * FROM updated`, values: params };
 }
 
 const CONFLICTS = {
@@ -293,7 +300,7 @@ async function updateProfile(req, res, raw) {
   const versions = acceptedVersions(req.headers['if-match']);
   let rows;
   try {
-    ({ rows } = await pool.query(updateStatement(values, caller, versions)));
+    ({ rows } = await pool.query(updateStatement(values, caller, versions, { ip: req.socket.remoteAddress, requestId: res.requestId })));
   } catch (error) {
     const conflict = error.code === '23505' && CONFLICTS[error.constraint];
     if (!conflict) throw error;

@@ -10,7 +10,6 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('IDX_audit_events_user', ['user_id', 'id'])
 @Index('IDX_audit_events_actor', ['actor_id', 'id'])
 @Index('IDX_audit_events_action', ['action', 'id'])
-@Index('IDX_audit_events_at', ['at'])
 export class AuditEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
