@@ -18,6 +18,8 @@ export type LoginBody = paths['/auth/login']['post']['requestBody']['content']['
 export type Tokens = paths['/auth/login']['post']['responses']['200']['content']['application/json'];
 export type ProfileChanges = paths['/users']['put']['requestBody']['content']['application/json'];
 export type User = paths['/users']['put']['responses']['200']['content']['application/json'];
+/** An open session, as the list of one's devices shows it. */
+export type Session = paths['/users/sessions']['get']['responses']['200']['content']['application/json'][number];
 /** The one part of a picture upload, by name ("file"); its value is the picture, a Blob or File. */
 export type AvatarPart = keyof paths['/users/avatar']['put']['requestBody']['content']['multipart/form-data'];
 export type Problem = components['schemas']['ProblemDetailsDto'];
@@ -35,7 +37,8 @@ export class ApiError extends Error {
 
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: keyof paths;
+  /** A path of the document; one with its parameter filled in for a session's. */
+  path: keyof paths | `/users/sessions/${string}`;
   body: unknown;
   token?: string;
   headers?: Record<string, string>;
@@ -50,21 +53,27 @@ export interface Client {
   updateProfile(token: string, changes: ProfileChanges, ifMatch?: string): Promise<User>;
   /** PUT /users/avatar: the picture (JPEG, PNG, WebP or GIF); the user, whose image_path shows it. */
   uploadAvatar(token: string, picture: Blob): Promise<User>;
+  /** GET /users/sessions: where you are signed in, the current session marked. */
+  sessions(token: string): Promise<Session[]>;
+  /** DELETE /users/sessions/{id}: signs that device out at once (204). */
+  endSession(token: string, id: Session['id']): Promise<void>;
 }
 
 export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): Client {
   async function call<T>({ method, path, body, token, headers = {} }: Call): Promise<T> {
-    // A FormData body is sent as multipart/form-data, with the boundary fetch chooses.
+    // A FormData body is sent as multipart/form-data, with the boundary fetch chooses; no body,
+    // no content type (an empty JSON body is refused).
     const form = body instanceof FormData;
+    const json = body !== undefined && !form;
     const response = await fetchImpl(baseUrl + path, {
       method,
       headers: {
         accept: 'application/json',
-        ...(form ? {} : { 'content-type': 'application/json' }),
+        ...(json ? { 'content-type': 'application/json' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...headers,
       },
-      body: form ? body : JSON.stringify(body),
+      body: form ? body : json ? JSON.stringify(body) : null,
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -83,6 +92,9 @@ export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): 
         token,
         headers: ifMatch ? { 'if-match': ifMatch } : {},
       }),
+    sessions: (token) => call<Session[]>({ method: 'GET', path: '/users/sessions', body: undefined, token }),
+    endSession: (token, id) =>
+      call<void>({ method: 'DELETE', path: `/users/sessions/${encodeURIComponent(id)}`, body: undefined, token }),
     uploadAvatar: (token, picture) => {
       const part: AvatarPart = 'file';
       const body = new FormData();
@@ -121,4 +133,8 @@ export async function _callsThatDoNotTypeCheck(api: Client): Promise<void> {
   void tokens.user;
   // @ts-expect-error a picture is a Blob, not a path
   await api.uploadAvatar(token, '/images/me.jpg');
+  const [session] = await api.sessions(token);
+  // @ts-expect-error a session's device is a label, not a number
+  const device: number | undefined = session?.device;
+  void device;
 }

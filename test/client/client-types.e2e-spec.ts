@@ -132,6 +132,12 @@ describe('the typed client (npm run client)', () => {
       const pictured = await client.uploadAvatar(tokens.access_token, new Blob([new Uint8Array(await png(40, 30))], { type: 'image/png' }));
       expect(pictured.image_path).toMatch(/^\/avatars\/[0-9a-f]{64}\.webp$/);
 
+      // Two sessions (sign-up and login): the login's ends the sign-up's.
+      const devices = await client.sessions(tokens.access_token);
+      expect(devices.map((session) => session.current).sort()).toEqual([false, true]);
+      await client.endSession(tokens.access_token, devices.find((session) => !session.current)!.id);
+      expect((await api.get('/users', { token: registered.access_token })).status).toBe(401);
+
       const taken = await client.register({ email, password, name: 'Twice' }).catch((error: unknown) => error);
       expect(taken).toBeInstanceOf(ApiError);
       expect(taken).toMatchObject({ status: 409, problem: { code: 'EMAIL_TAKEN' } });
