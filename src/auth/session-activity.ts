@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { errorLine } from '../common/error-line';
 import { SessionsRepository } from './sessions.repository';
 
@@ -11,7 +11,7 @@ export const ACTIVITY_FLUSH_MS = 60_000;
  * one statement. Each instance writes what it saw; at shutdown what is pending is written.
  */
 @Injectable()
-export class SessionActivity implements OnModuleInit, OnApplicationShutdown {
+export class SessionActivity implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionActivity.name);
   private seen = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -22,7 +22,8 @@ export class SessionActivity implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => void this.flush(), ACTIVITY_FLUSH_MS).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the data source closes (its module's onApplicationShutdown): what is pending is written. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
