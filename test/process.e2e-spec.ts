@@ -342,7 +342,9 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
       answeredAfterSignal: true,
       stillInFlight: true,
     });
-    expect(during).toBe('ECONNREFUSED');
+    // Not served: refused once the listening socket is closed, or reset when the connection had
+    // reached the kernel's backlog before the process, slower under load, handled the signal.
+    expect(['ECONNREFUSED', 'ECONNRESET']).toContain(during);
   }, 60_000);
 
   it('then exits with code 0, though its client keeps the connection alive (as fetch and load balancers do)', async () => {
