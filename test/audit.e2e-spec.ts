@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ApiClient } from './support/api-client';
+import { png, upload } from './support/images';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
@@ -198,6 +199,29 @@ describe('the audit trail', () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     const none = await api.get(`/api/audit?user_id=${id}&from=${future}`, { token: admin });
     expect(none.body).toMatchObject({ data: [], total: 0, page: 1, limit: 20, total_is_capped: false });
+  });
+
+  it("records a picture's upload and removal as a profile update, by the owner or an administrator", async () => {
+    const adminId = (await api.get('/users', { token: admin })).body.id;
+    const { user, token } = await api.register();
+    tokens.push(token);
+    expect((await api.put('/users/avatar', { token, body: upload(await png(16, 16, '#0c0d0e')) })).status).toBe(200);
+    expect((await api.delete('/users/avatar', { token })).status).toBe(200);
+    expect((await api.put(`/api/users/${user.id}/avatar`, { token: admin, body: upload(await png(16, 16, '#0e0d0c')) })).status).toBe(200);
+    expect((await api.delete(`/api/users/${user.id}/avatar`, { token: admin })).status).toBe(200);
+    // Refused uploads change nothing, and write no event.
+    expect((await api.put('/users/avatar', { token, body: upload(Buffer.from('not a picture')) })).status).toBe(400);
+    expect((await api.put('/api/users/999999/avatar', { token: admin, body: upload(await png(16, 16, '#0e0e0e')) })).status).toBe(404);
+
+    const events = await eventsOf(user.id);
+    expect(events.map((e) => [e.action, e.actor_id, e.details])).toEqual([
+      ['signup', user.id, {}],
+      ['profile.updated', user.id, { fields: ['image_path'] }],
+      ['profile.updated', user.id, { fields: ['image_path'] }],
+      ['admin.user_updated', adminId, { fields: ['image_path'] }],
+      ['admin.user_updated', adminId, { fields: ['image_path'] }],
+    ]);
+    expect(events.every((e) => e.request_id)).toBe(true);
   });
 
   it('pages newest first, and refuses bad filters with 400 naming the parameter; 403 for a user', async () => {

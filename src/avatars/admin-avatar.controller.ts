@@ -2,9 +2,13 @@ import { Controller, Delete, Param, Put, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { ErrorCode } from '../common/error-code.enum';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { AppConfig } from '../config/app-config';
+import type { AuthenticatedUser } from '../users/authenticated-user';
+import { CurrentUser } from '../users/current-user.decorator';
 import { taggedUserView } from '../users/etag';
 import { AdminRoute } from '../users/route-access.decorators';
 import { UserView } from '../users/user-view';
@@ -27,16 +31,25 @@ export class AdminAvatarController {
   @ApiOperation({ operationId: 'adminUploadAvatar', summary: "Upload a user's profile picture" })
   @ApiAvatarUpload()
   @ApiProblems(...TARGET_PROBLEMS)
-  async upload(@Param('id', IdParamPipe) id: number, @Req() request: FastifyRequest): Promise<UserView> {
+  async upload(
+    @Param('id', IdParamPipe) id: number,
+    @Req() request: FastifyRequest,
+    @CurrentUser() admin: AuthenticatedUser,
+    @Origin() origin: ClientOrigin,
+  ): Promise<UserView> {
     const file = await readUploadedFile(request, this.config.avatarMaxBytes);
-    return taggedUserView(await this.avatars.replace({ id }, file));
+    return taggedUserView(await this.avatars.replace({ id }, file, { actorId: admin.id, origin }));
   }
 
   @Delete()
   @ApiOperation({ operationId: 'adminDeleteAvatar', summary: "Remove a user's profile picture: the default is shown again" })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ...TARGET_PROBLEMS)
-  async remove(@Param('id', IdParamPipe) id: number): Promise<UserView> {
-    return taggedUserView(await this.avatars.remove({ id }));
+  async remove(
+    @Param('id', IdParamPipe) id: number,
+    @CurrentUser() admin: AuthenticatedUser,
+    @Origin() origin: ClientOrigin,
+  ): Promise<UserView> {
+    return taggedUserView(await this.avatars.remove({ id }, { actorId: admin.id, origin }));
   }
 }

@@ -2,6 +2,8 @@ import { Controller, Delete, Put, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator';
+import type { ClientOrigin } from '../common/client-origin';
+import { Origin } from '../common/client-origin';
 import { ErrorCode } from '../common/error-code.enum';
 import { AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../users/authenticated-user';
@@ -26,16 +28,20 @@ export class UserAvatarController {
   @ApiOperation({ operationId: 'uploadAvatar', summary: 'Upload your profile picture' })
   @ApiAvatarUpload()
   @ApiProblems(ErrorCode.UNAUTHORIZED)
-  async upload(@CurrentUser() caller: AuthenticatedUser, @Req() request: FastifyRequest): Promise<UserView> {
+  async upload(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() request: FastifyRequest,
+    @Origin() origin: ClientOrigin,
+  ): Promise<UserView> {
     const file = await readUploadedFile(request, this.config.avatarMaxBytes);
-    return taggedUserView(await this.avatars.replace({ caller }, file));
+    return taggedUserView(await this.avatars.replace({ caller }, file, { actorId: caller.id, origin }));
   }
 
   @Delete()
   @ApiOperation({ operationId: 'deleteAvatar', summary: 'Remove your profile picture: the default is shown again' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(ErrorCode.UNAUTHORIZED)
-  async remove(@CurrentUser() caller: AuthenticatedUser): Promise<UserView> {
-    return taggedUserView(await this.avatars.remove({ caller }));
+  async remove(@CurrentUser() caller: AuthenticatedUser, @Origin() origin: ClientOrigin): Promise<UserView> {
+    return taggedUserView(await this.avatars.remove({ caller }, { actorId: caller.id, origin }));
   }
 }

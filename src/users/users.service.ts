@@ -158,10 +158,14 @@ export class UsersService {
 
   /**
    * Points the target's `image_path` at a picture (avatars), in the transaction of `manager`
-   * when given: the picture's row and the account's change commit together.
+   * when given: the picture's row, the account's change and its event commit together.
    */
-  setImagePath(target: Target, imagePath: string, manager?: EntityManager): Promise<User> {
-    return this.writeRow(manager ? this.users.on(manager) : this.users, target, { image_path: imagePath });
+  setImagePath(target: Target, imagePath: string, context: AuditContext, manager?: EntityManager): Promise<User> {
+    const event =
+      'id' in target
+        ? auditRecord(context, AuditAction.ADMIN_USER_UPDATED, target.id, { fields: ['image_path'] })
+        : auditRecord(context, AuditAction.PROFILE_UPDATED, target.caller.id, { fields: ['image_path'] });
+    return this.writeRow(manager ? this.users.on(manager) : this.users, target, { image_path: imagePath }, undefined, event);
   }
 
   /**
