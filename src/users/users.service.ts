@@ -161,10 +161,9 @@ export class UsersService {
    * when given: the picture's row, the account's change and its event commit together.
    */
   setImagePath(target: Target, imagePath: string, context: AuditContext, manager?: EntityManager): Promise<User> {
-    const event =
-      'id' in target
-        ? auditRecord(context, AuditAction.ADMIN_USER_UPDATED, target.id, { fields: ['image_path'] })
-        : auditRecord(context, AuditAction.PROFILE_UPDATED, target.caller.id, { fields: ['image_path'] });
+    const id = 'id' in target ? target.id : target.caller.id;
+    const action = 'id' in target ? AuditAction.ADMIN_USER_UPDATED : AuditAction.PROFILE_UPDATED;
+    const event = auditRecord(context, action, id, { fields: ['image_path'] });
     return this.writeRow(manager ? this.users.on(manager) : this.users, target, { image_path: imagePath }, undefined, event);
   }
 
