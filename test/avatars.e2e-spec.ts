@@ -189,21 +189,27 @@ describe('profile pictures', () => {
       expect(response.status).toBe(415);
     });
 
-    it('over AVATAR_MAX_BYTES: 413 as it arrives, without buffering the upload', async () => {
+    it('over AVATAR_MAX_BYTES: 413 as it arrives, every time, without buffering the upload', async () => {
       const uploadBytes = 256 * 1024 * 1024;
-      const baseline = process.memoryUsage().arrayBuffers;
-      let peak = baseline;
+      let peak = 0;
+      let largestGrowth = 0;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 5);
       try {
-        const { status, body, sentBeforeAnswer } = await streamUpload(`${api.baseUrl}/users/avatar`, token, uploadBytes);
-        expect([status, JSON.parse(body).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-        // Answered once the limit was passed (about 9 MB in, with the sockets' buffers), not at the end.
-        expect(sentBeforeAnswer).toBeLessThan(32 * 1024 * 1024);
+        // Closed at once, the connection's reset lost the answer now and then: one upload in
+        // three against the built service, about one in twenty-five here.
+        for (let upload = 0; upload < 30; upload++) {
+          const baseline = (peak = process.memoryUsage().arrayBuffers);
+          const { status, body, sentBeforeAnswer } = await streamUpload(`${api.baseUrl}/users/avatar`, token, uploadBytes);
+          expect([status, JSON.parse(body).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+          // Answered once the limit was passed (about 9 MB in, with the sockets' buffers), not at the end.
+          expect(sentBeforeAnswer).toBeLessThan(32 * 1024 * 1024);
+          largestGrowth = Math.max(largestGrowth, peak - baseline);
+        }
       } finally {
         clearInterval(sampler);
       }
       // The limit (5 MB) at most and the parser's chunks: never the upload (4.8 MB seen).
-      expect(peak - baseline).toBeLessThan(16 * 1024 * 1024);
+      expect(largestGrowth).toBeLessThan(16 * 1024 * 1024);
     });
   });
 });
@@ -235,9 +241,9 @@ function streamUpload(url: string, token: string, size: number): Promise<{ statu
         resolve({ status: response.statusCode ?? 0, body, sentBeforeAnswer });
       });
     });
-    // The server may close the connection once it has answered.
+    // The server closes the connection once it has answered; before, a reset is a lost answer.
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (!answered && error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+      if (!answered) reject(error);
     });
     const next = (): void => {
       while (!answered && sent < size) {
