@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { jsonBodyParser } from './common/json-body.parser';
+import { lingerOnClose } from './common/lingering-close';
 import { entityTagHeader } from './common/entity-tag';
 import { rejectNonJsonBodies } from './common/json-only.hook';
 import { securityHeaders } from './common/security-headers.hook';
@@ -62,6 +63,8 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.useLogger(app.get(AppLogger));
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
+  // A body refused before it was read (413) must not cost the client its answer.
+  fastify.server.on('connection', lingerOnClose);
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   // Uploads stream through these limits; only upload routes take multipart (json-only.hook.ts).
   await app.register(multipart, { limits: uploadLimits(config.avatarMaxBytes) });

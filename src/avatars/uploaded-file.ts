@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ErrorCode } from '../common/error-code.enum';
-import { lingerOnClose } from '../common/lingering-close';
 import { problem, ProblemException } from '../common/problem.exception';
 
 /** The part an upload's file goes in. */
@@ -25,16 +24,6 @@ export const uploadLimits = (maxBytes: number) => ({
  * missing file, another part, or a body that is not well-formed multipart.
  */
 export async function readUploadedFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
-  try {
-    return await readFilePart(request, maxBytes);
-  } catch (error) {
-    // The client may still be sending: the 413 must reach it before the connection closes.
-    if (error instanceof ProblemException && error.code === ErrorCode.PAYLOAD_TOO_LARGE) lingerOnClose(request.raw.socket);
-    throw error;
-  }
-}
-
-async function readFilePart(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   let file: Buffer | undefined;
   try {
     if (request.isMultipart()) {
@@ -73,7 +62,7 @@ function readWithin(file: Readable, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** 413, closing the connection: the rest of the upload is never read (see lingerOnClose). */
+/** 413, closing the connection (a lingering close: lingering-close.ts): the rest is never read. */
 function tooLarge(maxBytes: number): ProblemException {
   const detail = `The picture is larger than AVATAR_MAX_BYTES (${maxBytes} bytes).`;
   return problem(ErrorCode.PAYLOAD_TOO_LARGE, detail, { headers: { connection: 'close' } });

@@ -62,4 +62,15 @@ describe('lingerOnClose', () => {
     jest.advanceTimersByTime(1);
     expect(accepted.destroyed).toBe(true);
   });
+
+  it('closes at once when the client has closed its side already', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const { accepted, client } = pair;
+    lingerOnClose(accepted);
+    accepted.resume();
+    client.end();
+    await once(accepted, 'end');
+    accepted.destroySoon();
+    await once(accepted, 'close');
+  });
 });
