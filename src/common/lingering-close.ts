@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 
-/** How long a connection that was answered early goes on being read before it is closed. */
+/** How long a closing connection waits for the client to close its side. */
 export const LINGER_MS = 2_000;
 
 /**
