@@ -22,11 +22,8 @@ export class UserSessionsController {
   @ApiOperation({ operationId: 'listSessions', summary: 'Where you are signed in: your open sessions, the current one marked' })
   @ApiOkResponse({ type: SessionView, isArray: true })
   @ApiProblems(ErrorCode.UNAUTHORIZED)
-  async list(@CurrentUser() caller: AuthenticatedUser): Promise<SessionView[]> {
-    const devices = await this.sessions.devices(caller.id, caller.sessionId);
-    // The caller's own session is listed while it is open and the account live and active.
-    if (!devices.some((device) => device.current)) throw ProblemException.unauthorized();
-    return devices;
+  list(@CurrentUser() caller: AuthenticatedUser): Promise<SessionView[]> {
+    return this.ownDevices(caller);
   }
 
   @Delete(':id')
@@ -42,9 +39,7 @@ export class UserSessionsController {
     if (await this.sessions.end(caller.id, id, { actorId: caller.id, origin }, caller.sessionId)) return;
     // Nothing ended: the caller's own session is gone (401), or this one is not theirs, or not
     // open (404, also for another user's: its ids cannot be probed).
-    if (!(await this.sessions.devices(caller.id, caller.sessionId)).some((device) => device.current)) {
-      throw ProblemException.unauthorized();
-    }
+    await this.ownDevices(caller);
     throw problem(ErrorCode.SESSION_NOT_FOUND);
   }
 
@@ -55,5 +50,12 @@ export class UserSessionsController {
   @ApiProblems(ErrorCode.UNAUTHORIZED)
   async endOthers(@CurrentUser() caller: AuthenticatedUser, @Origin() origin: ClientOrigin): Promise<void> {
     if (!(await this.sessions.endOthers(caller, origin))) throw ProblemException.unauthorized();
+  }
+
+  /** The caller's devices; 401 unless its own session is among them (open, the account live and active). */
+  private async ownDevices(caller: AuthenticatedUser): Promise<SessionView[]> {
+    const devices = await this.sessions.devices(caller.id, caller.sessionId);
+    if (!devices.some((device) => device.current)) throw ProblemException.unauthorized();
+    return devices;
   }
 }

@@ -242,6 +242,11 @@ const ADMIN_CHANGES_LOCK = 7_401_302;
  */
 export type Target = { id: number; admin?: AuthenticatedUser } | { caller: AuthenticatedUser };
 
+/** The id of the account a target names. */
+export function targetUserId(target: Target): number {
+  return 'id' in target ? target.id : target.caller.id;
+}
+
 /** The columns an update may set, as the entity (and the table) names them. */
 export const WRITABLE_COLUMNS = [
   'email',

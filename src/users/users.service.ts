@@ -16,7 +16,7 @@ import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
 import { User } from './user.entity';
-import { Target, UserPage, UsersRepository, WritableColumns } from './users.repository';
+import { Target, targetUserId, UserPage, UsersRepository, WritableColumns } from './users.repository';
 
 /** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
@@ -161,7 +161,7 @@ export class UsersService {
    * when given: the picture's row, the account's change and its event commit together.
    */
   setImagePath(target: Target, imagePath: string, context: AuditContext, manager?: EntityManager): Promise<User> {
-    const id = 'id' in target ? target.id : target.caller.id;
+    const id = targetUserId(target);
     const action = 'id' in target ? AuditAction.ADMIN_USER_UPDATED : AuditAction.PROFILE_UPDATED;
     const event = auditRecord(context, action, id, { fields: ['image_path'] });
     return this.writeRow(manager ? this.users.on(manager) : this.users, target, { image_path: imagePath }, undefined, event);
@@ -250,7 +250,7 @@ export class UsersService {
    * last active admin cannot be deleted.
    */
   async remove(target: Target, context: AuditContext): Promise<void> {
-    const id = 'id' in target ? target.id : target.caller.id;
+    const id = targetUserId(target);
     const action = 'id' in target ? AuditAction.ADMIN_USER_DELETED : AuditAction.ACCOUNT_DELETED;
     await this.transaction(async (users) => {
       await users.serializeAdminChanges();
