@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
+import { AccountQuota } from '../common/account-quota';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
@@ -69,6 +70,7 @@ import { AdminSessionsController } from './admin-sessions.controller';
     EmailLinksService,
     EmailTokensRepository,
     RateLimitThrottler,
+    AccountQuota,
     {
       provide: LoginAttempts,
       inject: [AppConfig, REDIS],
@@ -80,6 +82,6 @@ import { AdminSessionsController } from './admin-sessions.controller';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: AuthRateLimitGuard },
   ],
-  exports: [AccountSecurity],
+  exports: [AccountSecurity, AccountQuota],
 })
 export class AuthModule {}
