@@ -212,19 +212,19 @@ describe('the admin API: list, read, create, delete', () => {
     it('answers 409 for a taken email and 400 for bad fields', async () => {
       const taken = await api.post('/api/users', {
         token: admin,
-        body: { email: 'ALICE@directory.example.com', password: 'some-password', name: 'Other' },
+        body: { email: 'ALICE@directory.example.com', password: 'Plum-Orbit-42', name: 'Other' },
       });
       expect(taken.body.code).toBe('EMAIL_TAKEN');
       const bad = await api.post('/api/users', {
         token: admin,
-        body: { email: 'x@example.com', password: 'some-password', name: 'X', role: 'ROOT', id: 7 },
+        body: { email: 'x@example.com', password: 'Plum-Orbit-42', name: 'X', role: 'ROOT', id: 7 },
       });
       expect(bad.status).toBe(400);
       // The first field the route does not take is named, before any value is checked.
       expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(['id']);
       const badRole = await api.post('/api/users', {
         token: admin,
-        body: { email: 'x@example.com', password: 'some-password', name: 'X', role: 'ROOT' },
+        body: { email: 'x@example.com', password: 'Plum-Orbit-42', name: 'X', role: 'ROOT' },
       });
       expect(badRole.body.errors.map((error: { field: string }) => error.field)).toEqual(['role']);
     });

@@ -4,6 +4,9 @@ import { png, upload } from './support/images';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { loginDigest } from '../src/auth/login-digest';
+
+const digestOf = loginDigest(TEST_JWT_SECRET);
 
 const BCRYPT_HASH = /\$2[aby]?\$\d{2}\$[./A-Za-z0-9]{53}/;
 
@@ -134,7 +137,7 @@ describe('the audit trail', () => {
     ]);
     const byAction = (action: string) => events.filter((event) => event.action === action);
     expect(byAction('signup')[0]).toMatchObject({ actor_id: id, user_id: id, ip: '127.0.0.1', details: {} });
-    expect(byAction('login.failed')[0]).toMatchObject({ actor_id: null, details: { login: email, reason: 'wrong_password' } });
+    expect(byAction('login.failed')[0]).toMatchObject({ actor_id: null, details: { login_digest: digestOf(email), reason: 'wrong_password' } });
     expect(byAction('login.succeeded')[0]).toMatchObject({ actor_id: id, request_id: 'audit-login-1' });
     expect(byAction('login.succeeded')[0].details.session_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(byAction('refresh_token.reused')[0]).toMatchObject({ actor_id: null, user_id: id });
@@ -154,12 +157,14 @@ describe('the audit trail', () => {
     for (let i = 0; i < 3; i++) await api.post('/auth/login', { body: { email, password: 'whatever it is' } });
     expect((await api.post('/auth/login', { body: { email, password: 'whatever it is' } })).status).toBe(429);
     const failed = await api.get('/api/audit?action=login.failed&limit=100', { token: admin });
-    expect(failed.body.data.filter((e: Event) => e.details.login === email)[0]).toMatchObject({
+    expect(failed.body.data.filter((e: Event) => e.details.login_digest === digestOf(email))[0]).toMatchObject({
       user_id: null,
       details: { reason: 'unknown_account' },
     });
     const locked = await api.get('/api/audit?action=login.locked', { token: admin });
-    expect(locked.body.data.some((e: Event) => e.details.login === email)).toBe(true);
+    expect(locked.body.data.some((e: Event) => e.details.login_digest === digestOf(email))).toBe(true);
+    // The name tried is never kept as typed: it could be a password typed into the wrong field.
+    expect(JSON.stringify([failed.body, locked.body])).not.toContain(email);
   });
 
   it("records an administrator's changes with their actor, and old and new role and activity", async () => {

@@ -49,19 +49,19 @@ describe('sign-up and login', () => {
     it('never lets a sign-up choose its role or other admin fields', async () => {
       for (const field of ['role', 'is_active', 'id', 'password_hash']) {
         const response = await api.post('/auth/register', {
-          body: { email: `${field}@example.com`, password: 'password-1', name: 'X', [field]: 'ADMIN' },
+          body: { email: `${field}@example.com`, password: 'Plum-Orbit-42', name: 'X', [field]: 'ADMIN' },
         });
         expect(response.status).toBe(400);
         expect(response.body.errors).toContainEqual({ field, message: expect.any(String) });
       }
-      const login = await api.post('/auth/login', { body: { email: 'role@example.com', password: 'password-1' } });
+      const login = await api.post('/auth/login', { body: { email: 'role@example.com', password: 'Plum-Orbit-42' } });
       expect(login.status).toBe(401);
     });
 
     it('answers 409 EMAIL_TAKEN for an email taken in any case', async () => {
       await api.register({ email: 'taken@example.com' });
       const response = await api.post('/auth/register', {
-        body: { email: 'TAKEN@Example.com', password: 'password-1', name: 'Other' },
+        body: { email: 'TAKEN@Example.com', password: 'Plum-Orbit-42', name: 'Other' },
       });
       expect(response.status).toBe(409);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -71,7 +71,7 @@ describe('sign-up and login', () => {
     it('answers 409 USERNAME_TAKEN for a username taken in any case', async () => {
       await api.register({ username: 'unique_handle' });
       const response = await api.post('/auth/register', {
-        body: { email: 'another@example.com', password: 'password-1', name: 'Other', username: 'UNIQUE_handle' },
+        body: { email: 'another@example.com', password: 'Plum-Orbit-42', name: 'Other', username: 'UNIQUE_handle' },
       });
       expect(response.status).toBe(409);
       expect(response.body.code).toBe('USERNAME_TAKEN');
@@ -81,7 +81,7 @@ describe('sign-up and login', () => {
       const attempts = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           api.post('/auth/register', {
-            body: { email: 'race@example.com', password: 'password-1', name: `Racer ${i}` },
+            body: { email: 'race@example.com', password: 'Plum-Orbit-42', name: `Racer ${i}` },
           }),
         ),
       );
@@ -108,22 +108,25 @@ describe('sign-up and login', () => {
       ['username', { username: 'has space' }],
     ])('refuses a bad %s with 400 naming it', async (field, fields) => {
       const response = await api.post('/auth/register', {
-        body: { email: 'fresh@example.com', password: 'password-1', name: 'Fresh', ...fields },
+        body: { email: 'fresh@example.com', password: 'Plum-Orbit-42', name: 'Fresh', ...fields },
       });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
       expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
     });
 
-    it('accepts a password of exactly 72 bytes and an 8-byte one', async () => {
-      const long = `${'€'.repeat(20)}abcdefghijkl`;
+    it('accepts a password of exactly 72 bytes; one of 8 passes the length rule but not the guessability one', async () => {
+      const long = `Zq8#Lm2!vR5@${'€'.repeat(20)}`;
       expect(Buffer.byteLength(long)).toBe(72);
       const { user } = await api.register({ password: long });
       expect(await api.login(user.email, long)).toEqual(expect.any(String));
       // bcrypt reads 72 bytes: one more byte must not be a way in
       const longer = await api.post('/auth/login', { body: { email: user.email, password: `${long}x` } });
       expect(longer.status).toBe(400);
-      await api.register({ password: 'x7#kQ2!p' });
+      // Eight random characters are 10^8 guesses: zxcvbn's score 2. A ninth makes the score 3.
+      const eight = await api.post('/auth/register', { body: { email: 'eight@example.com', password: 'x7#kQ2!p', name: 'Eight' } });
+      expect([eight.status, eight.body.code]).toEqual([400, 'WEAK_PASSWORD']);
+      await api.register({ password: 'x7#kQ2!pz' });
     });
 
     it('refuses every field missing at once with one error each', async () => {

@@ -1,40 +1,30 @@
 import type { EntityManager } from 'typeorm';
 import { problemFrom } from '../../test/support/problem-from';
 import { ErrorCode } from '../common/error-code.enum';
-import type { AppConfig } from '../config/app-config';
 import type { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
 import type { EmailLinkMails } from './email-link-mails';
 import { AuthAccountSecurity } from './account-security.service';
 import { MemoryLoginAttempts } from './memory-login-attempts';
+import { ATTEMPTS_CONFIG } from '../../test/support/login-attempts-behaviour';
+import type { ProblemException } from '../common/problem.exception';
 import type { SessionsRepository } from './sessions.repository';
 
 // Auth's side of the AccountSecurity seam, which users.service.spec.ts fakes. The attempts are a
-// real MemoryLoginAttempts (spied on) so that "locked" means what the configured max makes it
-// mean; the SQL of revokeAllOf is tested on a real database in sessions.repository.db.spec.ts.
+// real MemoryLoginAttempts, so that "locked" means what the configured limits make it mean; the
+// SQL of revokeAllOf is tested on a real database in sessions.repository.db.spec.ts.
 
-const MAX_FAILURES = 3;
-const LOCKOUT_SECONDS = 60;
-const START = Date.UTC(2030, 0, 1);
 const SESSION_ID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
+const HOME = '198.51.100.1';
 
-// Mixed case on purpose: the keys are the normalised names, as the login's are.
+// Mixed case on purpose: the counts are on the normalised names, as the login's are.
 const JANE = { id: 7, email: 'Jane@Example.com', username: 'Jane_1', password_hash: 'stored-hash' } as User;
-const JANE_KEYS = ['login:jane@example.com', 'login:jane_1'];
 
 /** Stand-in for the manager of the transaction a users change opened. */
 const TRANSACTION_MANAGER = { name: "a transaction's manager" } as unknown as EntityManager;
 
 function setup(passwordIsRight = true) {
-  // A fixed clock, so that lock times (and Retry-After) are exact.
-  const clock = { now: START };
-  jest.spyOn(Date, 'now').mockImplementation(() => clock.now);
-  const attempts = new MemoryLoginAttempts({
-    bruteForce: { maxLoginFailures: MAX_FAILURES, lockoutSeconds: LOCKOUT_SECONDS },
-  } as AppConfig);
-  const attempt = jest.spyOn(attempts, 'attempt');
-  const attemptAll = jest.spyOn(attempts, 'attemptAll');
-  const clearAll = jest.spyOn(attempts, 'clearAll');
+  const attempts = new MemoryLoginAttempts(ATTEMPTS_CONFIG);
   const passwords = { verify: jest.fn().mockResolvedValue(passwordIsRight) };
   // `on` binds the repository to a manager; revokeAllOf must be called on the bound one.
   const bound = { revokeAllOf: jest.fn().mockResolvedValue(undefined) };
@@ -51,80 +41,73 @@ function setup(passwordIsRight = true) {
     sessions as unknown as SessionsRepository,
     mails as unknown as EmailLinkMails,
   );
-  return { security, clock, attempts, attempt, attemptAll, clearAll, passwords, sessions, bound, mails };
+  return { security, attempts, passwords, sessions, bound, mails };
 }
 
-afterEach(() => jest.restoreAllMocks());
+/** What a login with `name` from `address` meets now: the lock's code, or 'open'. */
+async function loginMeets(attempts: MemoryLoginAttempts, name: string, address = HOME): Promise<string> {
+  try {
+    await (await attempts.begin([name], address)).abandon();
+    return 'open';
+  } catch (error) {
+    return (error as ProblemException).code;
+  }
+}
 
 describe('AuthAccountSecurity.verifyPassword', () => {
-  it("counts the try on both of the account's names before checking the password", async () => {
-    const { security, attempt, attemptAll, passwords } = setup();
-    await security.verifyPassword(JANE, 'correct horse');
-    expect(attemptAll).toHaveBeenCalledWith(JANE_KEYS);
-    expect(attempt.mock.calls.map(([key]) => key)).toEqual(JANE_KEYS);
+  it('checks the password and answers nothing when it is right', async () => {
+    const { security, passwords } = setup();
+    await expect(security.verifyPassword(JANE, 'correct horse', HOME)).resolves.toBeUndefined();
     expect(passwords.verify).toHaveBeenCalledWith('correct horse', 'stored-hash');
-    // Counted first: guesses sent all at once cannot all be checked before any is counted.
-    const lastCount = Math.max(...attempt.mock.invocationCallOrder);
-    expect(lastCount).toBeLessThan(passwords.verify.mock.invocationCallOrder[0]);
   });
 
-  it('answers a wrong password 401 INVALID_CREDENTIALS and keeps the count', async () => {
-    const { security, attempts, clearAll } = setup(false);
-    const thrown = await problemFrom(security.verifyPassword(JANE, 'wrong'));
-    expect([thrown.getStatus(), thrown.code]).toEqual([401, ErrorCode.INVALID_CREDENTIALS]);
-    expect(clearAll).not.toHaveBeenCalled();
-    // Still counted on each name: the next tries reach the lock (MAX_FAILURES - 1 more are allowed).
-    for (let i = 1; i < MAX_FAILURES; i++) expect(await attempts.attemptAll(JANE_KEYS)).toBe(0);
-    expect(await attempts.attemptAll([JANE_KEYS[0]])).toBe(LOCKOUT_SECONDS);
-    expect(await attempts.attemptAll([JANE_KEYS[1]])).toBe(LOCKOUT_SECONDS);
-  });
-
-  it('clears the count on both names after a right password', async () => {
-    const { security, attempts, clearAll } = setup(true);
-    // Earlier failures, one short of the lock.
-    for (let i = 1; i < MAX_FAILURES; i++) await attempts.attemptAll(JANE_KEYS);
-    await expect(security.verifyPassword(JANE, 'correct horse')).resolves.toBeUndefined();
-    expect(clearAll).toHaveBeenCalledWith(JANE_KEYS);
-    // The count starts again: MAX_FAILURES - 1 tries later neither name is locked.
-    for (let i = 1; i < MAX_FAILURES; i++) expect(await attempts.attemptAll(JANE_KEYS)).toBe(0);
-  });
-
-  it.each([
-    ['email', 0],
-    ['username', 1],
-  ])('answers 429 with Retry-After when the %s is locked, without checking the password', async (_name, index) => {
-    const { security, attempts, clock, passwords, clearAll } = setup(true);
-    // MAX_FAILURES attempts lock a name (from a login with that name alone, say); the lock
-    // counts from the last one.
-    for (let i = 0; i < MAX_FAILURES; i++) await attempts.attempt(JANE_KEYS[index]);
-    clock.now += 15_000;
-    const thrown = await problemFrom(security.verifyPassword(JANE, 'correct horse'));
-    expect([thrown.getStatus(), thrown.code]).toEqual([429, ErrorCode.ACCOUNT_LOCKED]);
-    // Retry-After is the seconds the lock has left, not the full lockout.
-    expect(thrown.headers).toEqual({ 'Retry-After': String(LOCKOUT_SECONDS - 15) });
-    // Even the right password is not checked (no oracle while locked) and lifts nothing.
-    expect(passwords.verify).not.toHaveBeenCalled();
-    expect(clearAll).not.toHaveBeenCalled();
-  });
-
-  it('locks after MAX_FAILURES wrong passwords through it alone', async () => {
-    const { security, passwords } = setup(false);
-    for (let i = 0; i < MAX_FAILURES; i++) {
-      expect((await problemFrom(security.verifyPassword(JANE, 'wrong'))).code).toBe(ErrorCode.INVALID_CREDENTIALS);
+  it("answers a wrong one 401 INVALID_CREDENTIALS, counted on both of the account's names from that address", async () => {
+    const { security, attempts } = setup(false);
+    for (let i = 0; i < ATTEMPTS_CONFIG.bruteForce.maxLoginFailures; i++) {
+      const thrown = await problemFrom(security.verifyPassword(JANE, 'wrong', HOME));
+      expect([thrown.getStatus(), thrown.code]).toEqual([401, ErrorCode.INVALID_CREDENTIALS]);
     }
-    const thrown = await problemFrom(security.verifyPassword(JANE, 'wrong'));
-    expect([thrown.getStatus(), thrown.headers]).toEqual([429, { 'Retry-After': String(LOCKOUT_SECONDS) }]);
-    expect(passwords.verify).toHaveBeenCalledTimes(MAX_FAILURES);
+    expect(await loginMeets(attempts, 'jane@example.com')).toBe(ErrorCode.ACCOUNT_LOCKED);
+    expect(await loginMeets(attempts, 'JANE_1')).toBe(ErrorCode.ACCOUNT_LOCKED);
+    expect(await loginMeets(attempts, 'jane_1', '203.0.113.9')).toBe('open');
+  });
+
+  it('answers 429 ACCOUNT_LOCKED without checking the password while a name is locked', async () => {
+    const { security, attempts, passwords } = setup(true);
+    for (let i = 0; i < ATTEMPTS_CONFIG.bruteForce.maxLoginFailures; i++) await (await attempts.begin(['jane_1'], HOME)).failed();
+    const thrown = await problemFrom(security.verifyPassword(JANE, 'correct horse', HOME));
+    expect([thrown.getStatus(), thrown.code, thrown.headers]).toEqual([429, ErrorCode.ACCOUNT_LOCKED, { 'Retry-After': '1' }]);
+    expect(passwords.verify).not.toHaveBeenCalled();
+  });
+
+  it('forgets earlier wrong passwords after a right one', async () => {
+    const { security, attempts, passwords } = setup(false);
+    await problemFrom(security.verifyPassword(JANE, 'wrong', HOME));
+    await problemFrom(security.verifyPassword(JANE, 'wrong', HOME));
+    passwords.verify.mockResolvedValueOnce(true);
+    await security.verifyPassword(JANE, 'right', HOME);
+    await problemFrom(security.verifyPassword(JANE, 'wrong', HOME));
+    await problemFrom(security.verifyPassword(JANE, 'wrong', HOME));
+    expect(await loginMeets(attempts, 'jane_1')).toBe('open');
+  });
+
+  it('gives its place back when the check itself fails, counting nothing', async () => {
+    const { security, attempts, passwords } = setup();
+    passwords.verify.mockRejectedValue(new Error('bcrypt failed'));
+    for (let i = 0; i < 5; i++) await expect(security.verifyPassword(JANE, 'any', HOME)).rejects.toThrow('bcrypt failed');
+    expect(await loginMeets(attempts, 'jane_1')).toBe('open');
   });
 });
 
 describe('AuthAccountSecurity.liftLockout', () => {
-  it("clears both of the account's names", async () => {
-    const { security, attempts, clearAll } = setup();
-    for (let i = 0; i < MAX_FAILURES; i++) await attempts.attemptAll(JANE_KEYS);
+  it("clears both of the account's names, from every address", async () => {
+    const { security, attempts } = setup();
+    for (const address of [HOME, '203.0.113.9']) {
+      for (let i = 0; i < 3; i++) await (await attempts.begin(['jane@example.com', 'jane_1'], address)).failed();
+    }
     await security.liftLockout({ email: JANE.email, username: JANE.username });
-    expect(clearAll).toHaveBeenCalledWith(JANE_KEYS);
-    expect(await attempts.attemptAll(JANE_KEYS)).toBe(0);
+    expect(await loginMeets(attempts, 'jane@example.com')).toBe('open');
+    expect(await loginMeets(attempts, 'jane_1', '203.0.113.9')).toBe('open');
   });
 });
 

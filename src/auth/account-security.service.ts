@@ -5,7 +5,7 @@ import { problem } from '../common/problem.exception';
 import { AccountSecurity } from '../users/account-security';
 import { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
-import { accountKeys, accountLocked, LoginAttempts } from './login-attempts';
+import { accountNames, LoginAttempts } from './login-attempts';
 import { EmailLinkMails } from './email-link-mails';
 import { SessionsRepository } from './sessions.repository';
 
@@ -22,18 +22,21 @@ export class AuthAccountSecurity extends AccountSecurity {
   }
 
   /** A stolen token is no free password oracle: each try counts like a login. */
-  async verifyPassword(user: User, password: string): Promise<void> {
-    const keys = accountKeys(user);
-    const lockedFor = await this.attempts.attemptAll(keys);
-    if (lockedFor > 0) throw accountLocked(lockedFor);
-    if (!(await this.passwords.verify(password, user.password_hash))) {
-      throw problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.');
+  async verifyPassword(user: User, password: string, address: string): Promise<void> {
+    const attempt = await this.attempts.begin(accountNames(user), address);
+    try {
+      if (!(await this.passwords.verify(password, user.password_hash))) {
+        await attempt.failed();
+        throw problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.');
+      }
+      await attempt.succeeded();
+    } finally {
+      await attempt.abandon();
     }
-    await this.attempts.clearAll(keys);
   }
 
   liftLockout(user: Pick<User, 'email' | 'username'>): Promise<void> {
-    return this.attempts.clearAll(accountKeys(user));
+    return this.attempts.clear(accountNames(user));
   }
 
   endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void> {

@@ -6,7 +6,8 @@ import type { ClientOrigin } from '../common/client-origin';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem, ProblemException } from '../common/problem.exception';
 import { AppConfig } from '../config/app-config';
-import { accountKeys, accountLocked, LoginAttempts, loginNameKey } from './login-attempts';
+import { accountNames, LoginAttempt, LoginAttempts } from './login-attempts';
+import { loginDigest } from './login-digest';
 import { PasswordService } from '../users/password.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
@@ -19,6 +20,8 @@ import { SessionsService } from './sessions.service';
 
 @Injectable()
 export class AuthService {
+  private readonly loginDigest: (name: string) => string;
+
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
@@ -26,7 +29,9 @@ export class AuthService {
     private readonly attempts: LoginAttempts,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.loginDigest = loginDigest(config.jwt.secret);
+  }
 
   /** Sign-up always makes a USER; the caller is logged in at once. */
   async register(dto: RegisterDto, origin: ClientOrigin): Promise<{ user: User; tokens: TokenResponseDto }> {
@@ -41,32 +46,42 @@ export class AuthService {
    */
   async login(dto: LoginDto, origin: ClientOrigin): Promise<TokenResponseDto> {
     const name = dto.email ?? dto.username ?? '';
-    const key = loginNameKey(name);
-    // The name tried, as it was sent: which account it was meant for, whether or not it exists.
+    // The name tried, as a keyed digest: it correlates attempts, and a password typed into the
+    // name field is not kept.
     const refused = async (action: AuditAction, userId: number | null, reason?: string) =>
-      this.audit.record(auditRecord({ actorId: null, origin }, action, userId, { login: name, ...(reason && { reason }) }));
-    const lockedFor = await this.attempts.attempt(key);
-    if (lockedFor > 0) {
-      await refused(AuditAction.LOGIN_LOCKED, null);
-      throw accountLocked(lockedFor);
+      this.audit.record(
+        auditRecord({ actorId: null, origin }, action, userId, { login_digest: this.loginDigest(name), ...(reason && { reason }) }),
+      );
+    let attempt: LoginAttempt;
+    try {
+      attempt = await this.attempts.begin([name], origin.ip);
+    } catch (error) {
+      if (error instanceof ProblemException && error.code === ErrorCode.ACCOUNT_LOCKED) await refused(AuditAction.LOGIN_LOCKED, null);
+      throw error;
     }
-    const user = await this.users.findByLogin(dto);
-    const valid = await this.passwords.verify(dto.password, user?.password_hash);
-    if (!user || !valid) {
-      await refused(AuditAction.LOGIN_FAILED, user?.id ?? null, user ? 'wrong_password' : 'unknown_account');
-      throw problem(ErrorCode.INVALID_CREDENTIALS);
+    try {
+      const user = await this.users.findByLogin(dto);
+      const valid = await this.passwords.verify(dto.password, user?.password_hash);
+      if (!user || !valid) {
+        await attempt.failed();
+        await refused(AuditAction.LOGIN_FAILED, user?.id ?? null, user ? 'wrong_password' : 'unknown_account');
+        throw problem(ErrorCode.INVALID_CREDENTIALS);
+      }
+      await attempt.succeeded(accountNames(user));
+      if (!user.is_active) {
+        await refused(AuditAction.LOGIN_FAILED, user.id, 'account_disabled');
+        throw problem(ErrorCode.ACCOUNT_DISABLED);
+      }
+      if (this.config.emailTokens.requireVerification && !user.email_verified) {
+        await refused(AuditAction.LOGIN_FAILED, user.id, 'email_not_verified');
+        throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
+      }
+      await this.users.upgradeHash(user, dto.password);
+      return await this.sessions.open(user.id, origin, auditRecord({ actorId: user.id, origin }, AuditAction.LOGIN_SUCCEEDED, user.id));
+    } finally {
+      // A check that ended in an error (the database away) gives its place back, counting nothing.
+      await attempt.abandon();
     }
-    await this.attempts.clearAll([...new Set([key, ...accountKeys(user)])]);
-    if (!user.is_active) {
-      await refused(AuditAction.LOGIN_FAILED, user.id, 'account_disabled');
-      throw problem(ErrorCode.ACCOUNT_DISABLED);
-    }
-    if (this.config.emailTokens.requireVerification && !user.email_verified) {
-      await refused(AuditAction.LOGIN_FAILED, user.id, 'email_not_verified');
-      throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
-    }
-    await this.users.upgradeHash(user, dto.password);
-    return this.sessions.open(user.id, origin, auditRecord({ actorId: user.id, origin }, AuditAction.LOGIN_SUCCEEDED, user.id));
   }
 
   refresh(refreshToken: string, origin: ClientOrigin): Promise<TokenResponseDto> {

@@ -13,7 +13,7 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.swaggerEnabled).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config.admin).toBeUndefined();
-    expect(config.bruteForce).toEqual({ authRequestsPerMinute: 20, maxLoginFailures: 5, lockoutSeconds: 900 });
+    expect(config.bruteForce).toEqual({ authRequestsPerMinute: 20, maxLoginFailures: 5, maxNameWideFailures: 50, lockoutSeconds: 900 });
     expect(config.redisUrl).toBeUndefined();
     expect(config.trustProxy).toBe(false);
     expect(config.corsOrigins).toBe(true);
@@ -25,7 +25,7 @@ describe('AppConfig.fromEnvironment', () => {
       LOGIN_MAX_FAILURES: '3',
       LOCKOUT_MINUTES: '2',
     });
-    expect(config.bruteForce).toEqual({ authRequestsPerMinute: 7, maxLoginFailures: 3, lockoutSeconds: 120 });
+    expect(config.bruteForce).toEqual({ authRequestsPerMinute: 7, maxLoginFailures: 3, maxNameWideFailures: 30, lockoutSeconds: 120 });
   });
 
   it('converts the configured lifetimes to seconds', () => {

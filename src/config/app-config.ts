@@ -26,8 +26,9 @@ export class AppConfig {
   readonly bruteForce: {
     /** Requests a minute from one client address to each sensitive auth route. */
     authRequestsPerMinute: number;
-    /** Failed logins in a row that lock an account, and for how long. */
+    /** Wrong passwords in a row that lock a login name: from one address, for it; from anywhere, everywhere. */
     maxLoginFailures: number;
+    maxNameWideFailures: number;
     lockoutSeconds: number;
   };
   readonly admin?: { email: string; password: string };
@@ -81,6 +82,7 @@ export class AppConfig {
     this.bruteForce = {
       authRequestsPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
       maxLoginFailures: env.LOGIN_MAX_FAILURES,
+      maxNameWideFailures: env.LOGIN_MAX_FAILURES_NAME_WIDE ?? env.LOGIN_MAX_FAILURES * 10,
       lockoutSeconds: env.LOCKOUT_MINUTES * 60,
     };
     if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {

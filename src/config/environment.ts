@@ -64,8 +64,13 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_AUTH_PER_MINUTE = 20;
 
+  /** Wrong passwords in a row from one client address that lock a login name for that address. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   LOGIN_MAX_FAILURES = 5;
+
+  /** Wrong passwords in a row from anywhere that lock a login name everywhere; default: 10 × LOGIN_MAX_FAILURES. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_FAILURES_NAME_WIDE?: number;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   LOCKOUT_MINUTES = 15;
@@ -193,6 +198,10 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     if (!proxies.every(isAddressOrRange)) {
       throw new Error('Invalid environment: TRUST_PROXY must be true, false or proxy addresses and CIDR ranges');
     }
+  }
+  if (env.LOGIN_MAX_FAILURES_NAME_WIDE !== undefined && env.LOGIN_MAX_FAILURES_NAME_WIDE < env.LOGIN_MAX_FAILURES) {
+    // Else one address could lock the name everywhere before its own lock: the owner's included.
+    throw new Error('Invalid environment: LOGIN_MAX_FAILURES_NAME_WIDE must not be less than LOGIN_MAX_FAILURES');
   }
   if (env.NODE_ENV === 'production') {
     if (!env.DATABASE_URL) throw new Error('Invalid environment: DATABASE_URL must be set in production');

@@ -7,10 +7,10 @@ import type { User } from './user.entity';
  */
 export abstract class AccountSecurity {
   /**
-   * Checks the account's current password as a login does: the try counts toward the lockout
-   * of the account's names and a good one clears it. Throws 401 or 429.
+   * Checks the account's current password as a login from `address` does: the try counts toward
+   * the lockout of the account's names and a good one clears it. Throws 401 or 429.
    */
-  abstract verifyPassword(user: User, password: string): Promise<void>;
+  abstract verifyPassword(user: User, password: string, address: string): Promise<void>;
 
   /** Lifts the login lockout of the account's email and username. */
   abstract liftLockout(user: Pick<User, 'email' | 'username'>): Promise<void>;

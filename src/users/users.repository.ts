@@ -6,6 +6,7 @@ import { auditInsert } from '../audit/audit.repository';
 import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
 import type { AuthenticatedUser } from './authenticated-user';
+import { normalizeLoginName } from './login-name';
 import {
   decodeCursor,
   encodeCursor,
@@ -42,13 +43,18 @@ export class UsersRepository extends BoundRepository {
     return row?.role;
   }
 
-  /** A live account by email or username, ignoring case, as the unique indexes see it. */
-  findByLogin(login: { email?: string; username?: string }): Promise<User | null> {
-    const [column, value] = login.email !== undefined ? ['email', login.email] : ['username', login.username];
-    return this.manager
-      .createQueryBuilder(User, 'user')
-      .where(`lower(user.${column}) = lower(:value)`, { value })
-      .getOne();
+  /**
+   * A live account by email or username, as the unique indexes see it: `lower(column)` against
+   * the name as normalizeLoginName makes it, the same text the login lockout is keyed on.
+   */
+  async findByLogin(login: { email?: string; username?: string }): Promise<User | null> {
+    const [column, name] = login.email !== undefined ? ['email', login.email] : ['username', login.username ?? ''];
+    const [user] = await queryRows<User>(
+      this.manager,
+      `SELECT * FROM users WHERE lower(${column}) = $1 AND deleted_at IS NULL`,
+      [normalizeLoginName(name)],
+    );
+    return user ?? null;
   }
 
   /**

@@ -309,10 +309,10 @@ describe('UsersService.update and updateProfile', () => {
     const { service, users, passwords } = setup();
 
     await expect(
-      service.update(5, { name: 'New Name', firstname: undefined, lastname: null, password: 'new password' }),
+      service.update(5, { name: 'New Name', firstname: undefined, lastname: null, password: 'a new passphrase' }),
     ).resolves.toBe(STORED);
 
-    expect(passwords.hash).toHaveBeenCalledWith('new password');
+    expect(passwords.hash).toHaveBeenCalledWith('a new passphrase');
     expect(users.update).toHaveBeenCalledTimes(1);
     const [target, values, versions] = users.update.mock.calls[0];
     expect([target, versions]).toEqual([{ id: 5 }, undefined]);
@@ -417,7 +417,7 @@ describe('UsersService.update and updateProfile', () => {
     const { service, users, calls } = setup();
     users.find.mockResolvedValueOnce(null);
 
-    expect((await problemFrom(service.update(404, { password: 'new password' }))).code).toBe(ErrorCode.USER_NOT_FOUND);
+    expect((await problemFrom(service.update(404, { password: 'a new passphrase' }))).code).toBe(ErrorCode.USER_NOT_FOUND);
     expect(users.find).toHaveBeenCalledWith({ id: 404 });
     expect(calls()).toEqual(['find']);
   });
@@ -438,7 +438,7 @@ describe('UsersService.update and updateProfile', () => {
     const { service, users, security, calls } = setup();
     users.lockForAdminChange.mockResolvedValueOnce({ role: Role.ADMIN, is_active: true });
 
-    await expect(service.update(5, { password: 'new password' })).resolves.toBe(STORED);
+    await expect(service.update(5, { password: 'a new passphrase' })).resolves.toBe(STORED);
 
     // The lockout is lifted before the transaction: were its store away, nothing would be
     // written. Not a demotion: the active admins are not looked at.
@@ -599,7 +599,7 @@ describe('UsersService.update and updateProfile', () => {
     const { service, users, security } = setup();
     users.update.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
 
-    const problem = await problemFrom(service.update(5, { email: 'a@b.co', password: 'new password' }));
+    const problem = await problemFrom(service.update(5, { email: 'a@b.co', password: 'a new passphrase' }));
 
     expect([problem.getStatus(), problem.code]).toEqual([409, ErrorCode.EMAIL_TAKEN]);
     expect(users.transaction).toHaveBeenCalledTimes(1);
@@ -909,12 +909,12 @@ describe('UsersService.changePassword and removeSelf', () => {
     const { service, users, security, calls } = setup();
     security.verifyPassword.mockRejectedValueOnce(problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.'));
 
-    const refusal = await problemFrom(service.changePassword(CALLER, 'wrong', 'new password', ORIGIN));
+    const refusal = await problemFrom(service.changePassword(CALLER, 'wrong', 'a new passphrase', ORIGIN));
 
     expect([refusal.getStatus(), refusal.code]).toEqual([401, ErrorCode.INVALID_CREDENTIALS]);
     // Checked as a login checks it (counted toward the account's lockout): by AccountSecurity.
     expect(users.find).toHaveBeenCalledWith({ caller: CALLER });
-    expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'wrong');
+    expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'wrong', ORIGIN.ip);
     expect(calls()).toEqual(['find', 'verifyPassword']);
   });
 
@@ -927,11 +927,11 @@ describe('UsersService.changePassword and removeSelf', () => {
 
       const answer =
         method === 'changePassword'
-          ? service.changePassword(CALLER, 'old', 'new password', ORIGIN)
+          ? service.changePassword(CALLER, 'old', 'a new passphrase', ORIGIN)
           : service.removeSelf(CALLER, 'old', ORIGIN);
 
       await expect(answer).rejects.toBe(locked);
-      expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old');
+      expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old', ORIGIN.ip);
       expect(calls()).toEqual(['find', 'verifyPassword']);
     },
   );
@@ -953,7 +953,7 @@ describe('UsersService.changePassword and removeSelf', () => {
     const { service, users, calls } = setup();
     users.find.mockResolvedValueOnce(null);
 
-    expect((await problemFrom(service.changePassword(CALLER, 'old', 'new password', ORIGIN))).code).toBe(
+    expect((await problemFrom(service.changePassword(CALLER, 'old', 'a new passphrase', ORIGIN))).code).toBe(
       ErrorCode.UNAUTHORIZED,
     );
     // No account to count a try against: the password is not checked.
@@ -963,10 +963,10 @@ describe('UsersService.changePassword and removeSelf', () => {
   it("writes the new hash, then ends every session but the caller's", async () => {
     const { service, users, security, passwords, audit, calls } = setup();
 
-    await expect(service.changePassword(CALLER, 'old', 'new password', ORIGIN)).resolves.toBeUndefined();
+    await expect(service.changePassword(CALLER, 'old', 'a new passphrase', ORIGIN)).resolves.toBeUndefined();
 
-    expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old');
-    expect(passwords.hash).toHaveBeenCalledWith('new password');
+    expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old', ORIGIN.ip);
+    expect(passwords.hash).toHaveBeenCalledWith('a new passphrase');
     expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { password_hash: 'hashed' }, undefined, undefined]]);
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, CALLER.id, CALLER.sessionId]]);
     expect(calls()).toEqual([
@@ -995,7 +995,7 @@ describe('UsersService.changePassword and removeSelf', () => {
 
     await expect(service.removeSelf(CALLER, 'old', ORIGIN)).resolves.toBeUndefined();
 
-    expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old');
+    expect(security.verifyPassword).toHaveBeenCalledWith(STORED, 'old', ORIGIN.ip);
     expect(users.softDelete.mock.calls).toEqual([[{ caller: CALLER }]]);
     expect(security.endSessions.mock.calls).toEqual([[TRANSACTION_MANAGER, CALLER.id]]);
     expect(calls()).toEqual([

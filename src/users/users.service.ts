@@ -227,7 +227,7 @@ export class UsersService {
 
   /** Sets a new password after checking the current one; every other session ends. */
   async changePassword(caller: AuthenticatedUser, current: string, next: string, origin: ClientOrigin): Promise<void> {
-    const user = await this.verifyCaller(caller, current);
+    const user = await this.verifyCaller(caller, current, origin);
     assertStrongPassword(next, user, 'new_password');
     const values = await this.columns({ password: next });
     await this.transaction(async (users) => {
@@ -241,7 +241,7 @@ export class UsersService {
 
   /** The caller deletes their own account after giving its password. */
   async removeSelf(caller: AuthenticatedUser, password: string, origin: ClientOrigin): Promise<void> {
-    await this.verifyCaller(caller, password);
+    await this.verifyCaller(caller, password, origin);
     await this.remove({ caller }, { actorId: caller.id, origin });
   }
 
@@ -274,10 +274,10 @@ export class UsersService {
   }
 
   /** The caller's account, once its password is given (counted toward its lockout by auth). */
-  private async verifyCaller(caller: AuthenticatedUser, password: string): Promise<User> {
+  private async verifyCaller(caller: AuthenticatedUser, password: string, origin: ClientOrigin): Promise<User> {
     const user = await this.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
-    await this.security.verifyPassword(user, password);
+    await this.security.verifyPassword(user, password, origin.ip);
     return user;
   }
 
