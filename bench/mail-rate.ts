@@ -14,12 +14,12 @@ import { startTestApp } from '../test/support/test-app';
 async function main(): Promise<void> {
   const mails = Number(process.argv[2] ?? 1000);
   const sink = await SmtpSink.start();
-  const testApp = await startTestApp({ MAIL_TRANSPORT: sink.url });
+  const testApp = await startTestApp({ MAIL_TRANSPORT: sink.url, MAIL_MAX_PER_HOUR: String(mails) });
   const mailer = testApp.app.get(Mailer);
   await testApp.app.get(DataSource).transaction(async (manager) => {
     for (let i = 0; i < mails; i++) {
-      const content = verifyEmailMail({ name: 'Reader', link: `http://localhost:3000/verify-email?token=${i}`, validSeconds: 86_400 });
-      await mailer.queue(manager, { kind: 'verify-email', to: `reader-${i}@example.com`, ...content });
+      const link = `http://localhost:3000/verify-email?token=${i}`;
+      await mailer.queue(manager, 'verify-email', `reader-${i}@example.com`, () => verifyEmailMail({ link, validSeconds: 86_400 }));
     }
   });
   const started = Date.now();

@@ -35,7 +35,8 @@ describe('the audit trail', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    testApp = await startTestApp({ MAIL_TRANSPORT: sink.url, LOGIN_MAX_FAILURES: '3' }, api);
+    // No reuse interval: the refresh token replayed at once below is a replay.
+    testApp = await startTestApp({ MAIL_TRANSPORT: sink.url, LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_INTERVAL: '0' }, api);
     admin = await api.login(ADMIN.email, ADMIN.password);
     tokens.push(admin);
   });
@@ -90,8 +91,10 @@ describe('the audit trail', () => {
     tokens.push(token, session.body.refresh_token);
     expect((await api.put('/users', { token, body: { name: 'Audited', phone_number: '+15550100' } })).status).toBe(200);
     const newAddress = newEmail();
-    expect((await api.put('/users', { token, body: { email: newAddress } })).status).toBe(200);
-    expect((await api.post('/auth/verify-email', { body: { token: await linkToken(newAddress, 'Confirm your email address') } })).status).toBe(200);
+    expect((await api.put('/users', { token, body: { email: newAddress, current_password: password } })).status).toBe(200);
+    await linkToken(email, 'Your email address is being changed');
+    const confirm = await linkToken(newAddress, 'Confirm your new email address');
+    expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).status).toBe(200);
 
     // A new password by the owner, then by a reset link.
     const second = 'second password here';
@@ -122,9 +125,8 @@ describe('the audit trail', () => {
       'refresh_token.reused',
       'login.succeeded',
       'profile.updated',
-      'profile.updated',
+      'email.change_requested',
       'email.changed',
-      'email.verified',
       'password.changed',
       'password.reset',
       'email.verified',
@@ -142,6 +144,7 @@ describe('the audit trail', () => {
     expect(byAction('login.succeeded')[0].details.session_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(byAction('refresh_token.reused')[0]).toMatchObject({ actor_id: null, user_id: id });
     expect(byAction('profile.updated')[0].details).toEqual({ fields: ['name', 'phone_number'] });
+    expect(byAction('email.change_requested')[0]).toMatchObject({ actor_id: id, details: { new_email: newAddress } });
     expect(byAction('email.changed')[0].details).toEqual({ old_email: email, new_email: newAddress });
     expect(byAction('password.reset')[0]).toMatchObject({ actor_id: id, details: { fields: ['password'] } });
     expect(byAction('session.ended')[0]).toMatchObject({ actor_id: id, details: { session_id: phoneSession.id } });
@@ -268,6 +271,13 @@ describe('the audit trail', () => {
     expect(activity.status).toBe(200);
     expect(activity.body.data.map((e: Event) => e.action)).toEqual(['admin.user_updated', 'profile.updated', 'signup']);
     expect(activity.body.data.every((e: Event) => e.user_id === one.user.id)).toBe(true);
+    // The administrator shows as such: not by account, address or request.
+    const [byAdmin, byOwner] = activity.body.data;
+    expect(byAdmin).toMatchObject({ actor: 'administrator', actor_id: null, ip: null, request_id: null });
+    expect(byOwner).toMatchObject({ actor: 'self', actor_id: one.user.id, ip: '127.0.0.1' });
+    // The administrators' own trail keeps who it was.
+    const trail = await api.get(`/api/audit?user_id=${one.user.id}&action=admin.user_updated`, { token: admin });
+    expect(trail.body.data[0]).toMatchObject({ actor: 'administrator', actor_id: expect.any(Number), ip: '127.0.0.1' });
     expect((await api.get('/users/activity?limit=0', { token: one.token })).status).toBe(400);
     await api.post('/auth/logout', { token: one.token, body: {} });
     expect((await api.get('/users/activity', { token: one.token })).status).toBe(401);

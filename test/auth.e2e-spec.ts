@@ -23,6 +23,7 @@ describe('sign-up and login', () => {
         role: 'USER',
         is_active: true,
         email_verified: false,
+        pending_email: null,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });

@@ -89,34 +89,146 @@ describe('the links sent by mail', () => {
     );
   });
 
-  describe('email change', () => {
-    it('makes the new address unverified, sends it a link, and tells the old one, without a link', async () => {
-      const before = newEmail();
-      const { token: access } = await api.register({ email: before });
-      tokenIn(await mailTo(before, 'Confirm your email address'), 'verify-email');
+  describe("an owner's email change", () => {
+    /** A new account whose address is verified; its password and access token. */
+    async function account(email = newEmail()) {
+      const registered = await api.register({ email });
+      const token = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      expect((await api.post('/auth/verify-email', { body: { token } })).status).toBe(200);
+      return { ...registered, email };
+    }
+
+    /** Asks to change `access`'s email to `next`; answers the links of both mails. */
+    async function change(access: string, password: string, current: string, next: string) {
+      const asked = await api.put('/users', { token: access, body: { email: next, current_password: password } });
+      expect(asked.status).toBe(200);
+      const confirm = await mailTo(next, 'Confirm your new email address');
+      const notice = await mailTo(current, 'Your email address is being changed');
+      return { asked, confirmMail: confirm, noticeMail: notice, confirm: tokenIn(confirm, 'confirm-email-change'), cancel: tokenIn(notice, 'cancel-email-change') };
+    }
+
+    it('waits for the new address to follow its link: the account keeps its own until then', async () => {
+      const { token: access, password, email: before } = await account();
       const after = newEmail();
-      const changed = await api.put('/users', { token: access, body: { email: after } });
-      expect(changed.status).toBe(200);
-      expect(changed.body).toMatchObject({ email: after, email_verified: false });
-      const notice = await mailTo(before, 'Your email address was changed');
-      seen.add(notice);
-      expect(notice.text).toContain(after);
-      expect(sink.linksIn(notice)).toEqual([]);
-      const token = tokenIn(await mailTo(after, 'Confirm your email address'), 'verify-email');
-      expect((await api.post('/auth/verify-email', { body: { token } })).body).toMatchObject({ email: after, email_verified: true });
+      const missing = await api.put('/users', { token: access, body: { email: after } });
+      expect([missing.status, missing.body.errors?.[0]?.field]).toEqual([400, 'current_password']);
+      const wrong = await api.put('/users', { token: access, body: { email: after, current_password: 'not-my-password' } });
+      expect([wrong.status, wrong.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+
+      const { asked, confirmMail, noticeMail, confirm } = await change(access, password, before, after);
+      expect(asked.body).toMatchObject({ email: before, pending_email: after, email_verified: true });
+      // The new address is nobody's proof yet: its mail says nothing the account chose.
+      expect(confirmMail.text).not.toContain('Test User');
+      expect(noticeMail.text).toContain(after);
+      expect(noticeMail.text).toContain('Hello Test User,');
+      expect(await api.login(before, password)).toEqual(expect.any(String));
+
+      const made = await api.post('/auth/email-change/confirm', { body: { token: confirm } });
+      expect(made.status).toBe(200);
+      expect(made.body).toMatchObject({ email: after, email_verified: true, pending_email: null });
+      expect(await api.login(after, password)).toEqual(expect.any(String));
+      expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).body.code).toBe('INVALID_TOKEN');
     });
 
-    it("voids a verification link once the address it went to is no longer the account's", async () => {
+    it('undoes a change with the link mailed to the address it left, even once made: every session ends, the new address\'s links die', async () => {
+      const { token: access, password, email: before } = await account();
+      const taker = newEmail();
+      const { confirm, cancel } = await change(access, password, before, taker);
+      expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).status).toBe(200);
+      // Whoever holds the new address asks for a reset: its link goes there.
+      await api.post('/auth/password/forgot', { body: { email: taker } });
+      const reset = tokenIn(await mailTo(taker, 'Reset your password'), 'reset-password');
+
+      const undone = await api.post('/auth/email-change/cancel', { body: { token: cancel } });
+      expect(undone.status).toBe(200);
+      expect(undone.body).toMatchObject({ email: before, email_verified: true, pending_email: null });
+      expect((await api.get('/users', { token: access })).status).toBe(401);
+      const late = await api.post('/auth/password/reset', { body: { token: reset, new_password: 'the taker wants in' } });
+      expect([late.status, late.body.code]).toEqual([400, 'INVALID_TOKEN']);
+      expect(await api.login(before, password)).toEqual(expect.any(String));
+      expect((await api.post('/auth/email-change/cancel', { body: { token: cancel } })).body.code).toBe('INVALID_TOKEN');
+    });
+
+    it("keeps the link that undoes an earlier change alive through later changes, and voids the later ones' when used", async () => {
+      const { token: access, password, email: first } = await account();
+      const second = newEmail();
+      const one = await change(access, password, first, second);
+      await api.post('/auth/email-change/confirm', { body: { token: one.confirm } });
+      const third = newEmail();
+      const two = await change(access, password, second, third);
+      await api.post('/auth/email-change/confirm', { body: { token: two.confirm } });
+
+      expect((await api.post('/auth/email-change/cancel', { body: { token: one.cancel } })).body.email).toBe(first);
+      expect((await api.post('/auth/email-change/cancel', { body: { token: two.cancel } })).body.code).toBe('INVALID_TOKEN');
+    });
+
+    it('reserves nothing: the address stays free for a sign-up, and the link then answers 409', async () => {
+      const { token: access, password, email } = await account();
+      const wanted = newEmail();
+      const { confirm } = await change(access, password, email, wanted);
+      const other = await api.register({ email: wanted });
+      expect(other.user.email).toBe(wanted);
+      const late = await api.post('/auth/email-change/confirm', { body: { token: confirm } });
+      expect([late.status, late.body.code]).toEqual([409, 'EMAIL_TAKEN']);
+      expect((await api.get('/users', { token: access })).body).toMatchObject({ email, pending_email: wanted });
+    });
+
+    it('drops a pending change when the current address is sent again: its link dies', async () => {
+      const { token: access, password, email } = await account();
+      const { confirm } = await change(access, password, email, newEmail());
+      const kept = await api.put('/users', { token: access, body: { email } });
+      expect(kept.body).toMatchObject({ email, pending_email: null });
+      expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).body.code).toBe('INVALID_TOKEN');
+    });
+  });
+
+  describe("an administrator's email change", () => {
+    it('is made at once, unverified; the new address gets a verification, the old a notice without a link', async () => {
       const first = newEmail();
       const { user, token: access } = await api.register({ email: first });
       const stale = tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
       const admin = await api.login(ADMIN.email, ADMIN.password);
       const second = newEmail();
-      expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } })).status).toBe(200);
-      seen.add(await mailTo(first, 'Your email address was changed'));
+      expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } })).body).toMatchObject({
+        email: second,
+        email_verified: false,
+        pending_email: null,
+      });
+      const notice = await mailTo(first, 'Your email address was changed');
+      seen.add(notice);
+      expect(sink.linksIn(notice)).toEqual([]);
       tokenIn(await mailTo(second, 'Confirm your email address'), 'verify-email');
       expect((await api.post('/auth/verify-email', { body: { token: stale } })).body.code).toBe('INVALID_TOKEN');
       expect((await api.get('/users', { token: access })).body).toMatchObject({ email: second, email_verified: false });
+    });
+
+    it('voids a reset link mailed to the old address: it neither sets the password nor proves the new address', async () => {
+      const first = newEmail();
+      const { user, password } = await api.register({ email: first });
+      tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
+      await api.post('/auth/password/forgot', { body: { email: first } });
+      const reset = tokenIn(await mailTo(first, 'Reset your password'), 'reset-password');
+      const admin = await api.login(ADMIN.email, ADMIN.password);
+      const second = newEmail();
+      await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } });
+      const late = await api.post('/auth/password/reset', { body: { token: reset, new_password: 'set through a stale link' } });
+      expect([late.status, late.body.code]).toEqual([400, 'INVALID_TOKEN']);
+      const access = await api.login(second, password);
+      expect((await api.get('/users', { token: access })).body.email_verified).toBe(false);
+    });
+
+    it("corrects an invitation's address: the link sent to the wrong one dies, a new invitation goes to the right one", async () => {
+      const admin = await api.login(ADMIN.email, ADMIN.password);
+      const typo = newEmail();
+      const created = await api.post('/api/users', { token: admin, body: { email: typo, name: 'Invited Ivy' } });
+      const wrongLink = tokenIn(await mailTo(typo, 'Your new account'), 'accept-invite');
+      const right = newEmail();
+      expect((await api.put(`/api/users/${created.body.id}`, { token: admin, body: { email: right } })).status).toBe(200);
+      const stale = await api.post('/auth/password/reset', { body: { token: wrongLink, new_password: 'the typo owner sets this' } });
+      expect([stale.status, stale.body.code]).toEqual([400, 'INVALID_TOKEN']);
+      const rightLink = tokenIn(await mailTo(right, 'Your new account'), 'accept-invite');
+      expect((await api.post('/auth/password/reset', { body: { token: rightLink, new_password: 'ivy chose this one' } })).status).toBe(204);
+      expect(await api.login(right, 'ivy chose this one')).toEqual(expect.any(String));
     });
   });
 
@@ -211,6 +323,35 @@ describe('the links sent by mail', () => {
       const token = new URL(sink.linksIn(mail)[0]).searchParams.get('token');
       expect((await strictApi.post('/auth/verify-email', { body: { token } })).status).toBe(200);
       expect((await strictApi.post('/auth/login', { body: { email, password } })).status).toBe(200);
+    });
+
+    it("lets sign-up's tokens reach only what verifying needs, refresh included, until the address is proven", async () => {
+      const email = newEmail();
+      const { token: access, refresh_token } = await strictApi.register({ email });
+      expect((await strictApi.get('/users', { token: access })).status).toBe(200);
+      for (const refused of [
+        await strictApi.put('/users', { token: access, body: { name: 'Spam Sender' } }),
+        await strictApi.get('/users/sessions', { token: access }),
+        await strictApi.get('/users/activity', { token: access }),
+        await strictApi.post('/auth/refresh', { body: { refresh_token } }),
+      ]) {
+        expect([refused.status, refused.body.code]).toEqual([403, 'EMAIL_NOT_VERIFIED']);
+      }
+      // A new mail may be asked for; the refused refresh left its token as it was.
+      seen.add(await mailTo(email, 'Confirm your email address'));
+      expect((await strictApi.post('/auth/verify-email/request', { token: access })).status).toBe(202);
+      const mail = await mailTo(email, 'Confirm your email address');
+      seen.add(mail);
+      const token = new URL(sink.linksIn(mail)[0]).searchParams.get('token');
+      expect((await strictApi.post('/auth/verify-email', { body: { token } })).status).toBe(200);
+      const refreshed = await strictApi.post('/auth/refresh', { body: { refresh_token } });
+      expect(refreshed.status).toBe(200);
+      expect((await strictApi.put('/users', { token: refreshed.body.access_token, body: { name: 'Verified Now' } })).status).toBe(200);
+      expect((await strictApi.post('/auth/logout', { token: access })).status).toBe(204);
+    });
+
+    it('creates the bootstrap administrator verified, so that it can log in', async () => {
+      expect(await strictApi.login(ADMIN.email, ADMIN.password)).toEqual(expect.any(String));
     });
   });
 });

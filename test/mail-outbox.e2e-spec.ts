@@ -31,7 +31,7 @@ describe('mail outbox', () => {
 
   const queue = (to: string, link = `http://localhost:3000/verify-email?token=${to}`) =>
     dataSource.transaction((manager) =>
-      mailer.queue(manager, { kind: 'verify-email', to, ...verifyEmailMail({ name: 'Jane <b>', link, validSeconds: 86_400 }) }),
+      mailer.queue(manager, 'verify-email', to, () => verifyEmailMail({ name: 'Jane <b>', link, validSeconds: 86_400 })),
     );
   const row = async (recipient: string) =>
     (await dataSource.query('SELECT * FROM mail_outbox WHERE recipient = $1', [recipient]))[0];
@@ -82,7 +82,7 @@ describe('mail outbox', () => {
   it('never sends one mail twice when two workers drain the same outbox', async () => {
     const recipients = Array.from({ length: 40 }, (_, i) => `race-${i}@example.com`);
     await dataSource.transaction(async (manager) => {
-      for (const to of recipients) await mailer.queue(manager, { kind: 'verify-email', to, subject: 's', text: 't', html: 'h' });
+      for (const to of recipients) await mailer.queue(manager, 'verify-email', to, () => ({ subject: 's', text: 't', html: 'h' }));
     });
     // A second worker, as another instance would run, on the same table.
     const config = testApp.app.get(AppConfig);

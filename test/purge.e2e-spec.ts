@@ -15,7 +15,8 @@ describe('purge', () => {
 
   beforeAll(async () => {
     // No timer: every run here is a purgeOnce(). Batches of 3, so that a run takes several.
-    testApp = await startTestApp({ PURGE_INTERVAL_SECONDS: '0', PURGE_BATCH_SIZE: '3', MAIL_RETENTION_DAYS: '7' });
+    // No reuse interval: a used refresh token sent again below is a replay at once.
+    testApp = await startTestApp({ PURGE_INTERVAL_SECONDS: '0', PURGE_BATCH_SIZE: '3', MAIL_RETENTION_DAYS: '7', REFRESH_REUSE_INTERVAL: '0' });
     dataSource = testApp.app.get(DataSource);
     job = testApp.app.get(PurgeJob);
   });

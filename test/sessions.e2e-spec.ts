@@ -19,26 +19,44 @@ describe('sessions: refresh, logout, password change, self-delete', () => {
       expect(again.status).toBe(200);
     });
 
-    it('treats a reused refresh token as theft: the whole session ends', async () => {
-      const { refresh_token } = await api.register();
-      const first = await api.post('/auth/refresh', { body: { refresh_token } });
-      const replay = await api.post('/auth/refresh', { body: { refresh_token } });
-      expect(replay.status).toBe(401);
-      expect(replay.body.code).toBe('UNAUTHORIZED');
-      expect((await api.get('/users', { token: first.body.access_token })).status).toBe(401);
-      const next = await api.post('/auth/refresh', { body: { refresh_token: first.body.refresh_token } });
-      expect(next.status).toBe(401);
-    });
-
-    it('lets one of two concurrent refreshes with one token win, and then ends the session', async () => {
+    it('gives two tabs refreshing with one token at once a working pair each: the session survives', async () => {
       const { refresh_token } = await api.register();
       const [a, b] = await Promise.all([
         api.post('/auth/refresh', { body: { refresh_token } }),
         api.post('/auth/refresh', { body: { refresh_token } }),
       ]);
-      expect([a.status, b.status].sort()).toEqual([200, 401]);
-      const winner = a.status === 200 ? a : b;
-      expect((await api.get('/users', { token: winner.body.access_token })).status).toBe(401);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.body.refresh_token).not.toBe(b.body.refresh_token);
+      for (const pair of [a, b]) {
+        expect((await api.get('/users', { token: pair.body.access_token })).status).toBe(200);
+        expect((await api.post('/auth/refresh', { body: { refresh_token: pair.body.refresh_token } })).status).toBe(200);
+      }
+    });
+
+    it('gives a pair to the same token presented again within REFRESH_REUSE_INTERVAL of its exchange', async () => {
+      const { refresh_token } = await api.register();
+      const first = await api.post('/auth/refresh', { body: { refresh_token } });
+      const second = await api.post('/auth/refresh', { body: { refresh_token } });
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect((await api.get('/users', { token: first.body.access_token })).status).toBe(200);
+    });
+
+    describe('once REFRESH_REUSE_INTERVAL has passed', () => {
+      const late = useTestApp({ REFRESH_REUSE_INTERVAL: '1s' });
+
+      it('treats a reused refresh token as theft: the whole session ends', async () => {
+        const { refresh_token } = await late.register();
+        const first = await late.post('/auth/refresh', { body: { refresh_token } });
+        expect(first.status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        const replay = await late.post('/auth/refresh', { body: { refresh_token } });
+        expect(replay.status).toBe(401);
+        expect(replay.body.code).toBe('UNAUTHORIZED');
+        expect(replay.body.detail).toMatch(/already used/);
+        expect((await late.get('/users', { token: first.body.access_token })).status).toBe(401);
+        const next = await late.post('/auth/refresh', { body: { refresh_token: first.body.refresh_token } });
+        expect(next.status).toBe(401);
+      });
     });
 
     it.each([

@@ -8,7 +8,7 @@ import { CurrentUser } from '../users/current-user.decorator';
 import { SelfProfileRoute } from '../users/route-access.decorators';
 import { UsersService } from '../users/users.service';
 import { AuditService } from './audit.service';
-import { toAuditEventView } from './dto/audit-event.view';
+import { toActivityEventView } from './dto/audit-event.view';
 import { ActivityQueryDto } from './dto/activity-query.dto';
 import { AuditPageDto } from './dto/audit-page.dto';
 
@@ -28,6 +28,6 @@ export class UserActivityController {
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ActivityQueryDto): Promise<AuditPageDto> {
     if (!(await this.users.findByCaller(caller))) throw ProblemException.unauthorized();
     const { rows, total, totalIsCapped } = await this.audit.page({ userId: caller.id }, query.page, query.limit);
-    return { data: rows.map(toAuditEventView), page: query.page, limit: query.limit, total, total_is_capped: totalIsCapped };
+    return { data: rows.map(toActivityEventView), page: query.page, limit: query.limit, total, total_is_capped: totalIsCapped };
   }
 }

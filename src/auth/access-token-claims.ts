@@ -2,10 +2,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parseId } from '../common/id';
 import type { AuthenticatedUser } from '../users/authenticated-user';
 
-/** The claims this service signs into an access token. */
+/** The claims this service signs into an access token (with `iss`, `aud`, `exp`, `iat`, `jti`). */
 export interface AccessTokenClaims {
   sub: string;
   sid: string;
+  /** When the session's login was, in seconds since the epoch (OpenID Connect's claim). */
+  auth_time: number;
+  /** Whether the account's address was proven when the token was made. */
+  email_verified: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,11 +24,17 @@ export function bearerToken(request: { headers: IncomingHttpHeaders }): string |
 /** The caller that verified claims name, if they are all the claims this service signs. */
 export function callerFromClaims(claims: unknown): AuthenticatedUser | undefined {
   if (typeof claims !== 'object' || claims === null) return undefined;
-  const { sub, sid, exp } = claims as Record<string, unknown>;
+  const { sub, sid, exp, auth_time: authTime, email_verified: emailVerified } = claims as Record<string, unknown>;
   const id = typeof sub === 'string' ? parseId(sub) : undefined;
   // A token without `exp` would never expire.
   if (id === undefined || typeof sid !== 'string' || !UUID.test(sid) || typeof exp !== 'number') {
     return undefined;
   }
-  return { id, sessionId: sid };
+  // Tokens made before these two claims existed carry neither: no recent login, nothing to restrict.
+  return {
+    id,
+    sessionId: sid,
+    authTime: typeof authTime === 'number' ? authTime : undefined,
+    emailVerified: typeof emailVerified === 'boolean' ? emailVerified : undefined,
+  };
 }

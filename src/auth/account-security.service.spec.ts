@@ -30,10 +30,13 @@ function setup(passwordIsRight = true) {
   const bound = { revokeAllOf: jest.fn().mockResolvedValue(undefined) };
   const sessions = { on: jest.fn().mockReturnValue(bound) };
   const mails = {
-    queueVerification: jest.fn().mockResolvedValue(undefined),
+    queueVerification: jest.fn().mockResolvedValue(true),
+    queueEmailChange: jest.fn().mockResolvedValue(true),
     voidPasswordLinks: jest.fn().mockResolvedValue(undefined),
-    queueEmailChangedNotice: jest.fn().mockResolvedValue(undefined),
-    queueInvitation: jest.fn().mockResolvedValue(undefined),
+    voidAddressLinks: jest.fn().mockResolvedValue(undefined),
+    voidAllLinks: jest.fn().mockResolvedValue(undefined),
+    queueEmailChangedNotice: jest.fn().mockResolvedValue(true),
+    queueInvitation: jest.fn().mockResolvedValue(true),
   };
   const security = new AuthAccountSecurity(
     passwords as unknown as PasswordService,
@@ -150,11 +153,37 @@ describe('AuthAccountSecurity and the links sent by mail', () => {
     expect(mails.queueVerification).not.toHaveBeenCalled();
   });
 
-  it('asks the new address to prove itself and tells the old one, when the email changes', async () => {
+  it("voids the old address's links when the owner's change is made, and mails nothing more", async () => {
     const { security, mails } = setup();
-    await security.emailChanged(TRANSACTION_MANAGER, JANE, 'old@example.com');
+    await security.emailChanged(TRANSACTION_MANAGER, JANE, 'old@example.com', false);
+    expect(mails.voidAddressLinks).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE.id);
+    expect(mails.queueVerification).not.toHaveBeenCalled();
+    expect(mails.queueEmailChangedNotice).not.toHaveBeenCalled();
+  });
+
+  it("voids every link, asks the new address to prove itself and tells the old one, when an administrator changes it", async () => {
+    const { security, mails } = setup();
+    await security.emailChanged(TRANSACTION_MANAGER, JANE, 'old@example.com', true);
+    expect(mails.voidAllLinks).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE.id);
     expect(mails.queueVerification).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE);
     expect(mails.queueEmailChangedNotice).toHaveBeenCalledWith(TRANSACTION_MANAGER, JANE, 'old@example.com');
+  });
+
+  it('invites an account without a password anew at the address an administrator set', async () => {
+    const { security, mails } = setup();
+    const invited = { ...JANE, password_hash: null } as User;
+    await security.emailChanged(TRANSACTION_MANAGER, invited, 'typo@example.com', true);
+    expect(mails.queueInvitation).toHaveBeenCalledWith(TRANSACTION_MANAGER, invited);
+    expect(mails.queueVerification).not.toHaveBeenCalled();
+  });
+
+  it('refuses an owner\'s change with 429 when the mail budget refuses its mails, and an invitation alike', async () => {
+    const { security, mails } = setup();
+    mails.queueEmailChange.mockResolvedValueOnce(false);
+    expect((await problemFrom(security.emailChangeRequested(TRANSACTION_MANAGER, JANE, 'new@example.com'))).code).toBe(ErrorCode.RATE_LIMITED);
+    mails.queueInvitation.mockResolvedValueOnce(false);
+    const invited = { ...JANE, password_hash: null } as User;
+    expect((await problemFrom(security.accountCreated(TRANSACTION_MANAGER, invited))).code).toBe(ErrorCode.RATE_LIMITED);
   });
 
   it("voids the account's reset and invitation links when its password changes", async () => {

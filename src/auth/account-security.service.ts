@@ -8,6 +8,7 @@ import type { User } from '../users/user.entity';
 import { accountNames, LoginAttempts } from './login-attempts';
 import { EmailLinkMails } from './email-link-mails';
 import { SessionsRepository } from './sessions.repository';
+import { mailRefused } from './mail-refused';
 
 /** Authentication's side of the users domain's seam: lockouts, sessions and the links sent by mail. */
 @Injectable()
@@ -43,14 +44,35 @@ export class AuthAccountSecurity extends AccountSecurity {
     return this.sessions.on(manager).revokeAllOf(userId, exceptSessionId);
   }
 
-  /** Sign-up, or an administrator's new account: a verification, or an invitation when it has no password. */
-  accountCreated(manager: EntityManager, user: User): Promise<void> {
-    return user.password_hash === null ? this.mails.queueInvitation(manager, user) : this.mails.queueVerification(manager, user);
+  /**
+   * Sign-up, or an administrator's new account: a verification (none for an address already
+   * proven: the bootstrap administrator's), or an invitation when it has no password, which must
+   * go: the account is refused (429) rather than made with no way in. A sign-up over the mail
+   * budget is made without its mail: its owner asks for one later.
+   */
+  async accountCreated(manager: EntityManager, user: User): Promise<void> {
+    if (user.password_hash === null) {
+      if (!(await this.mails.queueInvitation(manager, user))) throw mailRefused();
+    } else if (!user.email_verified) {
+      await this.mails.queueVerification(manager, user);
+    }
   }
 
-  async emailChanged(manager: EntityManager, user: User, previousEmail: string): Promise<void> {
-    await this.mails.queueVerification(manager, user);
+  async emailChangeRequested(manager: EntityManager, user: User, newEmail: string): Promise<void> {
+    if (!(await this.mails.queueEmailChange(manager, user, newEmail))) throw mailRefused();
+  }
+
+  async emailChanged(manager: EntityManager, user: User, previousEmail: string, byAdministrator: boolean): Promise<void> {
+    if (!byAdministrator) return this.mails.voidAddressLinks(manager, user.id);
+    await this.mails.voidAllLinks(manager, user.id);
+    // The administrator's change is made: over the budget, these mails are skipped.
+    if (user.password_hash === null) await this.mails.queueInvitation(manager, user);
+    else await this.mails.queueVerification(manager, user);
     await this.mails.queueEmailChangedNotice(manager, user, previousEmail);
+  }
+
+  emailChangeDropped(manager: EntityManager, userId: number): Promise<void> {
+    return this.mails.voidEmailChangeLink(manager, userId);
   }
 
   passwordChanged(manager: EntityManager, userId: number): Promise<void> {

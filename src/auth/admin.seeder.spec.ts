@@ -13,7 +13,7 @@ function setup(hasActiveAdmin: boolean, create: jest.Mock = jest.fn().mockResolv
 }
 
 describe('AdminSeeder', () => {
-  it('creates the admin, its email normalised, when there is no active admin', async () => {
+  it('creates the admin, its email normalised and taken as verified, when there is no active admin', async () => {
     const { seeder, users } = setup(false);
     await seeder.onApplicationBootstrap();
     expect(users.create).toHaveBeenCalledWith({
@@ -21,6 +21,7 @@ describe('AdminSeeder', () => {
       password: 'admin-password-1',
       name: 'Administrator',
       role: Role.ADMIN,
+      email_verified: true,
     });
   });
 

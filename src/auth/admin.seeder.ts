@@ -26,7 +26,8 @@ export class AdminSeeder implements OnApplicationBootstrap {
     if (!admin || (await this.users.hasActiveAdmin())) return;
     const email = normalizeEmail(admin.email);
     try {
-      await this.users.create({ email, password: admin.password, name: 'Administrator', role: Role.ADMIN });
+      // Verified: the operator chose the address, and REQUIRE_EMAIL_VERIFICATION must not lock the only admin out.
+      await this.users.create({ email, password: admin.password, name: 'Administrator', role: Role.ADMIN, email_verified: true });
       this.logger.log('Created the administrator account named by ADMIN_EMAIL');
     } catch (error) {
       if (!(error instanceof ProblemException)) throw error;

@@ -79,7 +79,7 @@ export class AuthController {
     summary: 'Exchange a refresh token for a new pair; the old refresh token stops working',
   })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ErrorCode.EMAIL_NOT_VERIFIED, ErrorCode.RATE_LIMITED)
   refresh(@Body() dto: RefreshDto, @Origin() origin: ClientOrigin): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refresh_token, origin);
   }

@@ -118,7 +118,7 @@ describe('AuthService.login', () => {
     expect(passwords.verify).toHaveBeenCalledWith('right', JANE.password_hash);
     expect(users.upgradeHash).toHaveBeenCalledWith(JANE, 'right');
     // The login's event goes to the statement that opens the session: by Jane, on Jane's account.
-    expect(sessions.open).toHaveBeenCalledWith(JANE.id, ORIGIN, {
+    expect(sessions.open).toHaveBeenCalledWith(JANE, ORIGIN, {
       action: AuditAction.LOGIN_SUCCEEDED,
       actorId: JANE.id,
       userId: JANE.id,
@@ -388,7 +388,7 @@ describe('AuthService.register', () => {
     expect(users.create.mock.calls[0][0].role).toBe(Role.USER);
     // A sign-up's context: no actor yet (UsersService records it, in the insert's transaction).
     expect(users.create.mock.calls[0][1]).toEqual({ actorId: null, origin: ORIGIN });
-    expect(sessions.open).toHaveBeenCalledWith(JANE.id, ORIGIN);
+    expect(sessions.open).toHaveBeenCalledWith(JANE, ORIGIN);
     expect(audit.record).not.toHaveBeenCalled();
   });
 });

@@ -36,7 +36,7 @@ export class AuthService {
   /** Sign-up always makes a USER; the caller is logged in at once. */
   async register(dto: RegisterDto, origin: ClientOrigin): Promise<{ user: User; tokens: TokenResponseDto }> {
     const user = await this.users.create({ ...dto, role: Role.USER }, { actorId: null, origin });
-    return { user, tokens: await this.sessions.open(user.id, origin) };
+    return { user, tokens: await this.sessions.open(user, origin) };
   }
 
   /**
@@ -77,7 +77,7 @@ export class AuthService {
         throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
       }
       await this.users.upgradeHash(user, dto.password);
-      return await this.sessions.open(user.id, origin, auditRecord({ actorId: user.id, origin }, AuditAction.LOGIN_SUCCEEDED, user.id));
+      return await this.sessions.open(user, origin, auditRecord({ actorId: user.id, origin }, AuditAction.LOGIN_SUCCEEDED, user.id));
     } finally {
       // A check that ended in an error (the database away) gives its place back, counting nothing.
       await attempt.abandon();

@@ -3,8 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import type { MailContent } from '../mail/mail-content';
 import { Mailer } from '../mail/mailer.service';
+import { emailChangeMail } from '../mail/templates/email-change';
+import { emailChangeNoticeMail } from '../mail/templates/email-change-notice';
 import { emailChangedMail } from '../mail/templates/email-changed';
 import { invitationMail } from '../mail/templates/invitation';
+import type { LinkMailValues } from '../mail/templates/layout';
 import { resetPasswordMail } from '../mail/templates/reset-password';
 import { verifyEmailMail } from '../mail/templates/verify-email';
 import type { User } from '../users/user.entity';
@@ -12,18 +15,20 @@ import { EmailTokenKind } from './email-token.entity';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { newSecretToken, sha256Hex } from './secret-token';
 
-type Recipient = Pick<User, 'id' | 'email' | 'name'>;
-type LinkTemplate = (values: { name: string; link: string; validSeconds: number }) => MailContent;
+type Account = Pick<User, 'id' | 'email' | 'name' | 'email_verified'>;
 
-/** At most this many mails of one kind go to one recipient in the window below. */
-export const MAILS_PER_RECIPIENT_HOUR = 5;
-/** The per-recipient window: an hour, in seconds (also the Retry-After of a refused request). */
-export const RECIPIENT_WINDOW_SECONDS = 3_600;
+/** The links bound to the account's address: they die when it changes. */
+const ADDRESS_LINKS = [EmailTokenKind.VERIFY, EmailTokenKind.RESET, EmailTokenKind.INVITE, EmailTokenKind.EMAIL_CHANGE];
+
+/** The name a mail to `recipient` may greet: only the account's own proven address's (see greeting). */
+const nameFor = (account: Account, recipient: string) =>
+  account.email_verified && recipient === account.email ? account.name : undefined;
 
 /**
  * The mails that carry a link, each written with its token in the transaction of the change
- * that calls for it. The token is 32 random bytes; only its SHA-256 is stored, and a new one
- * voids the older ones of its kind.
+ * that calls for it, when the mail budget allows (each answers whether its mails were queued).
+ * The token is 32 random bytes; only its SHA-256 is stored, with the address it went to, and a
+ * new one voids the older ones of its kind.
  */
 @Injectable()
 export class EmailLinkMails {
@@ -33,34 +38,38 @@ export class EmailLinkMails {
     private readonly config: AppConfig,
   ) {}
 
-  /** Skipped when the address had its hour's share of verification mails: no inbox is flooded through us. */
-  async queueVerification(manager: EntityManager, user: Recipient): Promise<void> {
-    if (!(await this.underHourlyLimit(manager, user.email, 'verify-email'))) return;
+  queueVerification(manager: EntityManager, account: Account): Promise<boolean> {
     const { verifySeconds } = this.config.emailTokens;
-    await this.queueLink(manager, user, EmailTokenKind.VERIFY, 'verify-email', 'verify-email', verifySeconds, verifyEmailMail);
+    return this.queueLink(manager, account, account.email, EmailTokenKind.VERIFY, 'verify-email', verifySeconds, verifyEmailMail);
   }
 
-  queueReset(manager: EntityManager, user: Recipient): Promise<void> {
+  queueReset(manager: EntityManager, account: Account): Promise<boolean> {
     const { resetSeconds } = this.config.emailTokens;
-    return this.queueLink(manager, user, EmailTokenKind.RESET, 'reset-password', 'reset-password', resetSeconds, resetPasswordMail);
+    return this.queueLink(manager, account, account.email, EmailTokenKind.RESET, 'reset-password', resetSeconds, resetPasswordMail);
   }
 
   /** An account an administrator made without a password: the link sets the first one (and proves the address). */
-  queueInvitation(manager: EntityManager, user: Recipient): Promise<void> {
+  queueInvitation(manager: EntityManager, account: Account): Promise<boolean> {
     const { inviteSeconds } = this.config.emailTokens;
-    return this.queueLink(manager, user, EmailTokenKind.INVITE, 'invitation', 'accept-invite', inviteSeconds, invitationMail);
+    return this.queueLink(manager, account, account.email, EmailTokenKind.INVITE, 'accept-invite', inviteSeconds, invitationMail);
   }
 
-  /** To the address an account left: no link in it, so nothing there to steal. */
-  async queueEmailChangedNotice(manager: EntityManager, user: Recipient, previousEmail: string): Promise<void> {
-    if (!(await this.underHourlyLimit(manager, previousEmail, 'email-changed'))) return;
-    const content = emailChangedMail({ name: user.name, newEmail: user.email });
-    await this.mailer.queue(manager, { kind: 'email-changed', to: previousEmail, ...content });
+  /**
+   * An owner's change to `newEmail`: its link to the new address, and to the address it leaves
+   * a notice whose link undoes it. Both or neither: false when the budget refuses either.
+   */
+  async queueEmailChange(manager: EntityManager, account: Account, newEmail: string): Promise<boolean> {
+    const { verifySeconds, emailChangeCancelSeconds } = this.config.emailTokens;
+    const confirm = await this.queueLink(manager, account, newEmail, EmailTokenKind.EMAIL_CHANGE, 'confirm-email-change', verifySeconds, emailChangeMail);
+    if (!confirm) return false;
+    const notice = (values: LinkMailValues) => emailChangeNoticeMail({ ...values, newEmail });
+    return this.queueLink(manager, account, account.email, EmailTokenKind.EMAIL_CHANGE_CANCEL, 'cancel-email-change', emailChangeCancelSeconds, notice);
   }
 
-  /** Fewer than MAILS_PER_RECIPIENT_HOUR mails of `kind` to `recipient` in the last hour. */
-  async underHourlyLimit(manager: EntityManager, recipient: string, kind: string): Promise<boolean> {
-    return (await this.mailer.recentCount(manager, recipient, kind, RECIPIENT_WINDOW_SECONDS)) < MAILS_PER_RECIPIENT_HOUR;
+  /** To the address an administrator's change left: no link in it, so nothing there to steal. */
+  queueEmailChangedNotice(manager: EntityManager, account: Account, previousEmail: string): Promise<boolean> {
+    const name = account.email_verified ? account.name : undefined;
+    return this.mailer.queue(manager, 'email-changed', previousEmail, () => emailChangedMail({ name, newEmail: account.email }));
   }
 
   /** The password changed: the account's reset and invitation links die with the old one. */
@@ -68,19 +77,35 @@ export class EmailLinkMails {
     return this.tokens.on(manager).voidAll(userId, [EmailTokenKind.RESET, EmailTokenKind.INVITE]);
   }
 
-  /** A new token of `kind` for the user, stored as its hash, and the mail whose link to `page` carries it. */
-  private async queueLink(
+  /** The address changed: every link sent to the old one (verify, reset, invite) or to a change it replaced dies. */
+  voidAddressLinks(manager: EntityManager, userId: number): Promise<void> {
+    return this.tokens.on(manager).voidAll(userId, ADDRESS_LINKS);
+  }
+
+  /** A pending change was dropped: the link that would make it dies. */
+  voidEmailChangeLink(manager: EntityManager, userId: number): Promise<void> {
+    return this.tokens.on(manager).voidAll(userId, [EmailTokenKind.EMAIL_CHANGE]);
+  }
+
+  /** An administrator set the address: the links that undo owners' changes die too. */
+  voidAllLinks(manager: EntityManager, userId: number): Promise<void> {
+    return this.tokens.on(manager).voidAll(userId, [...ADDRESS_LINKS, EmailTokenKind.EMAIL_CHANGE_CANCEL]);
+  }
+
+  /** A token of `kind` for `recipient`, stored as its hash, and the mail whose link to `page` carries it. */
+  private queueLink(
     manager: EntityManager,
-    user: Recipient,
+    account: Account,
+    recipient: string,
     kind: EmailTokenKind,
-    mailKind: string,
     page: string,
     validSeconds: number,
-    template: LinkTemplate,
-  ): Promise<void> {
-    const token = newSecretToken();
-    await this.tokens.on(manager).issue(sha256Hex(token), user.id, kind, user.email, validSeconds);
-    const link = this.mailer.link(page, token);
-    await this.mailer.queue(manager, { kind: mailKind, to: user.email, ...template({ name: user.name, link, validSeconds }) });
+    template: (values: LinkMailValues) => MailContent,
+  ): Promise<boolean> {
+    return this.mailer.queue(manager, page, recipient, async () => {
+      const token = newSecretToken();
+      await this.tokens.on(manager).issue(sha256Hex(token), account.id, kind, recipient, validSeconds);
+      return template({ name: nameFor(account, recipient), link: this.mailer.link(page, token), validSeconds });
+    });
   }
 }

@@ -6,14 +6,15 @@ import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
 import { ErrorCode } from '..//common/error-code.enum';
 import { Public } from '../common/public.decorator';
 import { RateLimited } from '../common/rate-limited.decorator';
+import { UnverifiedAllowed } from '../common/unverified-allowed.decorator';
 import type { AuthenticatedUser } from '../users/authenticated-user';
 import { CurrentUser } from '../users/current-user.decorator';
 import { taggedUserView } from '../users/etag';
 import { UserView } from '../users/user-view';
-import { ForgotPasswordDto, ResetPasswordDto, VerifyEmailDto } from './dto/email-links.dto';
+import { ForgotPasswordDto, LinkTokenDto, ResetPasswordDto } from './dto/email-links.dto';
 import { EmailLinksService } from './email-links.service';
 
-/** The routes behind the links sent by mail: verify an email, reset a forgotten password. */
+/** The routes behind the links sent by mail: verify an email, reset a forgotten password, make or undo an email change. */
 @ApiTags('auth')
 @ApiProblems(ErrorCode.SERVICE_UNAVAILABLE)
 @Controller('auth')
@@ -22,6 +23,7 @@ export class EmailLinksController {
 
   @Post('verify-email/request')
   @RateLimited()
+  @UnverifiedAllowed()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiBearerAuth()
   @ApiOperation({ operationId: 'requestEmailVerification', summary: "Send a new verification mail to the caller's email" })
@@ -37,7 +39,7 @@ export class EmailLinksController {
   @ApiOperation({ operationId: 'verifyEmail', summary: 'Prove an email address with the token of a verification link' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.INVALID_TOKEN)
-  async verifyEmail(@Body() dto: VerifyEmailDto, @Origin() origin: ClientOrigin): Promise<UserView> {
+  async verifyEmail(@Body() dto: LinkTokenDto, @Origin() origin: ClientOrigin): Promise<UserView> {
     return taggedUserView(await this.links.verifyEmail(dto.token, origin));
   }
 
@@ -67,5 +69,33 @@ export class EmailLinksController {
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.WEAK_PASSWORD, ErrorCode.INVALID_TOKEN, ErrorCode.RATE_LIMITED)
   async resetPassword(@Body() dto: ResetPasswordDto, @Origin() origin: ClientOrigin): Promise<void> {
     await this.links.resetPassword(dto.token, dto.new_password, origin);
+  }
+
+  @Post('email-change/confirm')
+  @Public()
+  @RateLimited()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'confirmEmailChange',
+    summary: "Make an email change with the token of the link mailed to the new address; it is proven at once",
+  })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.INVALID_TOKEN, ErrorCode.EMAIL_TAKEN, ErrorCode.RATE_LIMITED)
+  async confirmEmailChange(@Body() dto: LinkTokenDto, @Origin() origin: ClientOrigin): Promise<UserView> {
+    return taggedUserView(await this.links.confirmEmailChange(dto.token, origin));
+  }
+
+  @Post('email-change/cancel')
+  @Public()
+  @RateLimited()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'cancelEmailChange',
+    summary: 'Undo an email change with the token of the link mailed to the address it left; every session ends',
+  })
+  @ApiOkResponse({ type: UserView })
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.INVALID_TOKEN, ErrorCode.EMAIL_TAKEN, ErrorCode.RATE_LIMITED)
+  async cancelEmailChange(@Body() dto: LinkTokenDto, @Origin() origin: ClientOrigin): Promise<UserView> {
+    return taggedUserView(await this.links.cancelEmailChange(dto.token, origin));
   }
 }

@@ -9,11 +9,16 @@ import { assertStrongPassword } from '../users/password-policy';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { EmailTokenKind } from './email-token.entity';
-import { EmailLinkMails, RECIPIENT_WINDOW_SECONDS } from './email-link-mails';
+import { EmailLinkMails } from './email-link-mails';
 import { EmailTokensRepository } from './email-tokens.repository';
+import { mailRefused } from './mail-refused';
 import { sha256Hex } from './secret-token';
 
-/** What the links sent by mail do: prove an email address, reset a forgotten password. Each works once. */
+/**
+ * What the links sent by mail do: prove an email address, reset a forgotten password, make or
+ * undo an owner's email change. Each works once, and only while the account's address is the
+ * one it was sent to (the change's link: while the change waits).
+ */
 @Injectable()
 export class EmailLinksService {
   private readonly logger = new Logger(EmailLinksService.name);
@@ -25,17 +30,14 @@ export class EmailLinksService {
     private readonly mailer: Mailer,
   ) {}
 
-  /** POST /auth/verify-email/request: a new verification mail to the caller's address. */
+  /** POST /auth/verify-email/request: a new verification mail to the caller's address, within the mail budget (else 429). */
   async requestVerification(caller: AuthenticatedUser): Promise<void> {
     const user = await this.users.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
     if (user.email_verified) throw problem(ErrorCode.EMAIL_ALREADY_VERIFIED);
-    if (!(await this.mails.underHourlyLimit(this.tokens.manager, user.email, 'verify-email'))) {
-      throw problem(ErrorCode.RATE_LIMITED, 'Too many mails to this address: try again in an hour.', {
-        headers: { 'Retry-After': String(RECIPIENT_WINDOW_SECONDS) },
-      });
-    }
-    await this.tokens.transaction(({ manager }) => this.mails.queueVerification(manager, user));
+    await this.tokens.transaction(async ({ manager }) => {
+      if (!(await this.mails.queueVerification(manager, user))) throw mailRefused();
+    });
     this.mailer.deliverSoon();
   }
 
@@ -60,14 +62,15 @@ export class EmailLinksService {
 
   /**
    * POST /auth/password/reset: sets the password (every session ends, a lockout is lifted, the
-   * other reset links die) and, as the link proved the address, marks it verified.
+   * other reset links die) and, as the link proved the address, marks it verified. The link must
+   * have gone to the account's present address, and the account be active.
    */
   async resetPassword(token: string, password: string, origin: ClientOrigin): Promise<void> {
     const hash = sha256Hex(token);
     const kinds = [EmailTokenKind.RESET, EmailTokenKind.INVITE];
     const usable = await this.tokens.findUsable(hash, kinds);
     const user = usable && (await this.users.findById(usable.user_id));
-    if (!usable || !user) throw problem(ErrorCode.INVALID_TOKEN);
+    if (!usable || !user || !user.is_active || user.email !== usable.email) throw problem(ErrorCode.INVALID_TOKEN);
     // Before the token is spent: a weak password must leave the link usable.
     assertStrongPassword(password, user, 'new_password');
     if (!(await this.tokens.spend(hash, kinds))) throw problem(ErrorCode.INVALID_TOKEN);
@@ -77,10 +80,37 @@ export class EmailLinksService {
     await this.users.markEmailVerified(user.id, usable.email, context);
   }
 
+  /** POST /auth/email-change/confirm: the new address followed its link; the change is made. */
+  confirmEmailChange(token: string, origin: ClientOrigin): Promise<User> {
+    return this.tokens.transaction(async (tokens) => {
+      const spent = await tokens.spend(sha256Hex(token), [EmailTokenKind.EMAIL_CHANGE]);
+      if (!spent) throw problem(ErrorCode.INVALID_TOKEN);
+      const user = await this.users.confirmEmailChange(spent.user_id, spent.email, { actorId: spent.user_id, origin }, tokens.manager);
+      if (!user) throw problem(ErrorCode.INVALID_TOKEN);
+      return user;
+    });
+  }
+
+  /**
+   * POST /auth/email-change/cancel: the address a change left followed its link; the account has
+   * it again, every session ends, and so do the links of the changes made after that one.
+   */
+  cancelEmailChange(token: string, origin: ClientOrigin): Promise<User> {
+    const hash = sha256Hex(token);
+    return this.tokens.transaction(async (tokens) => {
+      const spent = await tokens.spend(hash, [EmailTokenKind.EMAIL_CHANGE_CANCEL]);
+      if (!spent) throw problem(ErrorCode.INVALID_TOKEN);
+      const user = await this.users.cancelEmailChange(spent.user_id, spent.email, { actorId: spent.user_id, origin }, tokens.manager);
+      if (!user) throw problem(ErrorCode.INVALID_TOKEN);
+      await tokens.voidLaterCancelLinks(user.id, hash);
+      return user;
+    });
+  }
+
   private async sendReset(email: string): Promise<void> {
     const user = await this.users.findByLogin({ email });
     if (!user || !user.is_active) return;
-    if (!(await this.mails.underHourlyLimit(this.tokens.manager, user.email, 'reset-password'))) return;
+    // Over the mail budget nothing is sent, and the 202 says nothing of it.
     await this.tokens.transaction(({ manager }) => this.mails.queueReset(manager, user));
     this.mailer.deliverSoon();
   }

@@ -6,6 +6,10 @@ export enum EmailTokenKind {
   VERIFY = 'verify',
   RESET = 'reset',
   INVITE = 'invite',
+  /** Sent to the new address of an owner's change: following it makes the change. */
+  EMAIL_CHANGE = 'email_change',
+  /** Sent to the address an owner's change leaves: following it undoes the change and ends every session. */
+  EMAIL_CHANGE_CANCEL = 'email_change_cancel',
 }
 
 /**

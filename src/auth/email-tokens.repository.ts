@@ -19,11 +19,15 @@ export class EmailTokensRepository extends BoundRepository {
     super(dataSource);
   }
 
-  /** A new token of `kind` for the user, voiding the unused ones of that kind, in one statement. */
+  /**
+   * A new token of `kind` for the user, voiding the unused ones of that kind, in one statement;
+   * but for the links that undo email changes, which each undo their own change.
+   */
   async issue(tokenHash: string, userId: number, kind: EmailTokenKind, email: string, lifetimeSeconds: number): Promise<void> {
     await this.manager.query(
       `WITH voided AS (
-         UPDATE email_tokens SET used_at = now() WHERE user_id = $2 AND kind = $3 AND used_at IS NULL
+         UPDATE email_tokens SET used_at = now()
+          WHERE user_id = $2 AND kind = $3 AND used_at IS NULL AND kind <> 'email_change_cancel'
        )
        INSERT INTO email_tokens (token_hash, user_id, kind, email, expires_at)
        VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second')`,
@@ -55,6 +59,20 @@ export class EmailTokensRepository extends BoundRepository {
       [tokenHash, kinds],
     );
     return token;
+  }
+
+  /**
+   * Voids the user's unused links that undo email changes made after the one `tokenHash` undid:
+   * those changes are undone with it. Older ones stay: a later change cannot void the link that
+   * undoes an earlier one.
+   */
+  async voidLaterCancelLinks(userId: number, tokenHash: string): Promise<void> {
+    await this.manager.query(
+      `UPDATE email_tokens SET used_at = now()
+        WHERE user_id = $1 AND kind = 'email_change_cancel' AND used_at IS NULL
+          AND created_at >= (SELECT created_at FROM email_tokens WHERE token_hash = $2)`,
+      [userId, tokenHash],
+    );
   }
 
   /** Voids the user's unused tokens of `kinds` (a password changed: its reset links die). */

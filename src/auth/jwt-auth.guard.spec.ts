@@ -45,7 +45,11 @@ function registered(env: Record<string, string> = {}): { config: AppConfig; jwt:
   return { config, jwt: new JwtService(accessTokenJwtOptions(config)) };
 }
 
-const guard = new JwtAuthGuard(new Reflector(), { touch: () => undefined } as unknown as SessionActivity);
+const guard = new JwtAuthGuard(
+  new Reflector(),
+  { touch: () => undefined } as unknown as SessionActivity,
+  AppConfig.fromEnvironment({ JWT_SECRET: SECRET }),
+);
 const requestWith = (token: string): AuthenticatedRequest =>
   ({ headers: { authorization: `Bearer ${token}` } }) as AuthenticatedRequest;
 

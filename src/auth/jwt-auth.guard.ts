@@ -1,7 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { markBearerRequired } from '../common/bearer-challenge';
-import { ProblemException } from '../common/problem.exception';
+import { ErrorCode } from '../common/error-code.enum';
+import { problem, ProblemException } from '../common/problem.exception';
+import { UNVERIFIED_ALLOWED } from '../common/unverified-allowed.decorator';
+import { AppConfig } from '../config/app-config';
 import { IS_PUBLIC } from '../common/public.decorator';
 import { routeMetadata } from '../common/route-metadata';
 import type { AuthenticatedRequest } from '../users/authenticated-user';
@@ -18,12 +21,17 @@ import { Decision, runStrategy } from './run-strategy';
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly isPublicRoute: (context: ExecutionContext) => boolean | undefined;
+  private readonly allowsUnverified: (context: ExecutionContext) => boolean | undefined;
+  private readonly requireVerification: boolean;
 
   constructor(
     reflector: Reflector,
     private readonly activity: SessionActivity,
+    config: AppConfig,
   ) {
     this.isPublicRoute = routeMetadata<boolean>(reflector, IS_PUBLIC);
+    this.allowsUnverified = routeMetadata<boolean>(reflector, UNVERIFIED_ALLOWED);
+    this.requireVerification = config.emailTokens.requireVerification;
   }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -36,12 +44,16 @@ export class JwtAuthGuard implements CanActivate {
     if (!isPublic) markBearerRequired(request);
     const decision = runStrategy(JWT_STRATEGY, request, http.getResponse());
     return decision instanceof Promise
-      ? decision.then((caller) => this.admit(request, caller, isPublic))
-      : this.admit(request, decision, isPublic);
+      ? decision.then((caller) => this.admit(context, request, caller, isPublic))
+      : this.admit(context, request, decision, isPublic);
   }
 
-  private admit(request: AuthenticatedRequest, caller: Decision, isPublic: boolean): boolean {
+  private admit(context: ExecutionContext, request: AuthenticatedRequest, caller: Decision, isPublic: boolean): boolean {
     if (caller) {
+      // With REQUIRE_EMAIL_VERIFICATION, an unproven address's token reaches what verifying needs only.
+      if (this.requireVerification && caller.emailVerified === false && !isPublic && !this.allowsUnverified(context)) {
+        throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
+      }
       request.user = caller;
       this.activity.touch(caller.sessionId);
     } else if (!isPublic) throw ProblemException.unauthorized();

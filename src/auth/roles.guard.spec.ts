@@ -2,6 +2,8 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Role } from '../users/role.enum';
 import type { User } from '../users/user.entity';
+import type { AccountQuota } from '../common/account-quota';
+import type { AppConfig } from '../config/app-config';
 import type { AccountSecurity } from '../users/account-security';
 import type { AuditService } from '../audit/audit.service';
 import type { PasswordService } from '../users/password.service';
@@ -47,8 +49,10 @@ function guardWith(user: Partial<User> | null) {
     { roleOf } as unknown as UsersRepository,
     {} as PasswordService,
     {} as AccountSecurity,
-    // requireRole records nothing: no audit fake needed.
+    // requireRole records nothing, spends no quota, reads no setting: no fakes needed.
     {} as AuditService,
+    {} as AccountQuota,
+    {} as AppConfig,
   );
   return { guard: new RolesGuard(new Reflector(), users), roleOf };
 }

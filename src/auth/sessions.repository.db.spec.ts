@@ -31,7 +31,7 @@ describe('SessionsRepository on PGlite', () => {
     await sessions.open(id, userId, 3600, first, ORIGIN);
     expect(await sessions.claimRefreshToken(first)).toBe(id);
     expect(await sessions.claimRefreshToken(first)).toBeUndefined();
-    expect(await sessions.extend(id, 3600)).toEqual({ sessionId: id, userId });
+    expect(await sessions.extend(id, 3600)).toEqual({ sessionId: id, userId, loggedInAt: expect.any(Date), emailVerified: false });
     const next = hash();
     await sessions.addRefreshToken(next, id);
     expect(await sessions.claimRefreshToken(next)).toBe(id);

@@ -12,6 +12,13 @@ export interface LiveSession {
   userId: number;
 }
 
+/** A session whose end a refresh moved forward, with what its new access token says. */
+export interface RefreshedSession extends LiveSession {
+  /** When its login was: the token's auth_time. */
+  loggedInAt: Date;
+  emailVerified: boolean;
+}
+
 /** An open session as its owner sees it in the list of their devices. */
 export interface OpenSession {
   id: string;
@@ -102,6 +109,19 @@ export class SessionsRepository extends BoundRepository {
     return claimed?.session_id;
   }
 
+  /**
+   * The session of a refresh token exchanged within the last `seconds`: presented again so soon,
+   * it is a second tab refreshing at once, not a replay. Undefined otherwise.
+   */
+  async exchangedWithin(refreshHash: string, seconds: number): Promise<string | undefined> {
+    const [row] = await queryRows<{ session_id: string }>(
+      this.manager,
+      `SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND used_at > now() - $2 * interval '1 second'`,
+      [refreshHash, seconds],
+    );
+    return row?.session_id;
+  }
+
   /** Ends the session a refresh token was ever issued for; undefined when no session has it. */
   async revokeByAnyRefreshToken(refreshHash: string): Promise<LiveSession | undefined> {
     const [known] = await queryRows<{ id: string; user_id: number }>(
@@ -114,17 +134,19 @@ export class SessionsRepository extends BoundRepository {
   }
 
   /** Moves a live session's end forward, if it and its user are still in good standing. */
-  async extend(sessionId: string, lifetimeSeconds: number): Promise<LiveSession | undefined> {
-    const [row] = await queryRows<{ session_id: string; user_id: number }>(
+  async extend(sessionId: string, lifetimeSeconds: number): Promise<RefreshedSession | undefined> {
+    const [row] = await queryRows<{ session_id: string; user_id: number; created_at: Date; email_verified: boolean }>(
       this.manager,
       `UPDATE sessions s SET expires_at = now() + $2 * interval '1 second'
        FROM users u
        WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
          AND u.id = s.user_id AND u.deleted_at IS NULL AND u.is_active
-       RETURNING s.id AS session_id, s.user_id`,
+       RETURNING s.id AS session_id, s.user_id, s.created_at, u.email_verified`,
       [sessionId, lifetimeSeconds],
     );
-    return row ? { sessionId: row.session_id, userId: row.user_id } : undefined;
+    return (
+      row && { sessionId: row.session_id, userId: row.user_id, loggedInAt: new Date(row.created_at), emailVerified: row.email_verified }
+    );
   }
 
   async addRefreshToken(refreshHash: string, sessionId: string): Promise<void> {

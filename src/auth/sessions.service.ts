@@ -5,7 +5,7 @@ import { AuditAction } from '../audit/audit-action.enum';
 import { AuditContext, AuditRecord, auditRecord } from '../audit/audit-record';
 import { AuditService } from '../audit/audit.service';
 import type { ClientOrigin } from '../common/client-origin';
-import { ProblemException } from '../common/problem.exception';
+import { problem, ProblemException } from '../common/problem.exception';
 import { AppConfig } from '../config/app-config';
 import type { AccessTokenClaims } from './access-token-claims';
 import { TokenResponseDto } from './dto/token-response.dto';
@@ -14,9 +14,11 @@ import type { AuthenticatedUser } from '../users/authenticated-user';
 import { deviceLabel } from './device-label';
 import { SessionView } from './dto/session-view.dto';
 import { SessionActivity } from './session-activity';
-import { LiveSession, SessionOrigin, SessionsRepository } from './sessions.repository';
+import { LiveSession, RefreshedSession, SessionOrigin, SessionsRepository } from './sessions.repository';
+import type { User } from '../users/user.entity';
+import { ErrorCode } from '../common/error-code.enum';
 
-type RefreshOutcome = LiveSession | 'reused' | 'invalid';
+type RefreshOutcome = RefreshedSession | 'reused' | 'invalid';
 
 /**
  * Sessions and their tokens: a short-lived JWT access token that names the session, and an
@@ -36,12 +38,13 @@ export class SessionsService {
    * Opens a session for a user who just proved who they are, from `origin`, with the event of
    * that (a login) when given. One round trip.
    */
-  async open(userId: number, origin: SessionOrigin, event?: AuditRecord): Promise<TokenResponseDto> {
+  async open(user: Pick<User, 'id' | 'email_verified'>, origin: SessionOrigin, event?: AuditRecord): Promise<TokenResponseDto> {
     const sessionId = randomUUID();
     const refreshToken = newSecretToken();
     const audit = event && { ...event, details: { ...event.details, session_id: sessionId } };
-    await this.sessions.open(sessionId, userId, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin, audit);
-    return this.tokens(userId, sessionId, refreshToken);
+    await this.sessions.open(sessionId, user.id, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin, audit);
+    const session = { sessionId, userId: user.id, loggedInAt: new Date(), emailVerified: user.email_verified };
+    return this.tokens(session, refreshToken);
   }
 
   /**
@@ -96,15 +99,19 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for a new pair. Of two concurrent exchanges one wins; the other,
-   * like any later reuse, is a replay and revokes the whole session.
+   * Exchanges a refresh token for a new pair. Of two concurrent exchanges one claims the token;
+   * the other, and any use within REFRESH_REUSE_INTERVAL of the exchange (two tabs at once), gets
+   * a pair of its own in the same session. A later reuse is a replay and ends the whole session.
+   * With REQUIRE_EMAIL_VERIFICATION, an unverified account's token is refused and stays unused,
+   * so that it works once the address is proven.
    */
   async refresh(refreshToken: string, origin: ClientOrigin): Promise<TokenResponseDto> {
     const next = newSecretToken();
     const hash = sha256Hex(refreshToken);
+    const { refreshExpiresInSeconds, refreshReuseSeconds } = this.config.jwt;
     const outcome = await this.sessions.transaction(async (sessions): Promise<RefreshOutcome> => {
-      const claimed = await sessions.claimRefreshToken(hash);
-      if (!claimed) {
+      const sessionId = (await sessions.claimRefreshToken(hash)) ?? (await sessions.exchangedWithin(hash, refreshReuseSeconds));
+      if (!sessionId) {
         const replayed = await sessions.revokeByAnyRefreshToken(hash);
         if (!replayed) return 'invalid';
         const event = auditRecord({ actorId: null, origin }, AuditAction.REFRESH_TOKEN_REUSED, replayed.userId, {
@@ -113,8 +120,10 @@ export class SessionsService {
         await this.audit.record(event, sessions.manager);
         return 'reused';
       }
-      const session = await sessions.extend(claimed, this.config.jwt.refreshExpiresInSeconds);
+      const session = await sessions.extend(sessionId, refreshExpiresInSeconds);
       if (!session) return 'invalid';
+      // Thrown, so that the transaction rolls the claim back.
+      if (this.config.emailTokens.requireVerification && !session.emailVerified) throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
       await sessions.addRefreshToken(sha256Hex(next), session.sessionId);
       return session;
     });
@@ -125,7 +134,7 @@ export class SessionsService {
           : 'The refresh token is not valid.',
       );
     }
-    return this.tokens(outcome.userId, outcome.sessionId, next);
+    return this.tokens(outcome, next);
   }
 
   /**
@@ -146,9 +155,14 @@ export class SessionsService {
     });
   }
 
-  private async tokens(userId: number, sessionId: string, refreshToken: string): Promise<TokenResponseDto> {
+  private async tokens(session: RefreshedSession, refreshToken: string): Promise<TokenResponseDto> {
     const { expiresInSeconds } = this.config.jwt;
-    const claims: AccessTokenClaims = { sub: String(userId), sid: sessionId };
+    const claims: AccessTokenClaims = {
+      sub: String(session.userId),
+      sid: session.sessionId,
+      auth_time: Math.floor(session.loggedInAt.getTime() / 1000),
+      email_verified: session.emailVerified,
+    };
     return {
       // A token id of its own, so that no two access tokens are alike, even in one second.
       access_token: await this.jwt.signAsync(claims, { expiresIn: expiresInSeconds, jwtid: randomUUID() }),

@@ -28,6 +28,10 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus; detail: st
     detail: 'Too many failed password attempts: this account is locked for a while.',
   },
   [ErrorCode.UNAUTHORIZED]: { status: HttpStatus.UNAUTHORIZED, detail: 'A valid access token is required.' },
+  [ErrorCode.REAUTHENTICATION_REQUIRED]: {
+    status: HttpStatus.UNAUTHORIZED,
+    detail: 'Log in again first: this change needs a login within the last 10 minutes.',
+  },
   [ErrorCode.FORBIDDEN]: { status: HttpStatus.FORBIDDEN, detail: 'This route is for administrators.' },
   [ErrorCode.USER_NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such user.' },
   [ErrorCode.NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such route.' },

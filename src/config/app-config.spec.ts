@@ -139,8 +139,16 @@ describe('trustProxySetting', () => {
 describe('AppConfig mail and email tokens', () => {
   it('writes mails to the log by default outside production, with the documented lifetimes', () => {
     const config = AppConfig.fromEnvironment({});
-    expect(config.mail).toEqual({ transport: 'log', from: 'no-reply@localhost', appUrl: 'http://localhost:3000', maxAttempts: 30 });
-    expect(config.emailTokens).toEqual({ requireVerification: false, verifySeconds: 86_400, resetSeconds: 3_600, inviteSeconds: 604_800 });
+    expect(config.mail).toEqual({ transport: 'log', from: 'no-reply@localhost', appUrl: 'http://localhost:3000', maxAttempts: 30, maxPerHour: 1000 });
+    expect(config.emailTokens).toEqual({
+      requireVerification: false,
+      verifySeconds: 86_400,
+      resetSeconds: 3_600,
+      inviteSeconds: 604_800,
+      emailChangeCancelSeconds: 604_800,
+      emailChangesPerHour: 5,
+    });
+    expect(config.jwt.refreshReuseSeconds).toBe(10);
   });
 
   it('takes an SMTP URL, APP_URL without its trailing slash, and the lifetimes given', () => {

@@ -18,6 +18,8 @@ export class AppConfig {
     secretGenerated: boolean;
     expiresInSeconds: number;
     refreshExpiresInSeconds: number;
+    /** How long an exchanged refresh token still gets a working pair (two tabs at once). */
+    refreshReuseSeconds: number;
     /** The `iss` and `aud` claims every access token is signed with and must carry. */
     issuer: string;
     audience: string;
@@ -46,12 +48,17 @@ export class AppConfig {
     /** The frontend's base URL, without a trailing slash. */
     appUrl: string;
     maxAttempts: number;
+    /** Mails queued in an hour, in all. */
+    maxPerHour: number;
   };
   readonly emailTokens: {
     requireVerification: boolean;
     verifySeconds: number;
     resetSeconds: number;
     inviteSeconds: number;
+    emailChangeCancelSeconds: number;
+    /** Email changes an owner may ask for in an hour. */
+    emailChangesPerHour: number;
   };
   /** The periodic purge of rows nothing reads any more (src/purge). */
   readonly purge: {
@@ -75,6 +82,7 @@ export class AppConfig {
       secretGenerated: !env.JWT_SECRET,
       expiresInSeconds: durationSeconds(env.JWT_EXPIRES_IN),
       refreshExpiresInSeconds: durationSeconds(env.REFRESH_EXPIRES_IN),
+      refreshReuseSeconds: durationSeconds(env.REFRESH_REUSE_INTERVAL),
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     };
@@ -99,12 +107,15 @@ export class AppConfig {
       from: env.MAIL_FROM,
       appUrl: env.APP_URL.replace(/\/+$/, ''),
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
+      maxPerHour: env.MAIL_MAX_PER_HOUR,
     };
     this.emailTokens = {
       requireVerification: env.REQUIRE_EMAIL_VERIFICATION,
       verifySeconds: durationSeconds(env.VERIFY_TOKEN_TTL),
       resetSeconds: durationSeconds(env.RESET_TOKEN_TTL),
       inviteSeconds: durationSeconds(env.INVITE_TOKEN_TTL),
+      emailChangeCancelSeconds: durationSeconds(env.EMAIL_CHANGE_CANCEL_TTL),
+      emailChangesPerHour: env.EMAIL_CHANGES_PER_HOUR,
     };
     this.purge = {
       intervalSeconds: env.PURGE_INTERVAL_SECONDS,

@@ -44,6 +44,13 @@ export class Environment {
   @IsOptional() @Matches(DURATION, { message: 'REFRESH_EXPIRES_IN must be a duration such as 7d' })
   REFRESH_EXPIRES_IN = '7d';
 
+  /**
+   * How long a refresh token, once exchanged, still gets a working pair: two tabs, or a server
+   * render and the browser, refreshing with one token at once. After it, a reuse ends the session.
+   */
+  @IsOptional() @Matches(DURATION, { message: 'REFRESH_REUSE_INTERVAL must be a duration such as 10s' })
+  REFRESH_REUSE_INTERVAL = '10s';
+
   /** The `iss` and `aud` of access tokens: signed into each, and required of each. */
   @IsOptional() @IsString() @MinLength(1)
   JWT_ISSUER = 'user-accounts';
@@ -102,6 +109,14 @@ export class Environment {
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'APP_URL must be an http:// or https:// URL' })
   APP_URL = 'http://localhost:3000';
 
+  /** Mails queued in an hour, all kinds and recipients together (per instance, or across them with Redis). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  MAIL_MAX_PER_HOUR = 1000;
+
+  /** Email changes an owner may ask for in an hour (each mails two addresses). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  EMAIL_CHANGES_PER_HOUR = 5;
+
   /** Tries before an undeliverable mail is given up (the row stays, with its last error). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
   MAIL_MAX_ATTEMPTS = 30;
@@ -117,6 +132,10 @@ export class Environment {
 
   @IsOptional() @Matches(DURATION, { message: 'INVITE_TOKEN_TTL must be a duration such as 7d' })
   INVITE_TOKEN_TTL = '7d';
+
+  /** How long the link that undoes an owner's email change works, sent to the address it left. */
+  @IsOptional() @Matches(DURATION, { message: 'EMAIL_CHANGE_CANCEL_TTL must be a duration such as 7d' })
+  EMAIL_CHANGE_CANCEL_TTL = '7d';
 
   /** Seconds between an instance's purges of ended sessions, spent tokens and old mail; 0: none. */
   // At most what setTimeout can wait (2^31 - 1 ms, 24.8 days): Node turns a longer delay into 1 ms.
@@ -183,10 +202,14 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     const message = Object.values(first.constraints ?? {}).at(-1) ?? `${first.property} is invalid`;
     throw new Error(`Invalid environment: ${message}`);
   }
-  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN', 'VERIFY_TOKEN_TTL', 'RESET_TOKEN_TTL', 'INVITE_TOKEN_TTL'] as const) {
+  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN', 'VERIFY_TOKEN_TTL', 'RESET_TOKEN_TTL', 'INVITE_TOKEN_TTL', 'EMAIL_CHANGE_CANCEL_TTL'] as const) {
     if (durationSeconds(env[name]) < 1) {
       throw new Error(`Invalid environment: ${name} must be at least one second`);
     }
+  }
+  // Longer, and a stolen refresh token's replay would pass for a second tab.
+  if (durationSeconds(env.REFRESH_REUSE_INTERVAL) > 60) {
+    throw new Error('Invalid environment: REFRESH_REUSE_INTERVAL must be at most one minute (0 turns it off)');
   }
   // Routes check that a token's session is not revoked, not that it is unexpired: an access
   // token must not outlive the session it was issued for.

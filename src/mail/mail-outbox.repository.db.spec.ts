@@ -75,17 +75,4 @@ describe('MailOutboxRepository on PGlite', () => {
     expect(await row('retry@example.com')).toMatchObject({ last_error: '550 no such user', text: null, html: null, sent_at: null });
     expect((await row('retry@example.com')).failed_at).toBeInstanceOf(Date);
   });
-
-  it('counts the mails of one kind to one recipient in a recent window', async () => {
-    await outbox.insert(mail('count@example.com'));
-    await outbox.insert(mail('count@example.com'));
-    await outbox.insert(mail('count@example.com', 'reset-password'));
-    await outbox.insert(mail('other@example.com'));
-    await dataSource.query(
-      `INSERT INTO mail_outbox (kind, recipient, subject, text, html, created_at)
-       VALUES ('verify-email', 'count@example.com', 's', 't', 'h', now() - interval '2 hours')`,
-    );
-    expect(await outbox.countRecent('count@example.com', 'verify-email', 3600)).toBe(2);
-    expect(await outbox.countRecent('count@example.com', 'reset-password', 3600)).toBe(1);
-  });
 });

@@ -21,17 +21,6 @@ export class MailOutboxRepository extends BoundRepository {
     );
   }
 
-  /** Mails of `kind` written for `recipient` in the last `seconds`: the per-recipient limit. */
-  async countRecent(recipient: string, kind: string, seconds: number): Promise<number> {
-    const [{ count }] = await queryRows<{ count: number }>(
-      this.manager,
-      `SELECT count(*)::int AS count FROM mail_outbox
-        WHERE recipient = $1 AND kind = $2 AND created_at > now() - $3 * interval '1 second'`,
-      [recipient, kind, seconds],
-    );
-    return count;
-  }
-
   /**
    * Claims up to `limit` due mails for `leaseSeconds`, in the statement that picks them: their
    * next try moves past the lease and their attempts count up, and rows another worker holds

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { LogMailTransport } from './log-mail.transport';
+import { MailBudget } from './mail-budget';
 import { MailOutboxRepository } from './mail-outbox.repository';
 import { MailOutboxWorker } from './mail-outbox.worker';
 import { MailTransport } from './mail-transport';
@@ -16,6 +17,7 @@ import { SmtpMailTransport } from './smtp-mail.transport';
     MailOutboxRepository,
     MailOutboxWorker,
     Mailer,
+    MailBudget,
     {
       provide: MailTransport,
       inject: [AppConfig],

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import type { OutgoingMail } from './mail-content';
+import { MailBudget } from './mail-budget';
+import type { MailContent } from './mail-content';
 import { MailOutboxRepository } from './mail-outbox.repository';
 import { MailOutboxWorker } from './mail-outbox.worker';
 
@@ -11,25 +12,24 @@ export class Mailer {
   constructor(
     private readonly outbox: MailOutboxRepository,
     private readonly worker: MailOutboxWorker,
+    private readonly budget: MailBudget,
     private readonly config: AppConfig,
   ) {}
 
-  /** Writes the mail on `manager`, the transaction of the change that causes it. */
-  async queue(manager: EntityManager, mail: OutgoingMail): Promise<void> {
-    await this.outbox.on(manager).insert(mail);
+  /**
+   * Writes a mail of `kind` to `to` on `manager`, the transaction of the change that causes it,
+   * when the mail budget allows it; only then is `content` made (a link's token is issued by it,
+   * so that a refused mail voids no earlier link). Answers whether the mail was queued.
+   */
+  async queue(manager: EntityManager, kind: string, to: string, content: () => MailContent | Promise<MailContent>): Promise<boolean> {
+    if (await this.budget.spend(to, kind)) return false;
+    await this.outbox.on(manager).insert({ kind, to, ...(await content()) });
+    return true;
   }
 
   /** Delivery now rather than at the next poll: call once the transaction that queued mail committed. */
   deliverSoon(): void {
     this.worker.wake();
-  }
-
-  /**
-   * Mails of `kind` queued for `recipient` in the last `seconds`, read on `manager`: inside a
-   * transaction it must be the transaction's (embedded PGlite has one connection).
-   */
-  recentCount(manager: EntityManager, recipient: string, kind: string, seconds: number): Promise<number> {
-    return this.outbox.on(manager).countRecent(recipient, kind, seconds);
   }
 
   /** A link to a page of the frontend (APP_URL) carrying a token. */

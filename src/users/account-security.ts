@@ -25,10 +25,22 @@ export abstract class AccountSecurity {
   abstract accountCreated(manager: EntityManager, user: User): Promise<void>;
 
   /**
-   * The account's email changed, in that transaction: the new address is asked to prove itself,
-   * and the old one is told.
+   * An owner asked to change the account's email to `newEmail`, in that transaction: the new
+   * address gets the link that makes the change, the current one a notice whose link undoes it.
+   * Throws 429 when the mail budget refuses either.
    */
-  abstract emailChanged(manager: EntityManager, user: User, previousEmail: string): Promise<void>;
+  abstract emailChangeRequested(manager: EntityManager, user: User, newEmail: string): Promise<void>;
+
+  /**
+   * The account's email changed, in that transaction: every link bound to the old address dies
+   * (verification, reset, invitation, a pending change). `byAdministrator`: the links that undo
+   * owners' changes die too, the new address is asked to prove itself (or, for an account
+   * without a password, invited anew), and the old one is told.
+   */
+  abstract emailChanged(manager: EntityManager, user: User, previousEmail: string, byAdministrator: boolean): Promise<void>;
+
+  /** An owner's pending email change was dropped: its link dies. */
+  abstract emailChangeDropped(manager: EntityManager, userId: number): Promise<void>;
 
   /** The password changed, by any path, in that transaction: the account's reset links die. */
   abstract passwordChanged(manager: EntityManager, userId: number): Promise<void>;

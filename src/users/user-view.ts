@@ -16,6 +16,13 @@ export class UserView {
   @ApiProperty({ example: true }) is_active: boolean;
   @ApiProperty({ example: false, description: 'true once the owner followed a link sent to this email; false again when it changes' })
   email_verified: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'an address the owner asked to change to, until its link is followed; null when none',
+  })
+  pending_email: string | null;
   @ApiProperty({ format: 'date-time', example: '2025-09-25T12:14:44.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2025-10-24T02:30:15.000Z' }) updated_at: string;
 }
@@ -34,6 +41,7 @@ export function toUserView(user: User): UserView {
     role: user.role,
     is_active: user.is_active,
     email_verified: user.email_verified,
+    pending_email: user.pending_email,
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };

@@ -63,6 +63,10 @@ export class User {
   @Column({ type: 'varchar', length: 72, nullable: true })
   password_hash: string | null;
 
+  /** The address an owner's change waits on: it becomes `email` when its link is followed. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  pending_email: string | null;
+
   /** True once the owner followed a link sent to this address; false again when it changes. */
   @Column({ type: 'boolean', default: false })
   email_verified: boolean;

@@ -12,6 +12,7 @@ import { Origin } from '../common/client-origin';
 import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
 import { ProblemException } from '../common/problem.exception';
 import { RateLimited } from '../common/rate-limited.decorator';
+import { UnverifiedAllowed } from '../common/unverified-allowed.decorator';
 import type { AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './current-user.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -29,6 +30,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @UnverifiedAllowed()
   @ApiOperation({ operationId: 'getProfile', summary: 'Read your own profile' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(ErrorCode.UNAUTHORIZED)
@@ -52,9 +54,13 @@ export class UsersController {
   @ApiProblems(
     ...BODY_PROBLEMS,
     ErrorCode.UNAUTHORIZED,
+    ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.REAUTHENTICATION_REQUIRED,
     ErrorCode.EMAIL_TAKEN,
     ErrorCode.USERNAME_TAKEN,
     ErrorCode.PRECONDITION_FAILED,
+    ErrorCode.ACCOUNT_LOCKED,
+    ErrorCode.RATE_LIMITED,
   )
   async update(
     @CurrentUser() caller: AuthenticatedUser,

@@ -170,15 +170,17 @@ export class UsersRepository extends BoundRepository {
     ]);
   }
 
-  /** The target's current email, its row locked until the transaction ends: an email change's before. */
-  async lockedEmail(target: Target): Promise<string | undefined> {
+  /** The target's row, locked until the transaction ends: what an email change is made from. */
+  async lockedRow(target: Target): Promise<User | undefined> {
     const params: unknown[] = [];
-    const [row] = await queryRows<{ email: string }>(
-      this.manager,
-      `SELECT email FROM users WHERE ${targetCondition(target, params)} FOR UPDATE`,
-      params,
-    );
-    return row?.email;
+    const [row] = await queryRows<User>(this.manager, `SELECT * FROM users WHERE ${targetCondition(target, params)} FOR UPDATE`, params);
+    return row;
+  }
+
+  /** Whether a live account has this (normalised) email, as its unique index compares them. */
+  async emailTaken(email: string): Promise<boolean> {
+    const rows = await queryRows(this.manager, `SELECT 1 FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`, [email]);
+    return rows.length > 0;
   }
 
   /** Sets `email_verified` of a live account whose address is still `email`; its version moves on. */
@@ -266,6 +268,7 @@ export const WRITABLE_COLUMNS = [
   'is_active',
   'password_hash',
   'email_verified',
+  'pending_email',
 ] as const satisfies readonly (keyof User)[];
 
 export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;

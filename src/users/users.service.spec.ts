@@ -4,6 +4,8 @@ import { AuditAction } from '../audit/audit-action.enum';
 import type { AuditService } from '../audit/audit.service';
 import { ErrorCode } from '../common/error-code.enum';
 import { problem } from '../common/problem.exception';
+import type { AccountQuota } from '../common/account-quota';
+import type { AppConfig } from '../config/app-config';
 import type { AccountSecurity } from './account-security';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { PasswordService } from './password.service';
@@ -18,7 +20,7 @@ import { usernameFromEmail, UsersService } from './users.service';
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
 const NEW_USER = { email: 'jane.doe+news@example.com', name: 'Jane Doe', password: 'correct horse' };
-const STORED = { id: 1, email: NEW_USER.email, username: 'jane.doe_news', password_hash: 'stored-hash' } as User;
+const STORED = { id: 1, email: NEW_USER.email, username: 'jane.doe_news', password_hash: 'stored-hash', pending_email: null } as User;
 
 /** Where the requests of these tests come from, and an administrator's (id 9) audit context. */
 const ORIGIN = { ip: '203.0.113.7', userAgent: 'Firefox/128.0', requestId: 'req-1' };
@@ -55,7 +57,8 @@ type RepositoryMethod =
   | 'activeAdminIds'
   | 'hasActiveAdmin'
   | 'replaceHash'
-  | 'lockedEmail'
+  | 'lockedRow'
+  | 'emailTaken'
   | 'markEmailVerified'
   | 'roleOf';
 
@@ -79,8 +82,9 @@ function setup() {
     activeAdminIds: jest.fn().mockResolvedValue([1, 2]),
     hasActiveAdmin: jest.fn().mockResolvedValue(true),
     replaceHash: jest.fn().mockResolvedValue(undefined),
-    // The address before an email change: the stored row's, unless a test says otherwise.
-    lockedEmail: jest.fn().mockResolvedValue(STORED.email),
+    // The row before an email change: the stored one, unless a test says otherwise.
+    lockedRow: jest.fn().mockResolvedValue(STORED),
+    emailTaken: jest.fn().mockResolvedValue(false),
     // The admin routes' caller is an active ADMIN with an open session, unless a test says otherwise.
     roleOf: jest.fn().mockResolvedValue(Role.ADMIN),
     markEmailVerified: jest.fn().mockResolvedValue(STORED),
@@ -94,9 +98,12 @@ function setup() {
     liftLockout: jest.fn().mockResolvedValue(undefined),
     endSessions: jest.fn().mockResolvedValue(undefined),
     accountCreated: jest.fn().mockResolvedValue(undefined),
+    emailChangeRequested: jest.fn().mockResolvedValue(undefined),
     emailChanged: jest.fn().mockResolvedValue(undefined),
+    emailChangeDropped: jest.fn().mockResolvedValue(undefined),
     passwordChanged: jest.fn().mockResolvedValue(undefined),
   };
+  const quota = { spend: jest.fn().mockResolvedValue(undefined) };
   const passwords = {
     hash: jest.fn().mockResolvedValue('hashed'),
     verify: jest.fn().mockResolvedValue(true),
@@ -109,6 +116,8 @@ function setup() {
     passwords as unknown as PasswordService,
     security,
     audit as unknown as AuditService,
+    quota as unknown as AccountQuota,
+    { emailTokens: { emailChangesPerHour: 5 } } as AppConfig,
   );
 
   /**
@@ -117,7 +126,7 @@ function setup() {
    * their manager argument). Asserting it whole also says nothing else ran.
    */
   function calls(): string[] {
-    const fakes = Object.entries({ ...users, ...security, ...passwords, ...audit }).filter(([, fake]) =>
+    const fakes = Object.entries({ ...users, ...security, ...passwords, ...audit, ...quota }).filter(([, fake]) =>
       jest.isMockFunction(fake),
     ) as [string, jest.Mock][];
     return fakes
@@ -131,7 +140,7 @@ function setup() {
       .map(({ name }) => name);
   }
 
-  return { service, users, security, passwords, audit, calls };
+  return { service, users, security, passwords, audit, quota, calls };
 }
 
 describe('usernameFromEmail', () => {
@@ -330,57 +339,82 @@ describe('UsersService.update and updateProfile', () => {
     expect(users.update.mock.calls).toEqual([[{ id: 5 }, { name: 'New Name' }, undefined, undefined]]);
   });
 
-  it('changes an email in a transaction: the row locked, the new address unverified, both addresses told', async () => {
+  it("changes an email at once for an administrator: the row locked, the address unverified, an owner's pending change dropped", async () => {
     const { service, users, security, calls } = setup();
 
     await service.update(5, { email: 'new@example.com' });
 
-    expect(users.lockedEmail.mock.calls).toEqual([[{ id: 5 }]]);
+    expect(users.lockedRow.mock.calls).toEqual([[{ id: 5 }]]);
     expect(users.update.mock.calls).toEqual([
-      [{ id: 5 }, { email: 'new@example.com', email_verified: false }, undefined, undefined],
+      [{ id: 5 }, { email: 'new@example.com', email_verified: false, pending_email: null }, undefined, undefined],
     ]);
-    expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged']);
-    expect(security.emailChanged.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED, STORED.email]]);
+    expect(calls()).toEqual(['transaction', 'tx.lockedRow', 'tx.update', 'emailChanged']);
+    expect(security.emailChanged.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED, STORED.email, true]]);
   });
 
-  it('treats the address it already has as no change: still verified, no mail', async () => {
+  it("keeps the owner's address when it is sent again: no proof asked, no mail, a pending change dropped", async () => {
     const { service, users, security, audit } = setup();
+    users.find.mockResolvedValueOnce({ ...STORED, pending_email: 'later@example.com' } as User);
 
     await service.updateProfile(CALLER, { email: STORED.email, name: 'Same Mail' }, undefined, ORIGIN);
 
-    expect(users.lockedEmail.mock.calls).toEqual([[{ caller: CALLER }]]);
     expect(users.update.mock.calls).toEqual([
-      [{ caller: CALLER }, { email: STORED.email, name: 'Same Mail' }, undefined, profileEvent(['email', 'name'])],
+      [{ caller: CALLER }, { name: 'Same Mail', pending_email: null }, undefined, profileEvent(['name'])],
     ]);
-    expect(security.emailChanged).not.toHaveBeenCalled();
-    // No change of address: no email.changed event either.
+    expect(security.verifyPassword).not.toHaveBeenCalled();
+    expect(security.emailChangeDropped.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED.id]]);
+    expect(security.emailChangeRequested).not.toHaveBeenCalled();
     expect(audit.record).not.toHaveBeenCalled();
   });
 
-  it("changes the caller's own email the same way, in the transaction of the write", async () => {
-    const { service, users, security, audit, calls } = setup();
-    users.update.mockResolvedValueOnce({ ...STORED, email: 'mine@example.com' } as User);
+  it("asks the owner's current password, within the hour's budget, before a new email waits for its link", async () => {
+    const { service, users, security, quota, audit, calls } = setup();
 
-    await service.updateProfile(CALLER, { email: 'mine@example.com' }, [3], ORIGIN);
+    await service.updateProfile(CALLER, { email: 'mine@example.com', current_password: 'the password' }, [3], ORIGIN);
 
-    expect(users.update.mock.calls).toEqual([
-      [{ caller: CALLER }, { email: 'mine@example.com', email_verified: false }, [3], profileEvent(['email'])],
-    ]);
-    expect(calls()).toEqual(['transaction', 'tx.lockedEmail', 'tx.update', 'emailChanged', 'record']);
-    expect(security.emailChanged.mock.calls[0][2]).toBe(STORED.email);
-    // Besides the profile's event (written with the row), the change of address, in the same transaction.
+    expect(security.verifyPassword.mock.calls).toEqual([[STORED, 'the password', ORIGIN.ip]]);
+    expect(quota.spend.mock.calls).toEqual([[{ name: 'email-change', limit: 5, windowSeconds: 3600 }, STORED.id]]);
+    // The address stays; the new one waits, and is mailed in the transaction of the write.
+    expect(users.update.mock.calls).toEqual([[{ caller: CALLER }, { pending_email: 'mine@example.com' }, [3], undefined]]);
+    expect(calls()).toEqual(['find', 'verifyPassword', 'spend', 'emailTaken', 'transaction', 'tx.update', 'emailChangeRequested', 'record']);
+    expect(security.emailChangeRequested.mock.calls).toEqual([[TRANSACTION_MANAGER, STORED, 'mine@example.com']]);
     expect(audit.record.mock.calls).toEqual([
       [
         {
-          action: AuditAction.EMAIL_CHANGED,
+          action: AuditAction.EMAIL_CHANGE_REQUESTED,
           actorId: CALLER.id,
           userId: CALLER.id,
           origin: ORIGIN,
-          details: { old_email: STORED.email, new_email: 'mine@example.com' },
+          details: { new_email: 'mine@example.com' },
         },
         TRANSACTION_MANAGER,
       ],
     ]);
+  });
+
+  it('refuses a new email without the current password (400), or with a wrong one (401), changing nothing', async () => {
+    const { service, users, security, quota } = setup();
+    const missing = await problemFrom(service.updateProfile(CALLER, { email: 'mine@example.com' }, undefined, ORIGIN));
+    expect([missing.getStatus(), missing.errors]).toEqual([400, [{ field: 'current_password', message: expect.any(String) }]]);
+
+    security.verifyPassword.mockRejectedValueOnce(problem(ErrorCode.INVALID_CREDENTIALS));
+    const wrong = await problemFrom(service.updateProfile(CALLER, { email: 'mine@example.com', current_password: 'no' }, undefined, ORIGIN));
+    expect(wrong.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+    expect(quota.spend).not.toHaveBeenCalled();
+    expect(users.update).not.toHaveBeenCalled();
+  });
+
+  it('takes a recent login instead of a password for an account that has none', async () => {
+    const { service, users } = setup();
+    users.find.mockResolvedValue({ ...STORED, password_hash: null } as User);
+    const now = Math.floor(Date.now() / 1000);
+
+    const stale = await problemFrom(service.updateProfile({ ...CALLER, authTime: now - 601 }, { email: 'mine@example.com' }, undefined, ORIGIN));
+    expect([stale.getStatus(), stale.code]).toEqual([401, ErrorCode.REAUTHENTICATION_REQUIRED]);
+    expect(users.update).not.toHaveBeenCalled();
+
+    await service.updateProfile({ ...CALLER, authTime: now - 60 }, { email: 'mine@example.com' }, undefined, ORIGIN);
+    expect(users.update).toHaveBeenCalledTimes(1);
   });
 
   it('writes a harmless change in one statement: no transaction, no lock, no session ended', async () => {
@@ -572,23 +606,22 @@ describe('UsersService.update and updateProfile', () => {
   it("records a profile change's field names, never a value: a password's least of all", async () => {
     const { service, users, audit } = setup();
 
-    await service.updateProfile(CALLER, { name: 'x', firstname: undefined, password: 'a secret passphrase' }, [2], ORIGIN);
+    await service.update(5, { name: 'x', firstname: undefined, password: 'a secret passphrase' }, [2], { actorId: CALLER.id, origin: ORIGIN });
 
-    const [, values, versions, event] = users.update.mock.calls[0];
-    expect([values, versions]).toEqual([{ name: 'x', firstname: undefined, password_hash: 'hashed' }, [2]]);
+    const [event] = audit.record.mock.calls[0];
     // A field left undefined is not changed, so not named.
-    expect(event).toEqual(profileEvent(['name', 'password']));
-    expect(event?.action).toBe('profile.updated');
+    expect(event.details.fields).toEqual(['name', 'password']);
+    expect(users.update.mock.calls[0][1]).toEqual({ name: 'x', firstname: undefined, password_hash: 'hashed' });
     expect(JSON.stringify(event)).not.toContain('a secret passphrase');
     expect(JSON.stringify(event)).not.toContain('hashed');
-    expect(audit.record).not.toHaveBeenCalled();
   });
 
-  it('answers a taken email or username with 409', async () => {
+  it('answers a taken email (before anything is written) or username with 409', async () => {
     const { service, users } = setup();
-    users.update.mockRejectedValueOnce(uniqueViolation('users_email_live_key'));
-    const email = await problemFrom(service.updateProfile(CALLER, { email: 'a@b.co' }, undefined, ORIGIN));
+    users.emailTaken.mockResolvedValueOnce(true);
+    const email = await problemFrom(service.updateProfile(CALLER, { email: 'a@b.co', current_password: 'pw' }, undefined, ORIGIN));
     expect([email.getStatus(), email.code]).toEqual([409, ErrorCode.EMAIL_TAKEN]);
+    expect(users.transaction).not.toHaveBeenCalled();
 
     users.update.mockRejectedValueOnce(uniqueViolation('users_username_live_key'));
     const username = await problemFrom(service.update(5, { username: 'taken' }));

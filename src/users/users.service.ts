@@ -10,8 +10,10 @@ import { problem, ProblemException } from '../common/problem.exception';
 import { violatedUniqueIndex } from '../database/unique-violation';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { preconditionFailed } from './etag';
+import { AccountQuota } from '../common/account-quota';
+import { AppConfig } from '../config/app-config';
 import { AccountSecurity } from './account-security';
-import type { AuthenticatedUser } from './authenticated-user';
+import { AuthenticatedUser, loggedInWithin } from './authenticated-user';
 import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from './role.enum';
@@ -20,6 +22,14 @@ import { Target, targetUserId, UserPage, UsersRepository, WritableColumns } from
 
 /** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
+
+/** What an owner may send to change their own profile: a new email goes with the current password. */
+export type ProfileChanges = Omit<UserChanges, 'password' | 'role' | 'is_active' | 'email_verified' | 'pending_email'> & {
+  current_password?: string;
+};
+
+/** A login this recent stands in for the current password of an account that has none. */
+export const RECENT_LOGIN_SECONDS = 600;
 
 /** A new account; without a password, its owner is invited to choose one. */
 export type NewUser = UserChanges & Pick<User, 'email' | 'name'> & { password?: string };
@@ -40,6 +50,8 @@ export class UsersService {
     private readonly passwords: PasswordService,
     private readonly security: AccountSecurity,
     private readonly audit: AuditService,
+    private readonly quota: AccountQuota,
+    private readonly config: AppConfig,
   ) {}
 
   /** A live (not deleted) account, active or not. */
@@ -218,11 +230,98 @@ export class UsersService {
     });
   }
 
-  /** A user's change to their own profile. */
-  async updateProfile(caller: AuthenticatedUser, changes: UserChanges, versions: number[] | undefined, origin: ClientOrigin): Promise<User> {
-    const values = await this.columns(changes);
-    const event = auditRecord({ actorId: caller.id, origin }, AuditAction.PROFILE_UPDATED, caller.id, { fields: fieldNames(changes) });
-    return this.translateConflicts(() => this.write(this.users, { caller }, values, versions, event));
+  /**
+   * A user's change to their own profile, in one statement. A new email is not written: it
+   * waits as `pending_email` for its link (see changeOwnEmail).
+   */
+  async updateProfile(caller: AuthenticatedUser, changes: ProfileChanges, versions: number[] | undefined, origin: ClientOrigin): Promise<User> {
+    const { email, current_password: password, ...profile } = changes;
+    const context = { actorId: caller.id, origin };
+    const fields = fieldNames(profile);
+    const event = fields.length > 0 ? auditRecord(context, AuditAction.PROFILE_UPDATED, caller.id, { fields }) : undefined;
+    if (email === undefined) {
+      if (password !== undefined) {
+        throw ProblemException.validation([{ field: 'current_password', message: 'current_password goes with a new email only.' }]);
+      }
+      return this.translateConflicts(() => this.writeRow(this.users, { caller }, profile, versions, event));
+    }
+    return this.changeOwnEmail(caller, email, password, profile, versions, context, event);
+  }
+
+  /**
+   * An owner's new email, once they prove who they are (the current password, or a recent login
+   * for an account without one) and within EMAIL_CHANGES_PER_HOUR: the account keeps its address,
+   * the new one waits as `pending_email` for its link, and the current one gets a notice whose
+   * link undoes the change. The current address sent again drops a pending change.
+   */
+  private async changeOwnEmail(
+    caller: AuthenticatedUser,
+    email: string,
+    password: string | undefined,
+    profile: WritableColumns,
+    versions: number[] | undefined,
+    context: AuditContext,
+    event: AuditRecord | undefined,
+  ): Promise<User> {
+    const user = await this.findByCaller(caller);
+    if (!user) throw ProblemException.unauthorized();
+    if (email === user.email) {
+      return this.transaction(async (users) => {
+        const updated = await this.writeRow(users, { caller }, { ...profile, pending_email: null }, versions, event);
+        if (user.pending_email !== null) await this.security.emailChangeDropped(users.manager, user.id);
+        return updated;
+      });
+    }
+    await this.reauthenticate(caller, user, password, context.origin);
+    const { emailChangesPerHour } = this.config.emailTokens;
+    await this.quota.spend({ name: 'email-change', limit: emailChangesPerHour, windowSeconds: 3_600 }, user.id);
+    // Told now rather than at the link: the address is someone else's already.
+    if (await this.users.emailTaken(email)) throw problem(ErrorCode.EMAIL_TAKEN);
+    return this.transaction(async (users) => {
+      const updated = await this.writeRow(users, { caller }, { ...profile, pending_email: email }, versions, event);
+      await this.security.emailChangeRequested(users.manager, updated, email);
+      await this.audit.record(auditRecord(context, AuditAction.EMAIL_CHANGE_REQUESTED, caller.id, { new_email: email }), users.manager);
+      return updated;
+    });
+  }
+
+  /**
+   * The link of an owner's change to `email` was followed, in `manager`'s transaction: the address
+   * is the account's now, and proven. Undefined when the account no longer waits on that change
+   * (replaced, dropped, undone, or the account gone or disabled); 409 when the address was taken since.
+   */
+  async confirmEmailChange(id: number, email: string, context: AuditContext, manager: EntityManager): Promise<User | undefined> {
+    const users = this.users.on(manager);
+    const current = await users.lockedRow({ id });
+    if (!current || !current.is_active || current.pending_email !== email) return undefined;
+    const user = await this.translateConflicts(() =>
+      this.writeRow(users, { id }, { email, pending_email: null, email_verified: true }),
+    );
+    await this.security.emailChanged(manager, user, current.email, false);
+    const details = { old_email: current.email, new_email: email };
+    await this.audit.record(auditRecord(context, AuditAction.EMAIL_CHANGED, id, details), manager);
+    return user;
+  }
+
+  /**
+   * The link that undoes an owner's change was followed, in `manager`'s transaction: the account
+   * has `email` again (proven: its owner followed the link), no pending change, no session, and
+   * no live link bound to another address. Undefined for an account that is gone; 409 when
+   * `email` became another account's since.
+   */
+  async cancelEmailChange(id: number, email: string, context: AuditContext, manager: EntityManager): Promise<User | undefined> {
+    const users = this.users.on(manager);
+    const current = await users.lockedRow({ id });
+    if (!current) return undefined;
+    const verified = current.email === email ? current.email_verified : true;
+    const user = await this.translateConflicts(() =>
+      this.writeRow(users, { id }, { email, pending_email: null, email_verified: verified }),
+    );
+    await this.security.endSessions(manager, id);
+    await this.security.emailChanged(manager, user, current.email, false);
+    const details = { email, ...(current.email !== email && { replaced_email: current.email }), sessions: 'all' };
+    await this.audit.record(auditRecord(context, AuditAction.EMAIL_CHANGE_CANCELLED, id, details), manager);
+    return user;
   }
 
   /** Sets a new password after checking the current one; every other session ends. */
@@ -281,6 +380,21 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * What a sensitive change asks of an owner who holds a valid token: the current password
+   * (counted toward the lockout), or, for an account without one, a login within the last
+   * RECENT_LOGIN_SECONDS (the token's auth_time).
+   */
+  private async reauthenticate(caller: AuthenticatedUser, user: User, password: string | undefined, origin: ClientOrigin): Promise<void> {
+    if (user.password_hash !== null) {
+      if (password === undefined) {
+        throw ProblemException.validation([{ field: 'current_password', message: 'current_password is required to change the email.' }]);
+      }
+      return this.security.verifyPassword(user, password, origin.ip);
+    }
+    if (!loggedInWithin(caller, RECENT_LOGIN_SECONDS)) throw problem(ErrorCode.REAUTHENTICATION_REQUIRED);
+  }
+
   /** The columns to write: the fields given, and a new password as its hash. */
   private async columns(changes: UserChanges): Promise<WritableColumns> {
     const { password, ...fields } = changes;
@@ -305,8 +419,9 @@ export class UsersService {
   }
 
   /**
-   * A write that may change the email: the row is locked to read the address before; a new
-   * address is unverified, and both addresses get their mail in the same transaction.
+   * An administrator's write that may change the email: the row is locked to read the address
+   * before; a new address is set at once, unverified, a pending change of the owner's dropped,
+   * and the links bound to the old address die, with the mails of the change, in the same transaction.
    */
   private async writeEmail(
     users: UsersRepository,
@@ -315,11 +430,12 @@ export class UsersService {
     versions?: number[],
     event?: AuditRecord,
   ): Promise<User> {
-    const before = await users.lockedEmail(target);
+    const before = (await users.lockedRow(target))?.email;
     const changed = before !== undefined && before !== values.email;
-    const user = await this.writeRow(users, target, changed ? { ...values, email_verified: false } : values, versions, event);
+    const written = changed ? { ...values, email_verified: false, pending_email: null } : values;
+    const user = await this.writeRow(users, target, written, versions, event);
     if (changed) {
-      await this.security.emailChanged(users.manager, user, before);
+      await this.security.emailChanged(users.manager, user, before, true);
       if (event) {
         const details = { old_email: before, new_email: user.email };
         await this.audit.record({ ...event, action: AuditAction.EMAIL_CHANGED, details }, users.manager);

@@ -1,3 +1,4 @@
+import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
 import { ADMIN } from '../support/test-app';
 import { countStatuses, expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
 
@@ -106,3 +107,191 @@ describe('finding 13: a password typed into the login name field is not kept', (
     expect(JSON.stringify(rows)).not.toContain('passphrase');
   });
 });
+
+/** An attack app whose mails go to a real SMTP server of the test's, and a way to read their links. */
+function useMailedApp(env: Record<string, string> = {}) {
+  let sink: SmtpSink;
+  const seen = new Set<ReceivedMail>();
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+  });
+  afterAll(async () => {
+    await sink?.stop();
+  });
+  const app = useAttackApp({ ...env, get MAIL_TRANSPORT() {
+    return sink.url;
+  } });
+  /** The token of the next unread mail to `to` with this subject. */
+  const linkIn = async (to: string, subject: string) => {
+    const mail = await sink.waitFor((m) => m.to.includes(to) && m.subject === subject && !seen.has(m));
+    seen.add(mail);
+    return { mail, token: new URL(sink.linksIn(mail)[0]).searchParams.get('token')! };
+  };
+  return { ...app, linkIn, sink: () => sink };
+}
+
+describe('finding 2: links survive an email change', () => {
+  const { api, linkIn } = useMailedApp();
+
+  it("kills an invitation's link when an administrator corrects the address", async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const typo = `inv-${randomSuffix()}@typo.test`;
+    const created = await api.post('/api/users', { token: admin, body: { email: typo, name: 'Invited' } });
+    const { token } = await linkIn(typo, 'Your new account');
+    await api.put(`/api/users/${created.body.id}`, { token: admin, body: { email: email() } });
+    expectProblem(await api.post('/auth/password/reset', { body: { token, new_password: PASSWORD } }), 400, 'INVALID_TOKEN');
+    expectProblem(await api.post('/auth/login', { body: { email: typo, password: PASSWORD } }), 401);
+  });
+
+  it('kills a reset link mailed to the old address once the owner changed it', async () => {
+    const old = email();
+    const { token: access, password } = await api.register({ email: old, password: PASSWORD });
+    await api.post('/auth/password/forgot', { body: { email: old } });
+    const { token: reset } = await linkIn(old, 'Reset your password');
+    const next = email();
+    await api.put('/users', { token: access, body: { email: next, current_password: password } });
+    await api.post('/auth/email-change/confirm', { body: { token: (await linkIn(next, 'Confirm your new email address')).token } });
+    expectProblem(await api.post('/auth/password/reset', { body: { token: reset, new_password: 'Stale-Link-Pass-9' } }), 400, 'INVALID_TOKEN');
+    expect((await api.post('/auth/login', { body: { email: next, password } })).status).toBe(200);
+  });
+});
+
+describe('finding 3: an email change is no mail relay', () => {
+  const { api, db, linkIn } = useMailedApp();
+
+  it('takes 5 changes an hour from one account, and mails the new address nothing the account chose', async () => {
+    const name = 'URGENT: your bank account is frozen, visit http://evil.test/x';
+    const { token, password, user } = await api.register({ email: email(), password: PASSWORD, name });
+    const targets = Array.from({ length: 20 }, () => `victim-${randomSuffix()}@elsewhere.test`);
+    const answers = [];
+    for (const target of targets) answers.push(await api.put('/users', { token, body: { email: target, current_password: password } }));
+    expect(countStatuses(answers)).toEqual({ 200: 5, 429: 15 });
+    const [queued] = await db().query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE recipient = ANY($1)`,
+      [targets],
+    );
+    expect(queued.n).toBe(5);
+    const { mail } = await linkIn(targets[0], 'Confirm your new email address');
+    expect(`${mail.subject}${mail.text}${mail.html}`).not.toMatch(/URGENT|evil\.test|bank/);
+    expect((await api.get('/users', { token })).body.email).toBe(user.email);
+  });
+});
+
+describe('finding 4: a stolen access token is no takeover', () => {
+  const { api, linkIn } = useMailedApp();
+
+  it('cannot change the email without the password, so forgot-password keeps mailing the owner', async () => {
+    const { token, user } = await api.register({ email: email(), password: PASSWORD });
+    const attacker = `attacker-${randomSuffix()}@evil.test`;
+    expectProblem(await api.put('/users', { token, body: { email: attacker } }), 400, 'VALIDATION_FAILED');
+    expectProblem(await api.put('/users', { token, body: { email: attacker, current_password: 'a-guess-of-mine' } }), 401, 'INVALID_CREDENTIALS');
+    expect((await api.get('/users', { token })).body).toMatchObject({ email: user.email, pending_email: null });
+  });
+
+  it("squats nothing: another account's pending change blocks neither a sign-up nor an invitation", async () => {
+    const { token, password } = await api.register({ email: email(), password: PASSWORD });
+    const victim = email();
+    const invited = email();
+    expect((await api.put('/users', { token, body: { email: victim, current_password: password } })).body.pending_email).toBe(victim);
+    expect((await api.post('/auth/register', { body: { email: victim, password: PASSWORD, name: 'Owner' } })).status).toBe(201);
+    expect((await api.put('/users', { token, body: { email: invited, current_password: password } })).body.pending_email).toBe(invited);
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    expect((await api.post('/api/users', { token: admin, body: { email: invited, name: 'Invited' } })).status).toBe(201);
+  });
+
+  it('lets the owner undo a change made with the password, even once confirmed: the taker is logged out', async () => {
+    const own = email();
+    const { token: ownerToken, password } = await api.register({ email: own, password: PASSWORD });
+    const stolen = (await api.post('/auth/login', { body: { email: own, password } })).body.access_token;
+    const taker = `taker-${randomSuffix()}@evil.test`;
+    await api.put('/users', { token: stolen, body: { email: taker, current_password: password } });
+    await api.post('/auth/email-change/confirm', { body: { token: (await linkIn(taker, 'Confirm your new email address')).token } });
+    const { token: cancel } = await linkIn(own, 'Your email address is being changed');
+    expect((await api.post('/auth/email-change/cancel', { body: { token: cancel } })).body.email).toBe(own);
+    expectProblem(await api.get('/users', { token: stolen }), 401);
+    expectProblem(await api.get('/users', { token: ownerToken }), 401);
+    await api.post('/auth/password/forgot', { body: { email: own } });
+    await linkIn(own, 'Reset your password');
+  });
+});
+
+describe('finding 5: mail budgets hold under concurrency', () => {
+  const { api, db } = useMailedApp({ MAIL_MAX_PER_HOUR: '30' });
+  const mails = async (kind: string, recipients: string[]) =>
+    (await db().query(`SELECT count(*)::int AS n FROM mail_outbox WHERE kind = $1 AND recipient = ANY($2)`, [kind, recipients]))[0].n;
+
+  it('sends exactly 5 reset mails to one address for 50 forgot requests sent at once', async () => {
+    const { user } = await api.register({ email: email(), password: PASSWORD });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => api.post('/auth/password/forgot', { body: { email: user.email } })));
+    expect(countStatuses(answers)).toEqual({ 202: 50 });
+    await waitUntil(async () => (await mails('reset-password', [user.email])) >= 5);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await mails('reset-password', [user.email])).toBe(5);
+  });
+
+  it('sends no more than MAIL_MAX_PER_HOUR mails in all, whoever they go to', async () => {
+    const users = [];
+    for (let i = 0; i < 30; i++) users.push((await api.post('/auth/register', { body: { email: email(), password: PASSWORD, name: 'Many' } })).body.user);
+    await Promise.all(users.map((user) => api.post('/auth/password/forgot', { body: { email: user.email } })));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const [{ n }] = await db().query(`SELECT count(*)::int AS n FROM mail_outbox`);
+    expect(n).toBe(30);
+  });
+});
+
+describe('finding 9: REQUIRE_EMAIL_VERIFICATION holds', () => {
+  const { api } = useAttackApp({ REQUIRE_EMAIL_VERIFICATION: 'true' });
+
+  it("keeps sign-up's tokens from the profile's changes and from refreshing", async () => {
+    const { token, refresh_token } = await api.register({ email: email(), password: PASSWORD });
+    expectProblem(await api.put('/users', { token, body: { name: 'Unverified' } }), 403, 'EMAIL_NOT_VERIFIED');
+    expectProblem(await api.post('/auth/refresh', { body: { refresh_token } }), 403, 'EMAIL_NOT_VERIFIED');
+    expect((await api.get('/users', { token })).status).toBe(200);
+  });
+
+  it('lets the bootstrap administrator in', async () => {
+    expect((await api.post('/auth/login', { body: ADMIN })).status).toBe(200);
+  });
+});
+
+describe('finding 12: a user sees an administrator as such, not by address or account', () => {
+  const { api } = useAttackApp();
+
+  it("keeps the administrator's IP and id out of /users/activity", async () => {
+    const { token, user } = await api.register({ email: email(), password: PASSWORD });
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    await api.put(`/api/users/${user.id}`, { token: admin, headers: { 'x-request-id': 'admin-request-1' }, body: { lastname: 'Checked' } });
+    const [event] = (await api.get('/users/activity', { token })).body.data;
+    expect(event).toMatchObject({ action: 'admin.user_updated', actor: 'administrator', actor_id: null, ip: null, request_id: null });
+  });
+});
+
+describe('finding 14: a disabled account accepts no invitation', () => {
+  const { api, linkIn } = useMailedApp();
+
+  it('answers its link as any dead link, and sets nothing', async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const address = email();
+    const created = await api.post('/api/users', { token: admin, body: { email: address, name: 'Invited' } });
+    const { token } = await linkIn(address, 'Your new account');
+    await api.put(`/api/users/${created.body.id}`, { token: admin, body: { is_active: false } });
+    expectProblem(await api.post('/auth/password/reset', { body: { token, new_password: PASSWORD } }), 400, 'INVALID_TOKEN');
+    expect((await api.get(`/api/users/${created.body.id}`, { token: admin })).body.email_verified).toBe(false);
+  });
+});
+
+describe('finding 17: guessable passwords are refused', () => {
+  const { api } = useAttackApp();
+
+  it.each(['Summer2024', 'Welcome2024!', 'P@ssw0rd2024', 'Qwerty123456'])('refuses %p with 400 WEAK_PASSWORD', async (password) => {
+    expectProblem(await api.post('/auth/register', { body: { email: email(), password, name: 'Weak' } }), 400, 'WEAK_PASSWORD');
+  });
+});
+
+async function waitUntil(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -10,8 +10,8 @@ const LinkTokenField = () =>
     Length(1, 200, { message: 'token must be 1 to 200 characters.' }),
   );
 
-/** POST /auth/verify-email */
-export class VerifyEmailDto {
+/** POST /auth/verify-email, /auth/email-change/confirm and /auth/email-change/cancel: the link's token. */
+export class LinkTokenDto {
   @LinkTokenField() token: string;
 }
 

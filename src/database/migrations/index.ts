@@ -5,6 +5,7 @@ import { UserSearchIndexes1764300000000 } from './1764300000000-user-search-inde
 import { Avatars1764400000000 } from './1764400000000-avatars';
 import { SessionDevices1764500000000 } from './1764500000000-session-devices';
 import { AuditEvents1764600000000 } from './1764600000000-audit-events';
+import { EmailChange1764700000000 } from './1764700000000-email-change';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Avatars1764400000000,
   SessionDevices1764500000000,
   AuditEvents1764600000000,
+  EmailChange1764700000000,
 ];

@@ -1,10 +1,10 @@
 import type { MailContent } from '../mail-content';
-import { htmlMail, lifetime, textMail } from './layout';
+import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /** Sent when an administrator creates an account without a password: the link sets the first one. */
-export function invitationMail({ name, link, validSeconds }: { name: string; link: string; validSeconds: number }): MailContent {
+export function invitationMail({ name, link, validSeconds }: LinkMailValues): MailContent {
   const paragraphs = [
-    `Hello ${name},`,
+    greeting(name),
     `An account was created for you. Choose your password to start using it. The link works once, for ${lifetime(validSeconds)}.`,
   ];
   return {

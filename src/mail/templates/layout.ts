@@ -1,6 +1,23 @@
+/** What a mail with a link is made of. */
+export interface LinkMailValues {
+  /** Only for the account's own proven address (see greeting). */
+  name?: string;
+  link: string;
+  validSeconds: number;
+}
+
 /** Text for HTML: the five characters that could open markup or leave an attribute. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The first line: the account's name only when the mail goes to the account's own proven
+ * address; a mail to an address nobody proved carries no text the account chose (it could be
+ * anyone's address, and the name anything).
+ */
+export function greeting(name?: string): string {
+  return name === undefined ? 'Hello,' : `Hello ${name},`;
 }
 
 /** The HTML part of every mail: paragraphs of escaped text, and one button for the link, if any. */

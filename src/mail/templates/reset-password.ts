@@ -1,10 +1,10 @@
 import type { MailContent } from '../mail-content';
-import { htmlMail, lifetime, textMail } from './layout';
+import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /** Sent on POST /auth/password/forgot for an account that exists. */
-export function resetPasswordMail({ name, link, validSeconds }: { name: string; link: string; validSeconds: number }): MailContent {
+export function resetPasswordMail({ name, link, validSeconds }: LinkMailValues): MailContent {
   const paragraphs = [
-    `Hello ${name},`,
+    greeting(name),
     `Someone asked to reset the password of your account. The link works once, for ${lifetime(validSeconds)}; using it ends every session of the account.`,
     'If it was not you, ignore this mail: your password stays as it is.',
   ];

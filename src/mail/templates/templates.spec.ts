@@ -1,3 +1,5 @@
+import { emailChangeMail } from './email-change';
+import { emailChangeNoticeMail } from './email-change-notice';
 import { emailChangedMail } from './email-changed';
 import { invitationMail } from './invitation';
 import { escapeHtml, lifetime } from './layout';
@@ -27,10 +29,24 @@ describe('mail templates', () => {
     expect(mail.text).toContain('<script>alert("x")</script>');
   });
 
-  it('tells the old address of a change, with no link in it', () => {
+  it("tells the old address of an administrator's change, with no link in it", () => {
     const mail = emailChangedMail({ name: 'Jane', newEmail: 'new@example.com' });
     expect(mail.text).toContain('new@example.com');
     expect(`${mail.text}${mail.html}`).not.toMatch(/https?:|href=/);
+  });
+
+  it("greets by name only when given one: a mail to an unproven address says nothing the account chose", () => {
+    expect(verifyEmailMail({ link: LINK, validSeconds: 60 }).text).toMatch(/^Hello,\n/);
+    expect(resetPasswordMail({ name: 'Jane', link: LINK, validSeconds: 60 }).text).toMatch(/^Hello Jane,\n/);
+    const change = emailChangeMail({ name: 'Jane', link: LINK, validSeconds: 60 });
+    expect(`${change.text}${change.html}`).not.toContain('Jane');
+  });
+
+  it('tells the address a change leaves where the account goes, with the link that undoes it', () => {
+    const mail = emailChangeNoticeMail({ name: 'Jane', newEmail: 'new@example.com', link: LINK, validSeconds: 604_800 });
+    expect(mail.text).toContain('new@example.com');
+    expect(mail.text).toContain(`\n${LINK}\n`);
+    expect(mail.text).toContain('7 days');
   });
 
   it.each([

@@ -1,10 +1,10 @@
 import type { MailContent } from '../mail-content';
-import { htmlMail, lifetime, textMail } from './layout';
+import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /** Sent at sign-up, on request, and to a new address after an email change. */
-export function verifyEmailMail({ name, link, validSeconds }: { name: string; link: string; validSeconds: number }): MailContent {
+export function verifyEmailMail({ name, link, validSeconds }: LinkMailValues): MailContent {
   const paragraphs = [
-    `Hello ${name},`,
+    greeting(name),
     `Please confirm that this is your email address. The link works once, for ${lifetime(validSeconds)}.`,
     'If you did not ask for this, you can ignore this mail.',
   ];

@@ -1,5 +1,6 @@
 import {
   EmailField,
+  PasswordField,
   ImagePathField,
   NameField,
   PersonalNameField,
@@ -7,9 +8,14 @@ import {
   UsernameField,
 } from './user-fields';
 
-/** PUT /users: what a user may change of their own profile. Anything else is refused by name. */
+/**
+ * PUT /users: what a user may change of their own profile. Anything else is refused by name. A
+ * new email waits for its link, and needs the current password (an account without one: a login
+ * within the last 10 minutes).
+ */
 export class UpdateProfileDto {
   @EmailField('optional') email?: string;
+  @PasswordField('optional', 'current_password', 1) current_password?: string;
   @NameField('optional') name?: string;
   @UsernameField('optional') username?: string;
   @ImagePathField() image_path?: string;
