@@ -80,6 +80,13 @@ describe('AppConfig.fromEnvironment', () => {
   });
 });
 
+describe('AppConfig HOST', () => {
+  it('listens on every IPv4 interface unless HOST says otherwise', () => {
+    expect(AppConfig.fromEnvironment({}).host).toBe('0.0.0.0');
+    expect(AppConfig.fromEnvironment({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+});
+
 describe('AppConfig CORS origins', () => {
   const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MAIL_TRANSPORT: 'log' };
 

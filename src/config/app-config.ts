@@ -5,6 +5,8 @@ import { durationSeconds, Environment, parseEnvironment } from './environment';
 export class AppConfig {
   readonly production: boolean;
   readonly port: number;
+  /** The address the service listens on. */
+  readonly host: string;
   readonly database: { url?: string; dataDir: string };
   readonly jwt: {
     secret: string;
@@ -66,6 +68,7 @@ export class AppConfig {
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
     this.port = env.PORT;
+    this.host = env.HOST;
     this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR };
     const secret = env.JWT_SECRET ?? randomBytes(48).toString('base64url');
     this.jwt = {

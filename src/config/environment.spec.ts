@@ -73,6 +73,20 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment({ PURGE_INTERVAL_SECONDS: '2147483' }).PURGE_INTERVAL_SECONDS).toBe(2_147_483);
   });
 
+  describe('HOST', () => {
+    it('is every IPv4 interface by default', () => {
+      expect(parseEnvironment({}).HOST).toBe('0.0.0.0');
+    });
+
+    it.each(['127.0.0.1', '::', '::1', 'fd00::5', 'localhost', 'api-1.internal', 'accounts.example.com'])('accepts HOST=%s', (host) => {
+      expect(parseEnvironment({ HOST: host }).HOST).toBe(host);
+    });
+
+    it.each(['http://localhost', 'local host', '10.0.0.1:3000', '-bad.example.com', 'host_name'])('refuses HOST=%s', (host) => {
+      expect(refusal({ HOST: host })).toBe('Invalid environment: HOST must be an IP address or a host name');
+    });
+  });
+
   it('accepts postgres:// and postgresql:// URLs', () => {
     expect(parseEnvironment({ DATABASE_URL: 'postgres://h/db' }).DATABASE_URL).toBe('postgres://h/db');
     expect(parseEnvironment({ DATABASE_URL: 'postgresql://h/db' }).DATABASE_URL).toBe('postgresql://h/db');

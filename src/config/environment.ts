@@ -16,6 +16,9 @@ import {
 } from 'class-validator';
 
 const DURATION = /^\d+(ms|s|m|h|d)?$/;
+
+/** HOST's default. */
+export const EVERY_IPV4_INTERFACE = '0.0.0.0';
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -28,6 +31,10 @@ export class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
+
+  /** The address to listen on: 0.0.0.0 (every IPv4 interface), :: (every interface), one address, or a host name. */
+  @IsOptional() @IsString()
+  HOST = EVERY_IPV4_INTERFACE;
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -163,6 +170,9 @@ export function durationSeconds(text: string): number {
   return Math.floor((Number(amount) * DURATION_UNITS[unit ?? 's']) / 1000);
 }
 
+/** `example.com`, `api-1.internal`, `localhost`. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 /**
  * Reads and checks the environment. Throws an Error whose one-line message names the
  * offending variable, so that a misconfigured service never starts.
@@ -187,6 +197,9 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   // token must not outlive the session it was issued for.
   if (durationSeconds(env.JWT_EXPIRES_IN) > durationSeconds(env.REFRESH_EXPIRES_IN)) {
     throw new Error('Invalid environment: JWT_EXPIRES_IN must not be longer than REFRESH_EXPIRES_IN');
+  }
+  if (!isIP(env.HOST) && !HOST_NAME.test(env.HOST)) {
+    throw new Error('Invalid environment: HOST must be an IP address or a host name');
   }
   if (!['true', 'false'].includes(env.TRUST_PROXY)) {
     const proxies = env.TRUST_PROXY.split(',').map((entry) => entry.trim());

@@ -31,8 +31,14 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** The address to call it at: HOST when that names one address, loopback otherwise. */
+  get host(): string {
+    const host = this.env.HOST;
+    return host && host !== '0.0.0.0' ? host : '127.0.0.1';
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   /** Starts the service and waits until it answers; resolves to the milliseconds it took. */
