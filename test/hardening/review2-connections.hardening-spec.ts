@@ -1,12 +1,16 @@
 import { get } from 'node:http';
+import { RawAnswer, RawConnection, rawRequest, RawTarget } from '../support/raw-http';
 import { freePort, ServiceProcess } from '../support/service-process';
-import { TEST_JWT_SECRET } from '../support/test-app';
+import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { useAttackApp } from './support/attack-app';
 
 /**
  * The connection findings of the second security review (issue 22: 7, 15 and 16), each as the
  * reviewer met it on main: every test here failed on the code before the fix.
  */
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A service process of its own on a database of its own, with `env` added to a test's settings. */
 function useServiceProcess(env: Record<string, string>): { service(): ServiceProcess } {
@@ -35,6 +39,111 @@ function useServiceProcess(env: Record<string, string>): { service(): ServicePro
     },
   };
 }
+
+/** The headers every answer must carry, by name. */
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+  'cache-control',
+];
+
+const securityHeadersOf = (answer: RawAnswer | null) =>
+  Object.fromEntries(SECURITY_HEADERS.map((name) => [name, answer?.headers[name]]));
+
+describe("finding 15: every answer carries the security headers and no-store, the router's and the parser's refusals included", () => {
+  const ORIGIN = 'https://app.example.com';
+  const { api } = useAttackApp({ CORS_ORIGINS: ORIGIN });
+  const target = (): RawTarget => ({ port: Number(new URL(api.baseUrl).port) });
+  /** The headers of an answer that passed every hook. */
+  let expected: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    const health = await api.get('/health');
+    expected = Object.fromEntries(SECURITY_HEADERS.map((name) => [name, health.headers.get(name) ?? undefined]));
+    expect(Object.values(expected).every((value) => typeof value === 'string' && value.length > 0)).toBe(true);
+    expect(expected['cache-control']).toBe('no-store');
+  });
+
+  function expectProblemWithHeaders(answer: RawAnswer | null, status: number): void {
+    expect(answer?.status).toBe(status);
+    expect(securityHeadersOf(answer)).toEqual(expected);
+    expect(answer!.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(answer!.body)).toMatchObject({ status, type: expect.any(String), title: expect.any(String), code: expect.any(String) });
+  }
+
+  it.each([
+    { label: 'a URL it cannot decode', head: 'GET /users/%zz HTTP/1.1\r\nHost: accounts', status: 400 },
+    { label: 'a path segment over 100 characters', head: `GET /api/users/${'1'.repeat(200)} HTTP/1.1\r\nHost: accounts`, status: 414 },
+    { label: 'a URL over 16 kB', head: `GET /health?${'q'.repeat(17_000)} HTTP/1.1\r\nHost: accounts`, status: 431 },
+    { label: 'a header over 16 kB', head: `GET /health HTTP/1.1\r\nHost: accounts\r\nX-Big: ${'b'.repeat(17_000)}`, status: 431 },
+    { label: 'a request that is not HTTP', head: 'HELLO', status: 400 },
+    { label: 'a method HTTP does not know', head: 'BREW /health HTTP/1.1\r\nHost: accounts', status: 400 },
+    { label: 'an HTTP/1.1 request without Host', head: 'GET /health HTTP/1.1', status: 400 },
+    { label: 'a Content-Length that is no number', head: 'POST /auth/login HTTP/1.1\r\nHost: accounts\r\nContent-Length: ten', status: 400 },
+    { label: 'an expectation other than 100-continue', head: 'POST /auth/login HTTP/1.1\r\nHost: accounts\r\nExpect: teapot\r\nContent-Type: application/json\r\nContent-Length: 2', status: 417 },
+    { label: 'a request target that is no path', head: 'GET * HTTP/1.1\r\nHost: accounts', status: 404 },
+    { label: 'a route that does not exist', head: 'GET /no-such-route HTTP/1.1\r\nHost: accounts', status: 404 },
+    { label: 'a method the path does not take', head: 'PATCH /users HTTP/1.1\r\nHost: accounts', status: 404 },
+  ])('$label: $status, a problem', async ({ head, status }) => {
+    expectProblemWithHeaders(await rawRequest(target(), `${head}\r\n\r\n`), status);
+  });
+
+  it.each([
+    ['a preflight from an allowed origin', `OPTIONS /users HTTP/1.1\r\nHost: accounts\r\nOrigin: ${ORIGIN}\r\nAccess-Control-Request-Method: PUT`],
+    ['a preflight from another origin', 'OPTIONS /users HTTP/1.1\r\nHost: accounts\r\nOrigin: https://else.example.com\r\nAccess-Control-Request-Method: PUT'],
+    ['an OPTIONS without Origin', 'OPTIONS /users HTTP/1.1\r\nHost: accounts'],
+    ['OPTIONS *', 'OPTIONS * HTTP/1.1\r\nHost: accounts'],
+  ])('%s', async (_label, head) => {
+    const answer = await rawRequest(target(), `${head}\r\nConnection: close\r\n\r\n`);
+    expect(answer?.status).toBeLessThan(500);
+    expect(securityHeadersOf(answer)).toEqual(expected);
+    if (head.includes(ORIGIN)) expect(answer!.headers['access-control-allow-origin']).toBe(ORIGIN);
+  });
+
+  it.each([
+    { label: 'HEAD of a route', line: 'HEAD /health HTTP/1.1', status: 200 },
+    { label: 'HEAD of no route', line: 'HEAD /no-such-route HTTP/1.1', status: 404 },
+  ])('$label: $status', async ({ line, status }) => {
+    const answer = await rawRequest(target(), `${line}\r\nHost: accounts\r\nConnection: close\r\n\r\n`, { head: true });
+    expect(answer?.status).toBe(status);
+    expect(securityHeadersOf(answer)).toEqual(expected);
+  });
+
+  it('a request whose headers were still coming in when the service began to shut down', async () => {
+    const testApp = await startTestApp();
+    const port = Number(new URL(testApp.api.baseUrl).port);
+    const connection = await RawConnection.open({ port });
+    connection.write('GET /health HTTP/1.1\r\nHost: accounts\r\n');
+    const closed = testApp.close();
+    // Shutdown has begun once the service accepts no new connection.
+    for (let tries = 0; ; tries++) {
+      const refused = await RawConnection.open({ port }).then(
+        (other) => void other.destroy(),
+        (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED',
+      );
+      if (refused) break;
+      expect(tries).toBeLessThan(100);
+      await sleep(50);
+    }
+    connection.write('\r\n');
+    const answer = await connection.answer();
+    connection.destroy();
+    await closed;
+    expect(answer?.status).toBeDefined();
+    expect(securityHeadersOf(answer)).toEqual(expected);
+    expect(answer!.headers.connection).toBe('close');
+  });
+});
 
 /** GET /health at `host` on a connection of its own: its status, or the code of the error it met. */
 function healthAt(host: string, port: number): Promise<number | string> {
