@@ -4,15 +4,17 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { expectationRefusal, parserRefusal, routerRefusal } from './common/answers-before-hooks';
+import { capConnections, timeoutOptions } from './common/connection-limits';
 import { jsonBodyParser } from './common/json-body.parser';
 import { lingerOnClose } from './common/lingering-close';
 import { entityTagHeader } from './common/entity-tag';
 import { requireHostHeader } from './common/host-header.hook';
 import { rejectNonJsonBodies } from './common/json-only.hook';
+import { RefusedConnections } from './common/refused-connections';
 import { securityHeaders, securityHeaderValues } from './common/security-headers.hook';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { StrictValidationPipe } from './common/validation.pipe';
-import { AppConfig, trustProxySetting } from './config/app-config';
+import { AppConfig, httpLimits, trustProxySetting } from './config/app-config';
 import { parseEnvironment } from './config/environment';
 import { AppLogger } from './logging/app-logger';
 import { requestId } from './logging/request-id';
@@ -42,8 +44,10 @@ const CONTENT_SECURITY_POLICY = {
  * tests both use it.
  */
 export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyApplication> {
-  // The HTTP server is made before the modules, so it reads its one setting itself.
-  const trustProxy = trustProxySetting(parseEnvironment(env).TRUST_PROXY);
+  // The HTTP server is made before the modules, so it reads its settings itself.
+  const environment = parseEnvironment(env);
+  const trustProxy = trustProxySetting(environment.TRUST_PROXY);
+  const timeouts = timeoutOptions(httpLimits(environment));
   // The headers of every answer, whether it passes the hooks or not.
   const headers = securityHeaderValues({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -53,8 +57,9 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
       trustProxy,
       genReqId: requestId,
       requestIdHeader: false,
+      ...timeouts,
       // Node's own 400 for a missing Host skips every hook: host-header.hook.ts answers it instead.
-      http: { requireHostHeader: false },
+      http: { ...timeouts.http, requireHostHeader: false },
       // The answers Node's parser and the router give before any hook: problems, with `headers`.
       clientErrorHandler: parserRefusal(headers),
       frameworkErrors: routerRefusal(headers),
@@ -67,6 +72,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.useLogger(app.get(AppLogger));
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
+  capConnections(fastify.server, config.http, config.trustProxy, new RefusedConnections(app.get(AppLogger)));
   // A body refused before it was read (413) must not cost the client its answer.
   fastify.server.on('connection', lingerOnClose);
   fastify.server.on('checkExpectation', expectationRefusal(headers));

@@ -40,7 +40,7 @@ function wholeAnswer(details: ProblemDetails, headers: HeaderValues): Buffer {
 
 /**
  * Fastify's clientErrorHandler, in place of its JSON without headers: Node's parser refused the
- * request, or its headers did not come in time. The answer
+ * request, or it did not come within HTTP_HEADERS_TIMEOUT or HTTP_REQUEST_TIMEOUT. The answer
  * goes to the socket, then a lingering close (lingering-close.ts), so that a client still sending
  * reads it rather than a reset.
  */

@@ -1,6 +1,9 @@
 import { get } from 'node:http';
+import { LINGER_MS } from '../../src/common/lingering-close';
+import { ApiClient } from '../support/api-client';
 import { RawAnswer, RawConnection, rawRequest, RawTarget } from '../support/raw-http';
 import { freePort, ServiceProcess } from '../support/service-process';
+import { SlowClients, TRICKLED_BODY, TRICKLED_HEADERS } from '../support/slow-clients';
 import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { useAttackApp } from './support/attack-app';
@@ -11,6 +14,18 @@ import { useAttackApp } from './support/attack-app';
  */
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The largest value `read` gave, sampled every 50 ms until `stop()`. */
+function sampleMax(read: () => number): { stop(): number } {
+  let max = read();
+  const timer = setInterval(() => (max = Math.max(max, read())), 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(max, read());
+    },
+  };
+}
 
 /** A service process of its own on a database of its own, with `env` added to a test's settings. */
 function useServiceProcess(env: Record<string, string>): { service(): ServiceProcess } {
@@ -40,6 +55,105 @@ function useServiceProcess(env: Record<string, string>): { service(): ServicePro
   };
 }
 
+describe('finding 7: slow connections time out, and one address or many cannot hold more than their share', () => {
+  // Short limits, so that the test takes seconds; the defaults are in docs/configuration.md.
+  const HEADERS_TIMEOUT_MS = 3_000;
+  const REQUEST_TIMEOUT_MS = 6_000;
+  const IDLE_TIMEOUT_MS = 4_000;
+  const PER_ADDRESS = 50;
+  const IN_ALL = 300;
+  const { service } = useServiceProcess({
+    HTTP_HEADERS_TIMEOUT: `${HEADERS_TIMEOUT_MS}ms`,
+    HTTP_REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms`,
+    HTTP_IDLE_TIMEOUT: `${IDLE_TIMEOUT_MS}ms`,
+    HTTP_MAX_CONNECTIONS: String(IN_ALL),
+    HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(PER_ADDRESS),
+  });
+  /**
+   * When a connection past its timeout is closed at the latest: noticed within a tenth of the
+   * headers timeout, then a lingering close of up to LINGER_MS, with 3 s to spare for a busy
+   * machine. A bound on an outcome (closed or not), not a claim about speed.
+   */
+  const closedWithin = (timeoutMs: number) => timeoutMs + HEADERS_TIMEOUT_MS / 10 + LINGER_MS + 3_000;
+  /** Files the process may open beyond those it had before: its own work meanwhile (a login's, a health check's). */
+  const SPARE_FILES = 20;
+  let slow: SlowClients;
+
+  beforeEach(() => {
+    slow = new SlowClients(service().port);
+  });
+
+  afterEach(() => slow.destroy());
+
+  it("answers 408 to a login whose body comes a byte at a time, and closes it, once HTTP_REQUEST_TIMEOUT has passed (the reviewer's)", async () => {
+    await slow.open(1, '127.0.0.1', TRICKLED_BODY);
+    await slow.allClosed(closedWithin(REQUEST_TIMEOUT_MS));
+    const [connection] = slow.connections;
+    expect(connection).toMatchObject({ connected: true, answer: 'HTTP/1.1 408 Request Timeout', closedAfterMs: expect.any(Number) });
+    // Not before: a client within the limit is not cut.
+    expect(connection.closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS);
+  }, 30_000);
+
+  it('answers 408 to headers that come a byte at a time, and closes the connection, once HTTP_HEADERS_TIMEOUT has passed', async () => {
+    await slow.open(1, '127.0.0.1', TRICKLED_HEADERS);
+    await slow.allClosed(closedWithin(HEADERS_TIMEOUT_MS));
+    const [connection] = slow.connections;
+    expect(connection).toMatchObject({ connected: true, answer: 'HTTP/1.1 408 Request Timeout', closedAfterMs: expect.any(Number) });
+    expect(connection.closedAfterMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS);
+  }, 30_000);
+
+  it('closes a connection that falls silent in the middle of a request once HTTP_IDLE_TIMEOUT has passed', async () => {
+    const connection = await RawConnection.open({ port: service().port });
+    connection.write(TRICKLED_BODY.head);
+    // Closed without an answer: by the idle timeout, before the request timeout would answer 408.
+    const answer = await connection.answer(closedWithin(IDLE_TIMEOUT_MS));
+    expect({ answer, closed: connection.isClosed }).toEqual({ answer: null, closed: true });
+  }, 30_000);
+
+  it('answers /health and a login while 2,000 slow connections come from one address, of which it holds HTTP_MAX_CONNECTIONS_PER_ADDRESS, and closes every one', async () => {
+    const api = new ApiClient(service().url);
+    const { user, password } = await api.register();
+    const filesBefore = service().openFiles();
+    const files = sampleMax(() => service().openFiles());
+
+    await Promise.all([slow.open(1_000, '127.0.0.2', TRICKLED_HEADERS), slow.open(1_000, '127.0.0.2', TRICKLED_BODY)]);
+    const health = await fetch(`${service().url}/health`);
+    const login = await api.post('/auth/login', { body: { email: user.email, password } });
+    const heldMeanwhile = slow.stillOpen;
+    await slow.allClosed(closedWithin(REQUEST_TIMEOUT_MS));
+    const mostFiles = files.stop();
+
+    // Answered while slow connections were still held, from another address (127.0.0.1).
+    expect({ health: health.status, login: login.status, slowConnectionsHeld: heldMeanwhile > 0 }).toEqual({
+      health: 200,
+      login: 200,
+      slowConnectionsHeld: true,
+    });
+    expect(slow.connections.filter(({ connected }) => connected)).toHaveLength(2_000);
+    expect(slow.stillOpen).toBe(0);
+    // The others were refused as they came; those it held were answered 408, then closed.
+    const answers = slow.connections.flatMap(({ answer }) => (answer ? [answer] : []));
+    expect(answers.length).toBeGreaterThan(0);
+    expect(new Set(answers)).toEqual(new Set(['HTTP/1.1 408 Request Timeout']));
+    expect(mostFiles - filesBefore).toBeLessThanOrEqual(PER_ADDRESS + SPARE_FILES);
+  }, 90_000);
+
+  it('holds HTTP_MAX_CONNECTIONS at most when 2,000 slow connections come from 40 addresses, and answers again once it has closed them', async () => {
+    const filesBefore = service().openFiles();
+    const files = sampleMax(() => service().openFiles());
+
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => slow.open(50, `127.0.1.${i + 1}`, i % 2 ? TRICKLED_BODY : TRICKLED_HEADERS, 50)),
+    );
+    await slow.allClosed(closedWithin(REQUEST_TIMEOUT_MS) + REQUEST_TIMEOUT_MS);
+    const mostFiles = files.stop();
+
+    expect(slow.stillOpen).toBe(0);
+    expect(mostFiles - filesBefore).toBeLessThanOrEqual(IN_ALL + SPARE_FILES);
+    expect((await fetch(`${service().url}/health`)).status).toBe(200);
+  }, 90_000);
+});
+
 /** The headers every answer must carry, by name. */
 const SECURITY_HEADERS = [
   'content-security-policy',
@@ -62,7 +176,7 @@ const securityHeadersOf = (answer: RawAnswer | null) =>
 
 describe("finding 15: every answer carries the security headers and no-store, the router's and the parser's refusals included", () => {
   const ORIGIN = 'https://app.example.com';
-  const { api } = useAttackApp({ CORS_ORIGINS: ORIGIN });
+  const { api } = useAttackApp({ CORS_ORIGINS: ORIGIN, HTTP_HEADERS_TIMEOUT: '1s', HTTP_REQUEST_TIMEOUT: '1s' });
   const target = (): RawTarget => ({ port: Number(new URL(api.baseUrl).port) });
   /** The headers of an answer that passed every hook. */
   let expected: Record<string, string | undefined>;
@@ -96,6 +210,11 @@ describe("finding 15: every answer carries the security headers and no-store, th
     { label: 'a method the path does not take', head: 'PATCH /users HTTP/1.1\r\nHost: accounts', status: 404 },
   ])('$label: $status, a problem', async ({ head, status }) => {
     expectProblemWithHeaders(await rawRequest(target(), `${head}\r\n\r\n`), status);
+  });
+
+  it('a request whose body does not come within HTTP_REQUEST_TIMEOUT: 408, a problem', async () => {
+    const head = 'POST /auth/login HTTP/1.1\r\nHost: accounts\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":';
+    expectProblemWithHeaders(await rawRequest(target(), head), 408);
   });
 
   it.each([

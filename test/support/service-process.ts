@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -39,6 +40,11 @@ export class ServiceProcess {
 
   get url(): string {
     return `http://${this.host}:${this.port}`;
+  }
+
+  /** How many files (sockets included) the process has open now (Linux). */
+  openFiles(): number {
+    return readdirSync(`/proc/${this.pid}/fd`).length;
   }
 
   /** Starts the service and waits until it answers; resolves to the milliseconds it took. */
