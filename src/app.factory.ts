@@ -1,18 +1,20 @@
-import { HttpException } from '@nestjs/common';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { expectationRefusal, parserRefusal, routerRefusal } from './common/answers-before-hooks';
+import { capConnections, timeoutOptions } from './common/connection-limits';
 import { jsonBodyParser } from './common/json-body.parser';
 import { lingerOnClose } from './common/lingering-close';
 import { entityTagHeader } from './common/entity-tag';
+import { requireHostHeader } from './common/host-header.hook';
 import { rejectNonJsonBodies } from './common/json-only.hook';
-import { securityHeaders } from './common/security-headers.hook';
-import { ProblemDetailsFilter, toProblem } from './common/problem-details.filter';
+import { RefusedConnections } from './common/refused-connections';
+import { securityHeaders, securityHeaderValues } from './common/security-headers.hook';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { StrictValidationPipe } from './common/validation.pipe';
-import { AppConfig, trustProxySetting } from './config/app-config';
+import { AppConfig, httpLimits, trustProxySetting } from './config/app-config';
 import { parseEnvironment } from './config/environment';
 import { AppLogger } from './logging/app-logger';
 import { requestId } from './logging/request-id';
@@ -42,8 +44,12 @@ const CONTENT_SECURITY_POLICY = {
  * tests both use it.
  */
 export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyApplication> {
-  // The HTTP server is made before the modules, so it reads its one setting itself.
-  const trustProxy = trustProxySetting(parseEnvironment(env).TRUST_PROXY);
+  // The HTTP server is made before the modules, so it reads its settings itself.
+  const environment = parseEnvironment(env);
+  const trustProxy = trustProxySetting(environment.TRUST_PROXY);
+  const timeouts = timeoutOptions(httpLimits(environment));
+  // The headers of every answer, whether it passes the hooks or not.
+  const headers = securityHeaderValues({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env),
     new FastifyAdapter({
@@ -51,26 +57,32 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
       trustProxy,
       genReqId: requestId,
       requestIdHeader: false,
-      // The router's own refusals (a URL it cannot decode, a path segment too long) come
-      // before Nest: they are answered here, as problems like every other error.
-      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-        const problem = toProblem(new HttpException(error.message, error.statusCode ?? 400, { cause: error }));
-        void reply.status(problem.status).type('application/problem+json').send(problem);
-      },
+      ...timeouts,
+      // Node's own 400 for a missing Host skips every hook: host-header.hook.ts answers it instead.
+      http: { ...timeouts.http, requireHostHeader: false },
+      // The answers Node's parser and the router give before any hook: problems, with `headers`.
+      clientErrorHandler: parserRefusal(headers),
+      frameworkErrors: routerRefusal(headers),
+      // A request whose headers were still coming in when shutdown began is served (with
+      // Connection: close), where Fastify would answer a bare 503.
+      return503OnClosing: false,
     }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(AppLogger));
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
+  capConnections(fastify.server, config.http, config.trustProxy, new RefusedConnections(app.get(AppLogger)));
   // A body refused before it was read (413) must not cost the client its answer.
   fastify.server.on('connection', lingerOnClose);
+  fastify.server.on('checkExpectation', expectationRefusal(headers));
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   // Uploads stream through these limits; only upload routes take multipart (json-only.hook.ts).
   await app.register(multipart, { limits: uploadLimits(config.avatarMaxBytes) });
   logRequests(fastify, await app.resolve(PinoLogger));
   // First, so that every answer has them, refusals by the hooks below included.
-  fastify.addHook('onRequest', securityHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  fastify.addHook('onRequest', securityHeaders(headers));
+  fastify.addHook('onRequest', requireHostHeader);
   fastify.addHook('onRequest', rejectNonJsonBodies);
   fastify.addHook('preSerialization', entityTagHeader);
   // Once shutdown has begun, the responses of in-flight requests close their connections, so
@@ -84,11 +96,15 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     exposedHeaders: ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
     maxAge: 600,
-    // A bare OPTIONS without Origin is no preflight: it goes on to the router (404 problem).
+    // A bare OPTIONS without Origin is answered as a preflight, not refused as text/plain.
     strictPreflight: false,
+    // Nest runs the CORS hook before the application's: a preflight answered there would have
+    // none of the security headers. It goes on through them, and @fastify/cors's OPTIONS route
+    // answers it (200).
+    preflightContinue: true,
   });
   app.useGlobalPipes(new StrictValidationPipe(USER_FIELD_HINTS));
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(headers));
   if (config.swaggerEnabled) setupSwagger(app);
   if (config.jwt.secretGenerated) {
     app.get(AppLogger).warn('JWT_SECRET is not set: using a random key, so tokens die with this process');

@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const app = await createApp(process.env);
   const config = app.get(AppConfig);
-  await app.listen({ port: config.port, host: '0.0.0.0' });
+  await app.listen({ port: config.port, host: config.host });
   app.get(AppLogger).log(listeningLine(config), 'Main');
 
   // Stop accepting, let in-flight requests finish, close the pool, leave with 0.

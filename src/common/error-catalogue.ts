@@ -11,6 +11,9 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus; detail: st
   [ErrorCode.WEAK_PASSWORD]: { status: HttpStatus.BAD_REQUEST, detail: 'This password is too easy to guess: choose another.' },
   [ErrorCode.MALFORMED_JSON]: { status: HttpStatus.BAD_REQUEST, detail: 'The request body is not valid JSON.' },
   [ErrorCode.PAYLOAD_TOO_LARGE]: { status: HttpStatus.PAYLOAD_TOO_LARGE, detail: 'The request body is larger than 100 kB.' },
+  // 431 Request Header Fields Too Large, which Nest's HttpStatus does not name.
+  [ErrorCode.HEADERS_TOO_LARGE]: { status: 431 as HttpStatus, detail: 'The request line and headers are larger than 16 kB.' },
+  [ErrorCode.REQUEST_TIMEOUT]: { status: HttpStatus.REQUEST_TIMEOUT, detail: 'The request was not received in time.' },
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: {
     status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     detail: 'The request body must be sent as application/json.',

@@ -246,6 +246,25 @@ describe('ProblemDetailsFilter.catch', () => {
     });
   });
 
+  describe('the headers of every answer', () => {
+    const EVERY_ANSWERS = Object.freeze({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+
+    it('sets them on an error answered without the hooks that set them (Fastify\'s 404 for OPTIONS *)', () => {
+      const { reply, host } = fakeHost();
+      Object.assign(reply, { hasHeader: jest.fn().mockReturnValue(false) });
+      new ProblemDetailsFilter(EVERY_ANSWERS).catch(new HttpException('Cannot OPTIONS *', 404), host);
+      expect(reply.headers).toHaveBeenCalledWith(EVERY_ANSWERS);
+      expect(reply.status).toHaveBeenCalledWith(404);
+    });
+
+    it('leaves them to the hook that set them already', () => {
+      const { reply, host } = fakeHost();
+      Object.assign(reply, { hasHeader: jest.fn((name: string) => name === 'x-content-type-options') });
+      new ProblemDetailsFilter(EVERY_ANSWERS).catch(ProblemException.userNotFound(), host);
+      expect(reply.headers).not.toHaveBeenCalledWith(EVERY_ANSWERS);
+    });
+  });
+
   it('logs a 500 on the server and sends nothing internal', () => {
     const { reply, host } = fakeHost();
     new ProblemDetailsFilter().catch(new Error(LEAKY_MESSAGE), host);

@@ -13,6 +13,7 @@ import { bearerChallenge } from './bearer-challenge';
 import { ERROR_CATALOGUE } from './error-catalogue';
 import { ErrorCode } from './error-code.enum';
 import { FieldError, ProblemException } from './problem.exception';
+import type { HeaderValues } from './security-headers.hook';
 
 export interface ProblemDetails {
   type: string;
@@ -94,6 +95,13 @@ export function toProblem(exception: unknown): ProblemDetails {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
+  /**
+   * `everyAnswersHeaders`: the headers of every answer (security-headers.hook.ts), set here on an
+   * error that was answered without the hooks that set them: Fastify's 404 for `OPTIONS *` (a
+   * request target that is no path, which its 404 router's fallback answers without any hook).
+   */
+  constructor(private readonly everyAnswersHeaders?: HeaderValues) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const problem = toProblem(exception);
     if (problem.code === ErrorCode.SERVICE_UNAVAILABLE) {
@@ -104,6 +112,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`${error.name}: ${error.message}`, error.stack);
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // X-Content-Type-Options: one of them, which no route sets itself.
+    if (this.everyAnswersHeaders && !reply.hasHeader('x-content-type-options')) void reply.headers(this.everyAnswersHeaders);
     if (exception instanceof ProblemException) void reply.headers(exception.headers);
     if (problem.status === HttpStatus.UNAUTHORIZED) {
       const challenge = bearerChallenge(host.switchToHttp().getRequest(), problem.code);

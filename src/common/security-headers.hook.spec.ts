@@ -1,7 +1,7 @@
 import helmet from 'helmet';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { helmetHeaders } from './security-headers.hook';
+import { helmetHeaders, securityHeaderValues } from './security-headers.hook';
 
 describe('helmetHeaders', () => {
   it.each([
@@ -11,5 +11,13 @@ describe('helmetHeaders', () => {
     const response = new ServerResponse(new IncomingMessage(new Socket()));
     helmet(options)(response.req, response, () => undefined);
     expect(helmetHeaders(options)).toEqual(response.getHeaders());
+  });
+});
+
+describe('securityHeaderValues', () => {
+  it("is helmet's headers and Cache-Control: no-store, made once and frozen", () => {
+    const headers = securityHeaderValues({});
+    expect(headers).toEqual({ ...helmetHeaders({}), 'cache-control': 'no-store' });
+    expect(Object.isFrozen(headers)).toBe(true);
   });
 });

@@ -80,6 +80,42 @@ describe('AppConfig.fromEnvironment', () => {
   });
 });
 
+describe('AppConfig HOST', () => {
+  it('listens on every IPv4 interface unless HOST says otherwise', () => {
+    expect(AppConfig.fromEnvironment({}).host).toBe('0.0.0.0');
+    expect(AppConfig.fromEnvironment({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+});
+
+describe('AppConfig HTTP limits', () => {
+  it('has the documented limits, in milliseconds', () => {
+    expect(AppConfig.fromEnvironment({}).http).toEqual({
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 300_000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 800,
+      maxConnectionsPerAddress: 100,
+    });
+  });
+
+  it('takes the limits given', () => {
+    const config = AppConfig.fromEnvironment({
+      HTTP_HEADERS_TIMEOUT: '5s',
+      HTTP_REQUEST_TIMEOUT: '10m',
+      HTTP_IDLE_TIMEOUT: '30s',
+      HTTP_MAX_CONNECTIONS: '4000',
+      HTTP_MAX_CONNECTIONS_PER_ADDRESS: '4000',
+    });
+    expect(config.http).toEqual({
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 600_000,
+      idleTimeoutMs: 30_000,
+      maxConnections: 4000,
+      maxConnectionsPerAddress: 4000,
+    });
+  });
+});
+
 describe('AppConfig CORS origins', () => {
   const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MAIL_TRANSPORT: 'log' };
 

@@ -1,10 +1,24 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
-import { durationSeconds, Environment, parseEnvironment } from './environment';
+import { durationMilliseconds, durationSeconds, Environment, parseEnvironment } from './environment';
+
+/** How long a client may take over a request, and how many connections it may hold (docs/configuration.md). */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Silence on a connection, either way, while a request is under way. */
+  idleTimeoutMs: number;
+  maxConnections: number;
+  /** From one client address (an IPv6 /64), trusted proxies aside. */
+  maxConnectionsPerAddress: number;
+}
 
 /** The service's settings, typed and derived once from the environment; injected by class. */
 export class AppConfig {
   readonly production: boolean;
   readonly port: number;
+  /** The address the service listens on. */
+  readonly host: string;
+  readonly http: HttpLimits;
   readonly database: { url?: string; dataDir: string };
   readonly jwt: {
     secret: string;
@@ -74,6 +88,8 @@ export class AppConfig {
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
     this.port = env.PORT;
+    this.host = env.HOST;
+    this.http = httpLimits(env);
     this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR };
     const secret = env.JWT_SECRET ?? randomBytes(48).toString('base64url');
     this.jwt = {
@@ -129,6 +145,17 @@ export class AppConfig {
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     return new AppConfig(parseEnvironment(raw));
   }
+}
+
+/** The HTTP server's limits: read before the application exists, since the server is made first. */
+export function httpLimits(env: Environment): HttpLimits {
+  return {
+    headersTimeoutMs: durationMilliseconds(env.HTTP_HEADERS_TIMEOUT),
+    requestTimeoutMs: durationMilliseconds(env.HTTP_REQUEST_TIMEOUT),
+    idleTimeoutMs: durationMilliseconds(env.HTTP_IDLE_TIMEOUT),
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: env.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+  };
 }
 
 /**

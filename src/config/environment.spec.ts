@@ -1,4 +1,4 @@
-import { durationSeconds, parseEnvironment } from './environment';
+import { durationMilliseconds, durationSeconds, parseEnvironment } from './environment';
 
 /** The message parseEnvironment throws for `raw`, checked to be one line. */
 function refusal(raw: NodeJS.ProcessEnv): string {
@@ -71,6 +71,66 @@ describe('parseEnvironment', () => {
     ).toMatchObject({ PURGE_INTERVAL_SECONDS: 0, PURGE_BATCH_SIZE: 50, MAIL_RETENTION_DAYS: 30 });
     // The longest wait setTimeout keeps: 24.8 days.
     expect(parseEnvironment({ PURGE_INTERVAL_SECONDS: '2147483' }).PURGE_INTERVAL_SECONDS).toBe(2_147_483);
+  });
+
+  describe('HOST', () => {
+    it('is every IPv4 interface by default', () => {
+      expect(parseEnvironment({}).HOST).toBe('0.0.0.0');
+    });
+
+    it.each(['127.0.0.1', '::', '::1', 'fd00::5', 'localhost', 'api-1.internal', 'accounts.example.com'])('accepts HOST=%s', (host) => {
+      expect(parseEnvironment({ HOST: host }).HOST).toBe(host);
+    });
+
+    it.each(['http://localhost', 'local host', '10.0.0.1:3000', '-bad.example.com', 'host_name'])('refuses HOST=%s', (host) => {
+      expect(refusal({ HOST: host })).toBe('Invalid environment: HOST must be an IP address or a host name');
+    });
+  });
+
+  describe('the HTTP server limits', () => {
+    it('gives 20 s for headers, 5 minutes for a request, 60 s of silence, and caps connections at 800, 100 from one address', () => {
+      expect(parseEnvironment({})).toMatchObject({
+        HTTP_HEADERS_TIMEOUT: '20s',
+        HTTP_REQUEST_TIMEOUT: '5m',
+        HTTP_IDLE_TIMEOUT: '60s',
+        HTTP_MAX_CONNECTIONS: 800,
+        HTTP_MAX_CONNECTIONS_PER_ADDRESS: 100,
+      });
+    });
+
+    it('takes timeouts in the format of the other durations, from a second', () => {
+      expect(
+        parseEnvironment({ HTTP_HEADERS_TIMEOUT: '1s', HTTP_REQUEST_TIMEOUT: '1500ms', HTTP_IDLE_TIMEOUT: '2m' }),
+      ).toMatchObject({ HTTP_HEADERS_TIMEOUT: '1s', HTTP_REQUEST_TIMEOUT: '1500ms', HTTP_IDLE_TIMEOUT: '2m' });
+    });
+
+    it.each(['HTTP_HEADERS_TIMEOUT', 'HTTP_REQUEST_TIMEOUT', 'HTTP_IDLE_TIMEOUT'])('refuses %s under a second, over 24 days, or not a duration', (name) => {
+      expect(refusal({ [name]: '999ms' })).toBe(`Invalid environment: ${name} must be at least one second`);
+      expect(refusal({ [name]: '0' })).toBe(`Invalid environment: ${name} must be at least one second`);
+      // Node's timers take at most 2^31 - 1 ms.
+      expect(refusal({ [name]: '25d', HTTP_REQUEST_TIMEOUT: '25d' })).toMatch(/must be at most 24 days$/);
+      expect(refusal({ [name]: 'soon' })).toMatch(new RegExp(`^Invalid environment: ${name} must be a duration`));
+    });
+
+    it('refuses headers that may take longer than the whole request, as Node would', () => {
+      expect(refusal({ HTTP_HEADERS_TIMEOUT: '2m', HTTP_REQUEST_TIMEOUT: '1m' })).toBe(
+        'Invalid environment: HTTP_HEADERS_TIMEOUT must not be longer than HTTP_REQUEST_TIMEOUT',
+      );
+      expect(() => parseEnvironment({ HTTP_HEADERS_TIMEOUT: '1m', HTTP_REQUEST_TIMEOUT: '60s' })).not.toThrow();
+    });
+
+    it('refuses a cap per address above the cap in all, or under one connection', () => {
+      expect(refusal({ HTTP_MAX_CONNECTIONS: '50' })).toBe(
+        'Invalid environment: HTTP_MAX_CONNECTIONS_PER_ADDRESS must not be more than HTTP_MAX_CONNECTIONS',
+      );
+      expect(parseEnvironment({ HTTP_MAX_CONNECTIONS: '50', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '50' })).toMatchObject({
+        HTTP_MAX_CONNECTIONS: 50,
+        HTTP_MAX_CONNECTIONS_PER_ADDRESS: 50,
+      });
+      expect(refusal({ HTTP_MAX_CONNECTIONS: '0' })).toMatch(/^Invalid environment: HTTP_MAX_CONNECTIONS\b/);
+      expect(refusal({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' })).toMatch(/^Invalid environment: HTTP_MAX_CONNECTIONS_PER_ADDRESS\b/);
+      expect(refusal({ HTTP_MAX_CONNECTIONS: 'many' })).toMatch(/^Invalid environment: HTTP_MAX_CONNECTIONS\b/);
+    });
   });
 
   it('accepts postgres:// and postgresql:// URLs', () => {
@@ -257,5 +317,14 @@ describe('durationSeconds', () => {
     ['1500ms', 1],
   ])('%s is %d seconds', (text, seconds) => {
     expect(durationSeconds(text)).toBe(seconds);
+  });
+
+  it.each([
+    ['20s', 20_000],
+    ['5m', 300_000],
+    ['1500ms', 1_500],
+    ['90', 90_000],
+  ])('%s is %d milliseconds', (text, ms) => {
+    expect(durationMilliseconds(text)).toBe(ms);
   });
 });

@@ -16,6 +16,9 @@ import {
 } from 'class-validator';
 
 const DURATION = /^\d+(ms|s|m|h|d)?$/;
+
+/** HOST's default. */
+export const EVERY_IPV4_INTERFACE = '0.0.0.0';
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -28,6 +31,30 @@ export class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
+
+  /** The address to listen on: 0.0.0.0 (every IPv4 interface), :: (every interface), one address, or a host name. */
+  @IsOptional() @IsString()
+  HOST = EVERY_IPV4_INTERFACE;
+
+  /** How long a client may take to send a request's headers, from its first byte (or its connection). */
+  @IsOptional() @Matches(DURATION, { message: 'HTTP_HEADERS_TIMEOUT must be a duration such as 20s' })
+  HTTP_HEADERS_TIMEOUT = '20s';
+
+  /** How long a client may take to send a whole request, body included: an upload on a slow link must fit. */
+  @IsOptional() @Matches(DURATION, { message: 'HTTP_REQUEST_TIMEOUT must be a duration such as 5m' })
+  HTTP_REQUEST_TIMEOUT = '5m';
+
+  /** How long a connection may carry nothing either way while a request is under way (a client that stops reading). */
+  @IsOptional() @Matches(DURATION, { message: 'HTTP_IDLE_TIMEOUT must be a duration such as 60s' })
+  HTTP_IDLE_TIMEOUT = '60s';
+
+  /** Open connections at most; the next are closed as they come. Below the usual limit of 1,024 open files. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 800;
+
+  /** Open connections at most from one client address (an IPv6 /64), trusted proxies aside. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS = 100;
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -181,10 +208,37 @@ function isAddressOrRange(entry: string): boolean {
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
 
-/** `15m` → 900 (seconds); a bare number is seconds, as in jsonwebtoken. */
-export function durationSeconds(text: string): number {
+/** `15m` → 900000 (milliseconds); a bare number is seconds, as in jsonwebtoken. */
+export function durationMilliseconds(text: string): number {
   const [, amount, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(text)!;
-  return Math.floor((Number(amount) * DURATION_UNITS[unit ?? 's']) / 1000);
+  return Number(amount) * DURATION_UNITS[unit ?? 's'];
+}
+
+/** `15m` → 900 (seconds). */
+export function durationSeconds(text: string): number {
+  return Math.floor(durationMilliseconds(text) / 1000);
+}
+
+/** The longest delay Node's timers take (2^31 - 1 ms, 24.8 days): a longer one becomes 1 ms. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** `example.com`, `api-1.internal`, `localhost`. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** The HTTP server's limits: timeouts of a second to 24 days, headers within the request, one address within the total. */
+function checkHttpLimits(env: Environment): void {
+  for (const name of ['HTTP_HEADERS_TIMEOUT', 'HTTP_REQUEST_TIMEOUT', 'HTTP_IDLE_TIMEOUT'] as const) {
+    const ms = durationMilliseconds(env[name]);
+    if (ms < 1000) throw new Error(`Invalid environment: ${name} must be at least one second`);
+    if (ms > LONGEST_TIMER_MS) throw new Error(`Invalid environment: ${name} must be at most 24 days`);
+  }
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (durationMilliseconds(env.HTTP_HEADERS_TIMEOUT) > durationMilliseconds(env.HTTP_REQUEST_TIMEOUT)) {
+    throw new Error('Invalid environment: HTTP_HEADERS_TIMEOUT must not be longer than HTTP_REQUEST_TIMEOUT');
+  }
+  if (env.HTTP_MAX_CONNECTIONS_PER_ADDRESS > env.HTTP_MAX_CONNECTIONS) {
+    throw new Error('Invalid environment: HTTP_MAX_CONNECTIONS_PER_ADDRESS must not be more than HTTP_MAX_CONNECTIONS');
+  }
 }
 
 /**
@@ -216,6 +270,10 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   if (durationSeconds(env.JWT_EXPIRES_IN) > durationSeconds(env.REFRESH_EXPIRES_IN)) {
     throw new Error('Invalid environment: JWT_EXPIRES_IN must not be longer than REFRESH_EXPIRES_IN');
   }
+  if (!isIP(env.HOST) && !HOST_NAME.test(env.HOST)) {
+    throw new Error('Invalid environment: HOST must be an IP address or a host name');
+  }
+  checkHttpLimits(env);
   if (!['true', 'false'].includes(env.TRUST_PROXY)) {
     const proxies = env.TRUST_PROXY.split(',').map((entry) => entry.trim());
     if (!proxies.every(isAddressOrRange)) {

@@ -17,4 +17,16 @@ describe('listeningLine', () => {
     expect(line).toBe('Listening on http://localhost:8080, Swagger UI at http://localhost:8080/docs; database: PostgreSQL at db.internal:5432/accounts');
     expect(line).not.toContain('s3cret');
   });
+
+  it('names HOST when it is not every IPv4 interface, an IPv6 address in brackets', () => {
+    expect(listeningLine(AppConfig.fromEnvironment({ HOST: '127.0.0.1', SWAGGER_ENABLED: 'false' }))).toBe(
+      'Listening on http://127.0.0.1:3000; database: embedded PGlite in ./data',
+    );
+    expect(listeningLine(AppConfig.fromEnvironment({ HOST: '::', PORT: '8080' }))).toBe(
+      'Listening on http://[::]:8080, Swagger UI at http://[::]:8080/docs; database: embedded PGlite in ./data',
+    );
+    expect(listeningLine(AppConfig.fromEnvironment({ HOST: 'accounts.internal', SWAGGER_ENABLED: 'false' }))).toBe(
+      'Listening on http://accounts.internal:3000; database: embedded PGlite in ./data',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -31,8 +32,19 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** The address to call it at: HOST when that names one address, loopback otherwise. */
+  get host(): string {
+    const host = this.env.HOST;
+    return host && host !== '0.0.0.0' ? host : '127.0.0.1';
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
+  }
+
+  /** How many files (sockets included) the process has open now (Linux). */
+  openFiles(): number {
+    return readdirSync(`/proc/${this.pid}/fd`).length;
   }
 
   /** Starts the service and waits until it answers; resolves to the milliseconds it took. */
