@@ -170,6 +170,31 @@ describe('the audit trail', () => {
     expect(JSON.stringify([failed.body, locked.body])).not.toContain(email);
   });
 
+  it('records signing out everywhere else as one event by the owner; a refused one records nothing', async () => {
+    const email = newEmail();
+    const password = 'many devices here';
+    const laptop = await api.register({ email, password });
+    const id: number = laptop.user.id;
+    const phone = await api.post('/auth/login', { body: { email, password } });
+    const tablet = await api.post('/auth/login', { body: { email, password } });
+    tokens.push(laptop.token, laptop.refresh_token, phone.body.access_token, phone.body.refresh_token, tablet.body.access_token);
+
+    const ended = await api.delete('/users/sessions', { token: laptop.token, headers: { 'x-request-id': 'audit-end-others' } });
+    expect(ended.status).toBe(204);
+    // The phone's session has ended: its own "everywhere else" is refused, and is no event.
+    expect((await api.delete('/users/sessions', { token: phone.body.access_token })).status).toBe(401);
+
+    const events = await eventsOf(id);
+    expect(events.map((e) => e.action)).toEqual(['signup', 'login.succeeded', 'login.succeeded', 'session.ended']);
+    expect(events[3]).toMatchObject({
+      actor_id: id,
+      user_id: id,
+      ip: '127.0.0.1',
+      request_id: 'audit-end-others',
+      details: { sessions: 'all_but_current' },
+    });
+  });
+
   it("records an administrator's changes with their actor, and old and new role and activity", async () => {
     const adminId = (await api.get('/users', { token: admin })).body.id;
     const created = await api.post('/api/users', { token: admin, body: { email: newEmail(), name: 'Made By Admin', password: 'made by an admin' } });

@@ -116,6 +116,24 @@ describe('sign-up and login', () => {
       expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
     });
 
+    // A Greek "α" or "ο" and a Cyrillic "а" or "о" pass for Latin letters: a domain label mixing
+    // them with Latin is a look-alike of another address. A label in one script is not.
+    it.each([
+      ['Greek', 'ex\u03b1mple.com'],
+      ['Greek', 'mail.g\u03bf\u03bfgle.com'],
+      ['Cyrillic', 'ex\u0430mple.com'],
+      ['Cyrillic', 'mail.g\u043e\u043egle.com'],
+    ])('refuses a domain label mixing Latin with %s (%s) with 400 naming the email', async (_script, domain) => {
+      const response = await api.post('/auth/register', { body: { email: `lookalike@${domain}`, password: 'Plum-Orbit-42', name: 'Look Alike' } });
+      expect([response.status, response.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(response.body.errors).toEqual([{ field: 'email', message: expect.stringMatching(/one alphabet/) }]);
+    });
+
+    it('takes a domain in one non-Latin script, stored in ASCII', async () => {
+      const { user } = await api.register({ email: 'one.script@\u03c0\u03b1\u03c1\u03ac\u03b4\u03b5\u03b9\u03b3\u03bc\u03b1.gr' });
+      expect(user.email).toBe('one.script@xn--hxajbheg2az3al.gr');
+    });
+
     it('accepts a password of exactly 72 bytes; one of 8 passes the length rule but not the guessability one', async () => {
       const long = `Zq8#Lm2!vR5@${'€'.repeat(20)}`;
       expect(Buffer.byteLength(long)).toBe(72);

@@ -37,13 +37,21 @@ describe('413 to a client still sending its body', () => {
     await database?.drop();
   });
 
-  /** Sends `ATTEMPTS` such requests one after the other; each must be answered 413. */
+  /**
+   * Sends `ATTEMPTS` such requests one after the other; each must be answered 413 while the client
+   * still has part of its body to write: answered as the limit was passed, not once the body had
+   * all been read. (Not a byte count: how much goes before the answer depends on the machine's load.)
+   */
   async function expectAlways413(path: string, body: Omit<Parameters<typeof streamBody>[1], 'headers'>, headers: Record<string, string>) {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const answer = await streamBody(`${service.url}${path}`, { ...body, headers: { authorization: `Bearer ${token}`, ...headers } });
-      expect([attempt, answer.status, JSON.parse(answer.body).code]).toEqual([attempt, 413, 'PAYLOAD_TOO_LARGE']);
-      // Answered as the limit was passed, not once the body had all been sent.
-      expect(answer.sentBeforeAnswer).toBeLessThan(body.size / 2);
+      expect({ attempt, status: answer.status, code: JSON.parse(answer.body).code, stillSending: answer.stillSending, sent: answer.sentBeforeAnswer }).toEqual({
+        attempt,
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        stillSending: true,
+        sent: expect.any(Number),
+      });
     }
   }
 

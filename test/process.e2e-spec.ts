@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, ApiResponse, RequestOptions } from './support/api-client';
-import { freePort, ServiceProcess } from './support/service-process';
+import { freePort, SERVICE_ARGS, ServiceProcess } from './support/service-process';
 import { TEST_JWT_SECRET } from './support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from './support/test-database';
 
@@ -33,9 +33,9 @@ interface Exited {
  */
 function runToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<Exited> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    const child = spawn(process.execPath, SERVICE_ARGS, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', TS_NODE_SWC: 'true', ...env },
+      env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -14,9 +14,16 @@ describe('purge', () => {
   let job: PurgeJob;
 
   beforeAll(async () => {
-    // No timer: every run here is a purgeOnce(). Batches of 3, so that a run takes several.
+    // No timer: every run here is a purgeOnce(). Batches of 3, so that a run takes several. The
+    // audit retention is neither the mail's nor its own default (365), so that using either shows.
     // No reuse interval: a used refresh token sent again below is a replay at once.
-    testApp = await startTestApp({ PURGE_INTERVAL_SECONDS: '0', PURGE_BATCH_SIZE: '3', MAIL_RETENTION_DAYS: '7', REFRESH_REUSE_INTERVAL: '0' });
+    testApp = await startTestApp({
+      PURGE_INTERVAL_SECONDS: '0',
+      PURGE_BATCH_SIZE: '3',
+      MAIL_RETENTION_DAYS: '7',
+      AUDIT_RETENTION_DAYS: '30',
+      REFRESH_REUSE_INTERVAL: '0',
+    });
     dataSource = testApp.app.get(DataSource);
     job = testApp.app.get(PurgeJob);
   });
@@ -25,7 +32,7 @@ describe('purge', () => {
 
   const api = () => testApp.api;
   const hash = () => randomBytes(32).toString('hex');
-  const ids = async (sql: string) => (await dataSource.query(sql)).map((row: { id: string }) => row.id.trim()).sort();
+  const ids = async (sql: string): Promise<string[]> => (await dataSource.query(sql)).map((row: { id: string }) => row.id.trim()).sort();
 
   /** A session written as it would be, `ends` from now (negative: ended), with `tokens` refresh tokens (all but the last used). */
   async function session(userId: number, { ends = '1 hour', revoked = false, tokens = 2 } = {}): Promise<string> {
@@ -144,6 +151,41 @@ describe('purge', () => {
     // That session has now ended too: the next run takes it, and then nothing.
     expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
     expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+  });
+
+  it('deletes exactly the audit events older than AUDIT_RETENTION_DAYS, in batches, and counts them', async () => {
+    // Real events of a real account: its sign-up and a login, the sign-up then aged past retention.
+    const { user, password } = await api().register();
+    expect((await api().post('/auth/login', { body: { email: user.email, password } })).status).toBe(200);
+    const [signup] = await ids(`SELECT id::text AS id FROM audit_events WHERE user_id = ${user.id} AND action = 'signup'`);
+    await dataSource.query(`UPDATE audit_events SET at = now() - interval '45 days' WHERE id = $1`, [signup]);
+    /** An event of `user` written `age` ago. */
+    const event = async (age: string): Promise<string> => {
+      const [{ id }] = await dataSource.query(
+        `INSERT INTO audit_events (at, action, actor_id, user_id, ip, details)
+         VALUES (now() - $1::interval, 'profile.updated', $2, $2, '127.0.0.1', '{"fields":["name"]}')
+         RETURNING id::text AS id`,
+        [age, user.id],
+      );
+      return id;
+    };
+    // Past 30 days, with the aged sign-up: 5 events, two batches of 3.
+    const old = [signup, await event('30 days 1 minute'), await event('31 days'), await event('1 year'), await event('10 years')];
+    // Within 30 days, and past the mail's 7 days: they stay.
+    const kept = [await event('29 days 23 hours'), await event('8 days'), await event('1 minute')];
+    const before = await ids('SELECT id::text AS id FROM audit_events');
+    expect(before).toEqual(expect.arrayContaining([...old, ...kept]));
+
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
+
+    const after = await ids('SELECT id::text AS id FROM audit_events');
+    expect(after).toEqual(before.filter((id) => !old.includes(id)));
+    expect(await ids(`SELECT id::text AS id FROM audit_events WHERE user_id = ${user.id} AND action <> 'login.succeeded'`)).toEqual(
+      [...kept].sort(),
+    );
+    // What is left is within retention: the next run deletes none of it.
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await ids('SELECT id::text AS id FROM audit_events')).toEqual(after);
   });
 
   it('runs once when two instances purge at the same time: the second skips', async () => {

@@ -7,6 +7,9 @@ describe('normalizeEmail', () => {
     ['admin@münchen.de', 'admin@xn--mnchen-3ya.de'],
     ['admin@MÜNCHEN.DE', 'admin@xn--mnchen-3ya.de'],
     ['jose\u0301@example.com', 'jos\u00e9@example.com'],
+    // One script to a label is no look-alike, whichever script it is.
+    ['admin@\u03c0\u03b1\u03c1\u03ac\u03b4\u03b5\u03b9\u03b3\u03bc\u03b1.gr', 'admin@xn--hxajbheg2az3al.gr'],
+    ['admin@\u043f\u0440\u0438\u043c\u0435\u0440.example', 'admin@xn--e1afmkfd.example'],
   ])('turns %p into %p', (input, stored) => {
     expect(normalizeEmail(input)).toBe(stored);
   });
@@ -14,8 +17,10 @@ describe('normalizeEmail', () => {
   it('leaves what it cannot normalise for emailProblem to name', () => {
     expect(normalizeEmail(' admin\u200b@example.com ')).toBe('admin\u200b@example.com');
     expect(normalizeEmail('admin@exa\u00admple.com')).toBe('admin@exa\u00admple.com');
-    // Latin with a Cyrillic "а" in one label.
+    // Latin with a Cyrillic "а", or a Greek "α" or "ο", in one label.
     expect(normalizeEmail('admin@ex\u0430mple.com')).toBe('admin@ex\u0430mple.com');
+    expect(normalizeEmail('admin@ex\u03b1mple.com')).toBe('admin@ex\u03b1mple.com');
+    expect(normalizeEmail('admin@mail.g\u03bf\u03bfgle.com')).toBe('admin@mail.g\u03bf\u03bfgle.com');
   });
 });
 
@@ -33,6 +38,9 @@ describe('emailProblem', () => {
     ['a Cyrillic letter in the name', '\u0430dmin@example.com', /valid/],
     ['an accented name (after NFKC)', 'jos\u00e9@example.com', /valid/],
     ['a domain mixing Latin and Cyrillic', 'admin@ex\u0430mple.com', /valid/],
+    ['a domain mixing Latin and Greek', 'admin@ex\u03b1mple.com', /valid/],
+    ['a subdomain mixing Latin and Greek', 'admin@mail.g\u03bf\u03bfgle.com', /valid/],
+    ['a domain mixing Latin and Greek, in capitals', 'admin@EX\u0391MPLE.COM', /valid/],
     ['no domain', 'admin@', /valid/],
     ['255 characters', `${'a'.repeat(64)}@${'b'.repeat(186)}.com`, /254/],
   ])('refuses %s', (_case, email, message) => {
