@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { migratedDatabase } from '../../test/support/migrated-database';
 import { AuditAction } from '../audit/audit-action.enum';
 import type { AppDataSource } from '../database/app-data-source';
-import { SessionsRepository } from './sessions.repository';
+import { DEVICES_LISTED, SessionsRepository } from './sessions.repository';
 
 /** SessionsRepository's statements on a real (embedded) database, migrated as the service migrates it. */
 describe('SessionsRepository on PGlite', () => {
@@ -97,6 +97,16 @@ describe('SessionsRepository on PGlite', () => {
     expect(listed.find((session) => session.id === b)).toMatchObject({ ip: '198.51.100.1', user_agent: null });
     await sessions.revoke(b, userId);
     expect((await sessions.listOpen(userId)).map((session) => session.id)).not.toContain(b);
+  });
+
+  it('lists at most DEVICES_LISTED sessions, the current one first whatever its last use', async () => {
+    const ids = Array.from({ length: DEVICES_LISTED + 5 }, () => randomUUID());
+    for (const id of ids) await sessions.open(id, userId, 3600, hash(), ORIGIN);
+    // The first opened: the one a list by last use would leave out.
+    const [current] = ids;
+    const listed = await sessions.listOpen(userId, current);
+    expect(listed).toHaveLength(DEVICES_LISTED);
+    expect(listed[0].id).toBe(current);
   });
 
   it('ends a listed session, by its owner only while the owner\'s own session is open', async () => {

@@ -28,6 +28,9 @@ export interface OpenSession {
   user_agent: string | null;
 }
 
+/** The most sessions one list of devices shows. */
+export const DEVICES_LISTED = 100;
+
 /** Where a session began. */
 export interface SessionOrigin {
   ip: string;
@@ -72,15 +75,20 @@ export class SessionsRepository extends BoundRepository {
     );
   }
 
-  /** The user's open sessions, the one last used first; none when the account is not live and active. */
-  listOpen(userId: number): Promise<OpenSession[]> {
+  /**
+   * The user's open sessions, `currentSessionId`'s first, then the one last used first, at most
+   * DEVICES_LISTED: logins can open many, and one answer stays small. None when the account is
+   * not live and active.
+   */
+  listOpen(userId: number, currentSessionId?: string): Promise<OpenSession[]> {
     return queryRows<OpenSession>(
       this.manager,
       `SELECT s.id, s.created_at, s.last_used_at, s.ip, s.user_agent
          FROM sessions s JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL AND u.is_active
         WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-        ORDER BY s.last_used_at DESC, s.created_at DESC`,
-      [userId],
+        ORDER BY s.id = $2::uuid DESC NULLS LAST, s.last_used_at DESC, s.created_at DESC
+        LIMIT ${DEVICES_LISTED}`,
+      [userId, currentSessionId ?? null],
     );
   }
 

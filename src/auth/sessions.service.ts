@@ -48,11 +48,11 @@ export class SessionsService {
   }
 
   /**
-   * The user's open sessions as devices, `currentSessionId`'s marked. A session seen since the
-   * last write of its use (at most a minute ago) shows that time.
+   * The user's open sessions as devices (the current one and the 99 last used), `currentSessionId`'s
+   * marked. A session seen since the last write of its use (at most a minute ago) shows that time.
    */
   async devices(userId: number, currentSessionId?: string): Promise<SessionView[]> {
-    const open = await this.sessions.listOpen(userId);
+    const open = await this.sessions.listOpen(userId, currentSessionId);
     return open.map((session) => {
       const seen = this.activity.pending(session.id);
       const lastUsed = seen && seen > new Date(session.last_used_at) ? seen : new Date(session.last_used_at);

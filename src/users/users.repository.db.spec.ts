@@ -36,6 +36,23 @@ describe('UsersRepository on PGlite', () => {
     expect((await users.findByLogin({ email: 'JANE_REPO@example.com' }))?.id).toBe(jane.id);
   });
 
+  it('marks an email verified only while it is still the account\'s address: a link mailed to an old one proves nothing', async () => {
+    const moved = await account('moved_repo');
+    await dataSource.query(`UPDATE users SET email = 'moved.now@example.com' WHERE id = $1`, [moved.id]);
+    expect(await users.markEmailVerified(moved.id, 'moved_repo@example.com')).toBeUndefined();
+    expect((await users.find({ id: moved.id }))?.email_verified).toBe(false);
+    expect((await users.markEmailVerified(moved.id, 'moved.now@example.com'))?.email_verified).toBe(true);
+  });
+
+  it('finds a login name as normalizeLoginName reads it, and no account for a spelling PostgreSQL alone would fold', async () => {
+    const kelvin = await account('kelvin_login');
+    expect((await users.findByLogin({ username: 'ＫＥＬＶＩＮ_LOGIN' }))?.id).toBe(kelvin.id);
+    expect((await users.findByLogin({ username: '\u212Aelvin_login' }))?.id).toBe(kelvin.id);
+    const dotted = await account('dotted_login');
+    expect(await users.findByLogin({ username: 'dotted_logİn' })).toBeNull();
+    expect((await users.findByLogin({ username: 'DOTTED_LOGIN' }))?.id).toBe(dotted.id);
+  });
+
   it("answers a caller's role only while the account is active and the session open", async () => {
     const boss = await account('boss_repo', Role.ADMIN);
     const sessionId = await sessionOf(boss.id);

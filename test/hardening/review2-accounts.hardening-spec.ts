@@ -215,6 +215,29 @@ describe('finding 4: a stolen access token is no takeover', () => {
   });
 });
 
+describe('item 3: owners who asked for one address race at its links: one wins', () => {
+  const { api, db, linkIn } = useMailedApp();
+
+  it('makes one change of five followed at once; the others answer 409 and keep their address', async () => {
+    const wanted = email();
+    const owners = [];
+    for (let i = 0; i < 5; i++) {
+      const owner = await api.register({ email: email(), password: PASSWORD });
+      expect((await api.put('/users', { token: owner.token, body: { email: wanted, current_password: PASSWORD } })).status).toBe(200);
+      owners.push(owner);
+    }
+    const links = [];
+    for (let i = 0; i < 5; i++) links.push((await linkIn(wanted, 'Confirm your new email address')).token);
+    const answers = await Promise.all(links.map((token) => api.post('/auth/email-change/confirm', { body: { token } })));
+    expect(countStatuses(answers)).toEqual({ 200: 1, 409: 4 });
+    const rows: { email: string }[] = await db().query('SELECT email FROM users WHERE id = ANY($1) AND email = $2', [
+      owners.map(({ user }) => user.id),
+      wanted,
+    ]);
+    expect(rows).toHaveLength(1);
+  });
+});
+
 describe('finding 5: mail budgets hold under concurrency', () => {
   const { api, db } = useMailedApp({ MAIL_MAX_PER_HOUR: '30' });
   const mails = async (kind: string, recipients: string[]) =>

@@ -230,13 +230,16 @@ describe('finding 4: the bootstrap admin never comes back', () => {
   it('is not created again once deleted, nor when its email changed, while another admin is active', async () => {
     const bootstrapId = await withService(async (api) => {
       const token = await api.login(ADMIN.email, ADMIN.password);
+      const secondEmail = email();
       const second = await api.post('/api/users', {
         token,
-        body: { email: email(), password: 'second-admin-password', name: 'Second', role: 'ADMIN' },
+        body: { email: secondEmail, password: 'second-admin-password', name: 'Second', role: 'ADMIN' },
       });
       expect(second.status).toBe(201);
       const me = await api.get('/users', { token });
-      const renamed = await api.put('/users', { token, body: { email: 'renamed-admin@example.com' } });
+      // Renamed by the other administrator: made at once (an owner's own change would wait for its link).
+      const other = await api.login(secondEmail, 'second-admin-password');
+      const renamed = await api.put(`/api/users/${me.body.id}`, { token: other, body: { email: 'renamed-admin@example.com' } });
       expect(renamed.status).toBe(200);
       return me.body.id as number;
     });

@@ -852,6 +852,7 @@ const profileModel: Model = {
   lastname: optionalName,
   phone_number: phone,
 };
+const { email: _email, ...profileFields } = profileModel;
 const adminCreateModel: Model = {
   email,
   password: freshPassword,
@@ -933,7 +934,16 @@ const ROUTES: RouteShape[] = [
     weight: 3,
   },
   { route: 'profile-get', method: 'GET', path: '/users', auth: 'user', body: noBody, weight: 3 },
-  { route: 'profile-put', method: 'PUT', path: '/users', auth: 'user', body: routeBody(profileModel, []), ifMatch: true, weight: 12 },
+  {
+    route: 'profile-put',
+    method: 'PUT',
+    path: '/users',
+    auth: 'user',
+    // A new email goes with the current password.
+    body: fc.oneof(routeBody(profileFields, []), routeBody({ ...profileModel, current_password: ownPassword() }, ['email', 'current_password'])),
+    ifMatch: true,
+    weight: 12,
+  },
   {
     route: 'profile-delete',
     method: 'DELETE',
