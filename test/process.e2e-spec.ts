@@ -54,10 +54,14 @@ function runToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<Exi
   });
 }
 
-/** GET on a connection of its own (no pool): its status, or the code of the error it met. */
+/**
+ * GET on a connection of its own (no pool): its status, or the code of the error it met. A
+ * connection the kernel queued before the process, slow under load, closed its listening socket
+ * is reset only once it does: the wait allows for a busy machine's seconds.
+ */
 function getOnNewConnection(url: string): Promise<number | string> {
   return new Promise((resolve) => {
-    const req = request(url, { agent: false, timeout: 5_000 }, (response) => {
+    const req = request(url, { agent: false, timeout: 20_000 }, (response) => {
       response.resume();
       resolve(response.statusCode!);
     });

@@ -6,15 +6,7 @@
 // is dropped: CommonJS has one already.
 const { createTransformer } = require('@swc/jest');
 
-const swc = createTransformer({
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2023',
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-});
+const swc = createTransformer(require('./swc-options.cjs'));
 
 const ESM_SYNTAX = /^\s*(?:import\s*[\w{*'"]|export\s)|\bimport\s*\(/m;
 
