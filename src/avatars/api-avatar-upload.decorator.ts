@@ -34,5 +34,8 @@ export const ApiAvatarUpload = () =>
       ErrorCode.VALIDATION_FAILED,
       ErrorCode.PAYLOAD_TOO_LARGE,
       ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      // One 503 with both: the route's own would hide the class's.
+      ErrorCode.SERVICE_UNAVAILABLE,
+      ErrorCode.AVATAR_BUSY,
     ),
   );

@@ -4,7 +4,7 @@ import type { AuditContext } from '../audit/audit-record';
 import { DEFAULT_IMAGE_PATH, User } from '../users/user.entity';
 import type { Target } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
-import { toAvatar } from './avatar-image';
+import { AvatarDecoder } from './avatar-decoder';
 import { avatarPath } from './avatar-name';
 import { AvatarsRepository } from './avatars.repository';
 
@@ -14,16 +14,17 @@ export class AvatarsService {
   constructor(
     private readonly avatars: AvatarsRepository,
     private readonly users: UsersService,
+    private readonly decoder: AvatarDecoder,
   ) {}
 
   /**
-   * Re-encodes the upload (400 INVALID_IMAGE when it is not a picture taken), stores it under the
-   * hash of its bytes and points the target's `image_path` at it, in one transaction: an account
-   * that is gone (404, or 401 for a caller) leaves nothing stored. The change is audited as a
-   * profile update naming `image_path`.
+   * Re-encodes the upload (400 INVALID_IMAGE when it is not a picture taken, 503 AVATAR_BUSY when
+   * the decoder has no time for it), stores it under the hash of its bytes and points the
+   * target's `image_path` at it, in one transaction: an account that is gone (404, or 401 for a
+   * caller) leaves nothing stored. The change is audited as a profile update naming `image_path`.
    */
   async replace(target: Target, upload: Buffer, context: AuditContext): Promise<User> {
-    const bytes = await toAvatar(upload);
+    const bytes = await this.decoder.decode(upload);
     const hash = createHash('sha256').update(bytes).digest('hex');
     return this.avatars.transaction(async (avatars) => {
       await avatars.store(hash, bytes);
