@@ -29,7 +29,7 @@ describe('refusal', () => {
 
   it.each([
     ['jpeg', 6324, 6324, 6325],
-    ['png', 2828, 2828, 2829],
+    ['png', 2449, 2449, 2450],
     ['gif', 4000, 4000, 4001],
     ['webp', 4000, 4000, 4001],
   ] as const)('bounds the pixels of a %s', (format, width, height, over) => {
@@ -37,14 +37,14 @@ describe('refusal', () => {
     expect(refusal(header({ format, width: over, height: over }))).toMatch(/may have at most \d+ megapixels/);
   });
 
-  it('gives a PNG of 16-bit samples, or interlaced, 3 megapixels', () => {
-    expect(refusal(header({ width: 1732, height: 1732, bitsPerSample: 16 }))).toBeUndefined();
-    expect(refusal(header({ width: 1733, height: 1733, bitsPerSample: 16 }))).toBe(
-      'The picture is 1733 × 1733 px: a PNG of 16-bit samples or interlaced may have at most 3 megapixels.',
+  it('gives a PNG of 16-bit samples, or interlaced, 2 megapixels', () => {
+    expect(refusal(header({ width: 1414, height: 1414, bitsPerSample: 16 }))).toBeUndefined();
+    expect(refusal(header({ width: 1415, height: 1415, bitsPerSample: 16 }))).toBe(
+      'The picture is 1415 × 1415 px: a PNG of 16-bit samples or interlaced may have at most 2 megapixels.',
     );
-    expect(refusal(header({ width: 1733, height: 1733, interlaced: true }))).toMatch(/at most 3 megapixels/);
+    expect(refusal(header({ width: 1415, height: 1415, interlaced: true }))).toMatch(/at most 2 megapixels/);
     // A progressive JPEG is not bounded as a PNG.
-    expect(refusal(header({ format: 'jpeg', width: 1733, height: 1733, interlaced: true }))).toBeUndefined();
+    expect(refusal(header({ format: 'jpeg', width: 1415, height: 1415, interlaced: true }))).toBeUndefined();
   });
 
   it('bounds a WebP’s bytes', () => {
@@ -55,17 +55,17 @@ describe('refusal', () => {
     expect(refusal(header({ format: 'png', bytes: 5 * 1024 * 1024 }))).toBeUndefined();
   });
 
-  it('bounds a JPEG’s scans by its blocks: 4 full scans at 40 MP in colour, more when smaller', () => {
+  it('bounds a JPEG’s scans by its blocks: 3 full scans at 40 MP in colour, more when smaller', () => {
     const jpeg = (width: number, height: number, channels: number, scans: number) =>
       refusal(header({ format: 'jpeg', width, height, channels, scans }));
-    expect(jpeg(6324, 6324, 3, 4)).toBeUndefined();
-    expect(jpeg(6324, 6324, 3, 5)).toBe('The picture is a JPEG of 6324 × 6324 px in 5 scans: at most 4 at this size.');
-    expect(jpeg(6324, 6324, 1, 12)).toBeUndefined();
-    expect(jpeg(6324, 6324, 1, 13)).toMatch(/at most 12 at this size/);
-    // libjpeg's usual ten scans of a progressive 16-MP photo.
-    expect(jpeg(5000, 3200, 3, 10)).toBeUndefined();
-    expect(jpeg(2048, 2048, 1, 122)).toBeUndefined();
-    expect(jpeg(2048, 2048, 1, 883)).toMatch(/in 883 scans: at most 122/);
+    expect(jpeg(6324, 6324, 3, 3)).toBeUndefined();
+    expect(jpeg(6324, 6324, 3, 4)).toBe('The picture is a JPEG of 6324 × 6324 px in 4 scans: at most 3 at this size.');
+    expect(jpeg(6324, 6324, 1, 9)).toBeUndefined();
+    expect(jpeg(6324, 6324, 1, 10)).toMatch(/at most 9 at this size/);
+    // libjpeg's usual ten scans of a progressive 12-MP photo.
+    expect(jpeg(4240, 2830, 3, 10)).toBeUndefined();
+    expect(jpeg(2048, 2048, 1, 91)).toBeUndefined();
+    expect(jpeg(2048, 2048, 1, 883)).toMatch(/in 883 scans: at most 91/);
   });
 });
 

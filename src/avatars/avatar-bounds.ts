@@ -17,17 +17,17 @@ export const MAX_SIDE = 8192;
 export const MAX_SIDE_RATIO = 64;
 
 /** Megapixels by format; a PNG of 16-bit samples or interlaced has HEAVY_PNG_MEGAPIXELS. */
-export const MAX_MEGAPIXELS: Readonly<Record<AcceptedFormat, number>> = { jpeg: 40, png: 8, gif: 16, webp: 16 };
-export const HEAVY_PNG_MEGAPIXELS = 3;
+export const MAX_MEGAPIXELS: Readonly<Record<AcceptedFormat, number>> = { jpeg: 40, png: 6, gif: 16, webp: 16 };
+export const HEAVY_PNG_MEGAPIXELS = 2;
 
 /** A WebP's bytes, at most: its decode costs about 120 ns a byte of lossy data. */
 export const MAX_WEBP_BYTES = 2 * 1024 * 1024;
 
 /**
  * A JPEG's scans times its 8 × 8 blocks (all channels, as if none were subsampled), at most: a
- * baseline JPEG of 40 MP (one scan), or a progressive one of 16 MP with libjpeg's usual ten.
+ * baseline JPEG of 40 MP (one scan), or a progressive one of 12 MP with libjpeg's usual ten.
  */
-export const MAX_JPEG_BLOCK_SCANS = 8_000_000;
+export const MAX_JPEG_BLOCK_SCANS = 6_000_000;
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'gif' | 'webp';
 

@@ -4,18 +4,32 @@ import { ACCEPTED_FORMATS, AcceptedFormat, jpegScans, MAX_MEGAPIXELS, refusal } 
 /** The stored picture's largest side. */
 export const AVATAR_SIZE = 512;
 
-// One libvips thread an image, and no cache of decoded images: an upload must not take the
-// CPU or the memory that requests and bcrypt need.
+// One libvips thread an image, and no cache of decoded images: a decode takes one core at most,
+// and its memory only while it runs.
 sharp.concurrency(1);
 sharp.cache(false);
+
+const INPUT: sharp.SharpOptions = {
+  // Also libvips' own check, whatever the header said.
+  limitInputPixels: Math.max(...Object.values(MAX_MEGAPIXELS)) * 1e6,
+  failOn: 'error',
+  autoOrient: true,
+  // A GIF's or WebP's first frame.
+  animated: false,
+  pages: 1,
+};
 
 /** What a decode gives: the stored picture, or why there is none. */
 export type DecodeOutcome =
   | { kind: 'picture'; bytes: Buffer }
   /** Not a picture taken (400 INVALID_IMAGE); `detail` says why when it is more than that. */
   | { kind: 'invalid'; detail?: string }
-  /** The decode passed its deadline (sharp's timeout). */
-  | { kind: 'timeout' };
+  /** The decode passed its deadline: sharp's timeout, or the decoder process's (avatar-decoder.ts). */
+  | { kind: 'timeout' }
+  /** The decoder process used more CPU on it than any picture within the bounds needs, and was stopped. */
+  | { kind: 'too-costly' }
+  /** The decoder process ended on its own during the decode. */
+  | { kind: 'crash' };
 
 /**
  * An uploaded file as the stored picture: decoded (the type is what the bytes are, whatever the
@@ -26,18 +40,11 @@ export type DecodeOutcome =
  * pixel is decoded.
  */
 export async function decodeAvatar(upload: Buffer, timeoutSeconds: number): Promise<DecodeOutcome> {
-  const image = sharp(upload, {
-    // Also libvips' own check, whatever the header said.
-    limitInputPixels: Math.max(...Object.values(MAX_MEGAPIXELS)) * 1e6,
-    failOn: 'error',
-    autoOrient: true,
-    // A GIF's or WebP's first frame.
-    animated: false,
-    pages: 1,
-  });
   let metadata: sharp.Metadata;
   try {
-    metadata = await image.metadata();
+    // The header alone, whatever size it claims: the bounds below say why it is refused.
+    // (sharp() itself throws for an empty buffer.)
+    metadata = await sharp(upload, { ...INPUT, limitInputPixels: false }).metadata();
   } catch {
     return { kind: 'invalid' };
   }
@@ -55,7 +62,7 @@ export async function decodeAvatar(upload: Buffer, timeoutSeconds: number): Prom
   });
   if (detail) return { kind: 'invalid', detail };
   try {
-    const bytes = await image
+    const bytes = await sharp(upload, INPUT)
       .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 82 })
       .timeout({ seconds: timeoutSeconds })
