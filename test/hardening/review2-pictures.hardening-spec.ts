@@ -145,3 +145,21 @@ describe('finding 1: a small picture cannot cost seconds of CPU, nor take it fro
     expect(statuses.filter((status) => status === 200)).toHaveLength(17);
   });
 });
+
+describe('finding 10: an empty file part answers 400, not 500', () => {
+  const { api } = useApp({}, { checkContract: false });
+
+  it('answers 400 VALIDATION_FAILED naming the file, on both routes, and changes nothing', async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const { token, user } = await api.register();
+    const shown = (await api.put('/users/avatar', { token, body: upload(await png(16, 16, '#0a0a0a')) })).body.image_path;
+    for (const response of [
+      await api.put('/users/avatar', { token, body: upload(Buffer.alloc(0)) }),
+      await api.put(`/api/users/${user.id}/avatar`, { token: admin, body: upload(Buffer.alloc(0)) }),
+    ]) {
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ field: 'file', message: 'The file "file" is empty: choose a picture.' }]);
+    }
+    expect((await api.get('/users', { token })).body.image_path).toBe(shown);
+  });
+});
