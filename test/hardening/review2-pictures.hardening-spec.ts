@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { ApiResponse } from '../support/api-client';
 import { manyFrameGif, png, pngFile, progressiveJpeg, upload } from '../support/images';
+import { streamBody } from '../support/streamed-body';
 import { ADMIN, useApp } from '../support/test-app';
 import { expectProblem } from './support/attack-app';
 
@@ -12,7 +13,9 @@ import { expectProblem } from './support/attack-app';
  * service's process tree, not its class, so that they run against that code too.)
  */
 
+const MIB = 1024 * 1024;
 const DEFAULT_PICTURE = 'profile-pictures/default.jpg';
+const BOUNDARY = 'review2-boundary';
 
 /** The service's picture decoder: a process this one (the service's) started, if any. */
 function decoderPid(): number | undefined {
@@ -143,6 +146,44 @@ describe('finding 1: a small picture cannot cost seconds of CPU, nor take it fro
     }
     const statuses = (await Promise.all(uploads)).map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(17);
+  });
+});
+
+describe('findings 1 and 8: uploads are limited per account', () => {
+  const { api } = useApp({ AVATAR_UPLOADS_PER_HOUR: '3' }, { checkContract: false });
+
+  it('answers the fourth upload of the hour 429 with Retry-After, before reading it, and keeps the picture shown', async () => {
+    const { token } = await api.register();
+    let shown = '';
+    for (let i = 0; i < 3; i++) {
+      const response = await api.put('/users/avatar', { token, body: upload(await png(16, 16, `#00000${i}`)) });
+      expect(response.status).toBe(200);
+      shown = response.body.image_path;
+    }
+    const refused = await api.put('/users/avatar', { token, body: upload(await png(16, 16, '#0000ff')) });
+    expectProblem(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
+    // 64 MB, refused while it is still being sent: the upload is never read.
+    const { status, body, sentBeforeAnswer } = await streamBody(`${api.baseUrl}/users/avatar`, {
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      head: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\n\r\n`,
+      size: 64 * MIB,
+      tail: `\r\n--${BOUNDARY}--\r\n`,
+    });
+    expect([status, JSON.parse(body).code]).toEqual([429, 'RATE_LIMITED']);
+    expect(sentBeforeAnswer).toBeLessThan(32 * MIB);
+    expect((await api.get('/users', { token })).body.image_path).toBe(shown);
+  });
+
+  it("counts an administrator's uploads for other accounts against the administrator's own", async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const { token, user } = await api.register();
+    for (let i = 0; i < 3; i++) {
+      expect((await api.put(`/api/users/${user.id}/avatar`, { token: admin, body: upload(await png(16, 16, `#00ff0${i}`)) })).status).toBe(200);
+    }
+    expectProblem(await api.put(`/api/users/${user.id}/avatar`, { token: admin, body: upload(await png(16, 16, '#00ff0f')) }), 429, 'RATE_LIMITED');
+    expect((await api.put('/users/avatar', { token, body: upload(await png(16, 16, '#00fff0')) })).status).toBe(200);
   });
 });
 
