@@ -165,14 +165,13 @@ export class UsersRepository extends BoundRepository {
   }
 
   /** The target's current email, its row locked until the transaction ends: an email change's before. */
-  async lockedEmail(target: Target): Promise<string | undefined> {
-    const params: unknown[] = [];
-    const [row] = await queryRows<{ email: string }>(
-      this.manager,
-      `SELECT email FROM users WHERE ${targetCondition(target, params)} FOR UPDATE`,
-      params,
-    );
-    return row?.email;
+  lockedEmail(target: Target): Promise<string | undefined> {
+    return this.lockedValue(target, 'email');
+  }
+
+  /** The target's current picture, its row locked until the transaction ends: the one a new picture replaces. */
+  lockedImagePath(target: Target): Promise<string | undefined> {
+    return this.lockedValue(target, 'image_path');
   }
 
   /** Sets `email_verified` of a live account whose address is still `email`; its version moves on. */
@@ -185,6 +184,17 @@ export class UsersRepository extends BoundRepository {
       [id, email],
     );
     return user;
+  }
+
+  /** A column of the target's row, the row locked until the transaction ends; undefined when there is no such row. */
+  private async lockedValue<C extends 'email' | 'image_path'>(target: Target, column: C): Promise<User[C] | undefined> {
+    const params: unknown[] = [];
+    const [row] = await queryRows<Pick<User, C>>(
+      this.manager,
+      `SELECT ${column} FROM users WHERE ${targetCondition(target, params)} FOR UPDATE`,
+      params,
+    );
+    return row?.[column];
   }
 
   private run({ sql, params }: Statement): Promise<User[]> {

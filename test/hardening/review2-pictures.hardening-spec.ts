@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
+import { DataSource } from 'typeorm';
+import { AvatarsService } from '../../src/avatars/avatars.service';
 import type { ApiResponse } from '../support/api-client';
 import { manyFrameGif, png, pngFile, progressiveJpeg, upload } from '../support/images';
 import { streamBody } from '../support/streamed-body';
@@ -184,6 +186,66 @@ describe('findings 1 and 8: uploads are limited per account', () => {
     }
     expectProblem(await api.put(`/api/users/${user.id}/avatar`, { token: admin, body: upload(await png(16, 16, '#00ff0f')) }), 429, 'RATE_LIMITED');
     expect((await api.put('/users/avatar', { token, body: upload(await png(16, 16, '#00fff0')) })).status).toBe(200);
+  });
+});
+
+describe('finding 8: pictures do not pile up', () => {
+  const { api, testApp } = useApp({ PURGE_INTERVAL_SECONDS: '0' }, { checkContract: false });
+  const db = () => testApp().app.get(DataSource);
+  const storedCount = async () => Number((await db().query('SELECT count(*)::int AS n FROM avatars'))[0].n);
+  const isStored = async (path: string) =>
+    (await db().query(`SELECT 1 FROM avatars WHERE '/avatars/' || hash || '.webp' = $1`, [path])).length > 0;
+
+  it('keeps one stored picture for an account that uploads one picture after another', async () => {
+    const { token } = await api.register();
+    const before = await storedCount();
+    for (let i = 0; i < 8; i++) {
+      expect((await api.put('/users/avatar', { token, body: upload(await png(24, 24, `#1${i}1${i}1${i}`)) })).status).toBe(200);
+    }
+    expect(await storedCount()).toBe(before + 1);
+  });
+
+  it('deletes the picture an account replaces or removes in that transaction, unless another account shows it, on both routes', async () => {
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const [first, second] = [await api.register(), await api.register()];
+    const put = (path: string, token: string, color: string) => async () =>
+      (await api.put(path, { token, body: upload(await png(24, 24, color)) })).body.image_path as string;
+    const replaced = await put('/users/avatar', first.token, '#abcdef')();
+    const shared = await put('/users/avatar', first.token, '#fedcba')();
+    expect(await isStored(replaced)).toBe(false);
+    expect(await put(`/api/users/${second.user.id}/avatar`, admin, '#fedcba')()).toBe(shared);
+    expect((await api.delete('/users/avatar', { token: first.token })).status).toBe(200);
+    expect(await isStored(shared)).toBe(true);
+    expect((await api.delete(`/api/users/${second.user.id}/avatar`, { token: admin })).status).toBe(200);
+    expect(await isStored(shared)).toBe(false);
+  });
+
+  it('leaves no account showing a missing picture while many upload it as one of them replaces or removes it', async () => {
+    const avatars = testApp().app.get(AvatarsService);
+    const context = { actorId: null, origin: { ip: '127.0.0.1', userAgent: null, requestId: 'race' } };
+    // Fewer than the pool's 10 connections: all of a round's transactions run at once.
+    const targets = (await Promise.all(Array.from({ length: 8 }, () => api.register()))).map(({ user }) => ({ id: user.id as number }));
+    const [changing, ...others] = targets;
+    const missing = () =>
+      db().query(`SELECT id FROM users WHERE image_path LIKE '/avatars/%'
+                    AND NOT EXISTS (SELECT 1 FROM avatars a WHERE '/avatars/' || a.hash || '.webp' = users.image_path)`);
+    for (let round = 0; round < 40; round++) {
+      // Any bytes stand for a decoded picture: show() stores what the decoder made.
+      const [picture, next] = [randomBytes(64), randomBytes(64)];
+      await avatars.show(changing, picture, context);
+      const uploads = others.map((target) => () => avatars.show(target, picture, context));
+      // The change starts at another place among the uploads each round.
+      uploads.splice(round % (uploads.length + 1), 0, () =>
+        round % 2 === 0 ? avatars.show(changing, next, context) : avatars.remove(changing, context),
+      );
+      await Promise.all(uploads.map((start) => start()));
+      expect({ round, missing: await missing() }).toEqual({ round, missing: [] });
+      // Once no account shows them, both are gone.
+      await Promise.all(targets.map((target) => avatars.remove(target, context)));
+      const hashes = [picture, next].map((bytes) => createHash('sha256').update(bytes).digest('hex'));
+      const [{ left }] = await db().query('SELECT count(*)::int AS left FROM avatars WHERE hash = ANY($1)', [hashes]);
+      expect({ round, left }).toEqual({ round, left: 0 });
+    }
   });
 });
 
