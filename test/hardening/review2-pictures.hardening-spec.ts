@@ -266,3 +266,27 @@ describe('finding 10: an empty file part answers 400, not 500', () => {
     expect((await api.get('/users', { token })).body.image_path).toBe(shown);
   });
 });
+
+describe("the suite's gap: the picture size limit is 5 MB by default", () => {
+  // No AVATAR_MAX_BYTES: the default is what is tested.
+  const { api } = useApp({}, { checkContract: false });
+
+  /** A file of `bytes` bytes (spaces and what `extra` adds), streamed. */
+  const send = (token: string, bytes: number) => {
+    const extra = bytes % (64 * 1024);
+    return streamBody(`${api.baseUrl}/users/avatar`, {
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      head: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\n\r\n`,
+      size: bytes - extra,
+      tail: `${' '.repeat(extra)}\r\n--${BOUNDARY}--\r\n`,
+    });
+  };
+
+  it('answers 413 to a file of 5 MiB and one byte, and reads one of 5 MiB (400: no picture)', async () => {
+    const { token } = await api.register();
+    const over = await send(token, 5 * MIB + 1);
+    expect([over.status, JSON.parse(over.body).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const at = await send(token, 5 * MIB);
+    expect([at.status, JSON.parse(at.body).code]).toEqual([400, 'INVALID_IMAGE']);
+  });
+});
