@@ -59,7 +59,11 @@ describe('AvatarDecoder', () => {
   });
 
   it('stops a decode past its CPU time: 400, and the next decode has a new process', async () => {
-    const picture = await png(2000, 2000);
+    // 16-bit and interlaced, at its 2-MP bound: about 0.2 s of CPU, several of the decoder's polls.
+    const picture = await sharp({ create: { width: 1414, height: 1414, channels: 4, background: { r: 9, g: 8, b: 7, alpha: 0.5 } } })
+      .toColourspace('rgb16')
+      .png({ progressive: true })
+      .toBuffer();
     await decoder.decode(await png(10, 10));
     const first = decoder.pid;
     decoder.limits = { ...DECODE_LIMITS, cpuSeconds: 0.01 };
@@ -94,8 +98,12 @@ describe('AvatarDecoder', () => {
   it('refuses the picture its process died on, and decodes the next in a new one', async () => {
     const picture = await png(3000, 2000);
     await decoder.decode(await png(10, 10));
+    const pid = decoder.pid!;
+    // Stopped, it cannot have finished the decode when it is killed.
+    process.kill(pid, 'SIGSTOP');
     const decoding = decoder.decode(picture);
-    process.kill(decoder.pid!, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(pid, 'SIGKILL');
     expect(await outcome(decoding)).toMatchObject({ status: 400, code: 'INVALID_IMAGE', detail: 'The picture could not be decoded.' });
     await decoder.decode(picture);
   });
