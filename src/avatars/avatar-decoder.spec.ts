@@ -108,6 +108,16 @@ describe('AvatarDecoder', () => {
     await decoder.decode(picture);
   });
 
+  it('answers 503 to a decode under way at shutdown, and to any after it, starting nothing', async () => {
+    await decoder.decode(await png(10, 10));
+    process.kill(decoder.pid!, 'SIGSTOP');
+    const decoding = decoder.decode(await png(20, 20));
+    decoder.onModuleDestroy();
+    expect(await outcome(decoding)).toMatchObject({ status: 503, code: 'AVATAR_BUSY' });
+    expect(await outcome(decoder.decode(await png(20, 20)))).toMatchObject({ status: 503, code: 'AVATAR_BUSY' });
+    expect(decoder.pid).toBeUndefined();
+  });
+
   it('decodes one upload at a time: beyond those that may wait, 503 at once', async () => {
     const picture = await png(20, 20);
     await decoder.decode(picture);

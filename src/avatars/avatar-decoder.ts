@@ -35,6 +35,8 @@ export class AvatarDecoder implements OnModuleDestroy {
   private process?: DecoderProcess;
   /** Whether SCHED_IDLE may be asked for: until chrt is missing or refused. */
   private idle = DecoderProcess.idleAvailable;
+  /** Set at shutdown: the decoder is killed, which a decode under way must not blame on its picture. */
+  private closing = false;
   private readonly logger = new Logger(AvatarDecoder.name);
 
   /** The stored picture of an upload; 400 INVALID_IMAGE, or 503 AVATAR_BUSY with Retry-After. */
@@ -59,6 +61,7 @@ export class AvatarDecoder implements OnModuleDestroy {
         this.logger.warn(`A decode passed ${this.limits.cpuSeconds} s of CPU: the picture is refused`);
         throw problem(ErrorCode.INVALID_IMAGE, 'The picture takes too long to decode.');
       case 'crash':
+        if (this.closing) throw busy();
         this.logger.warn('The picture decoder ended during a decode: the picture is refused');
         throw problem(ErrorCode.INVALID_IMAGE, 'The picture could not be decoded.');
     }
@@ -70,12 +73,14 @@ export class AvatarDecoder implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.closing = true;
     this.process?.kill();
   }
 
   /** The decoder process, started (again) when there is none; 503 when it cannot start. */
   private async running(): Promise<DecoderProcess> {
     if (this.process?.alive) return this.process;
+    if (this.closing) throw busy();
     try {
       this.process = await this.start();
     } catch (error) {

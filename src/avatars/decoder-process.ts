@@ -99,7 +99,10 @@ export class DecoderProcess {
     const { child } = this;
     const cpuAtStart = cpuSeconds(child.pid);
     return new Promise((resolve) => {
+      let settled = false;
       const finish = (outcome: DecodeOutcome, kill = false) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(deadline);
         clearInterval(watch);
         child.off('message', answered);
