@@ -422,10 +422,10 @@ export async function withDatabase(adminUrl, work) {
 }
 
 /**
- * The built service (dist/main.js) on `db`, configured as issue 7 says; waits until ready.
- * BENCH_NODE_ARGS (space-separated) are passed to node before the entry point.
+ * The built service (dist/main.js) on `db`, configured as issue 7 says, and `env` besides; waits
+ * until ready. BENCH_NODE_ARGS (space-separated) are passed to node before the entry point.
  */
-export async function startService({ db, secret, name = 'service', logLevel = 'warn', nodeArgs = benchNodeArgs(), logDir, entry = process.env.BENCH_ENTRY || 'dist/main.js' }) {
+export async function startService({ db, secret, name = 'service', logLevel = 'warn', nodeArgs = benchNodeArgs(), logDir, entry = process.env.BENCH_ENTRY || 'dist/main.js', env = {} }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const handle = await startProcess({
@@ -449,6 +449,7 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
       ADMIN_PASSWORD: ADMIN.password,
       // Production requires a choice; the sign-ups' mails are logged (below LOG_LEVEL=warn).
       MAIL_TRANSPORT: 'log',
+      ...env,
     }),
   });
   return Object.assign(handle, { url, port });

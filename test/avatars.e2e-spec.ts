@@ -76,28 +76,32 @@ describe('profile pictures', () => {
       expect([stored.format, stored.pages ?? 1, stored.width, stored.height]).toEqual(['webp', 1, 60, 40]);
     });
 
-    it('replaces and deletes; the purge removes a picture no account shows, and keeps one shown', async () => {
+    it('replaces and deletes: a picture no account shows any more goes at once, one shown stays', async () => {
       const { token } = await api.register();
       const first = (await api.put('/users/avatar', { token, body: upload(await png(64, 64, '#123456')) })).body.image_path;
       const second = (await api.put('/users/avatar', { token, body: upload(await png(64, 64, '#654321')) })).body.image_path;
       expect(second).not.toBe(first);
+      expect((await fetchPicture(first)).status).toBe(404);
       // Another account shows the second picture too: the same bytes, one row.
       const other = await api.register();
       expect((await api.put('/users/avatar', { token: other.token, body: upload(await png(64, 64, '#654321')) })).body.image_path).toBe(second);
 
       const removed = await api.delete('/users/avatar', { token });
       expect([removed.status, removed.body.image_path]).toEqual([200, 'profile-pictures/default.jpg']);
-
-      // Pictures last uploaded over an hour ago: the purge's grace for an upload in flight.
-      await query(`UPDATE avatars SET used_at = now() - interval '2 hours'`);
-      await testApp().app.get(PurgeJob).purgeOnce();
-      expect((await fetchPicture(first)).status).toBe(404);
       expect((await fetchPicture(second)).status).toBe(200);
-
       await api.delete('/users/avatar', { token: other.token });
+      expect((await fetchPicture(second)).status).toBe(404);
+    });
+
+    it("leaves a deleted account's picture to the purge, an hour after its last upload", async () => {
+      const { token, password } = await api.register();
+      const shown = (await api.put('/users/avatar', { token, body: upload(await png(64, 64, '#0f1e2d')) })).body.image_path;
+      expect((await api.request('DELETE', '/users', { token, body: { current_password: password } })).status).toBe(204);
+      await testApp().app.get(PurgeJob).purgeOnce();
+      expect((await fetchPicture(shown)).status).toBe(200);
       await query(`UPDATE avatars SET used_at = now() - interval '2 hours'`);
       await testApp().app.get(PurgeJob).purgeOnce();
-      expect((await fetchPicture(second)).status).toBe(404);
+      expect((await fetchPicture(shown)).status).toBe(404);
     });
 
     it('answers 401 without a valid token or session, storing nothing', async () => {

@@ -1,19 +1,21 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiConsumes, ApiOkResponse } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { ErrorCode } from '../common/error-code.enum';
 import { MULTIPART_ROUTE } from '../common/json-only.hook';
 import { UserView } from '../users/user-view';
+import { AvatarUploadQuotaGuard } from './avatar-upload-quota.guard';
 import { FILE_FIELD } from './uploaded-file';
 
 /**
  * An upload route: multipart/form-data with one part, the picture, answered with the account
- * (Swagger UI shows a file chooser for it).
+ * (Swagger UI shows a file chooser for it), within the caller's AVATAR_UPLOADS_PER_HOUR.
  */
 export const ApiAvatarUpload = () =>
   applyDecorators(
     RouteConfig(MULTIPART_ROUTE),
+    UseGuards(AvatarUploadQuotaGuard),
     ApiConsumes('multipart/form-data'),
     ApiBody({
       schema: {
@@ -34,5 +36,9 @@ export const ApiAvatarUpload = () =>
       ErrorCode.VALIDATION_FAILED,
       ErrorCode.PAYLOAD_TOO_LARGE,
       ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      ErrorCode.RATE_LIMITED,
+      // One 503 with both: the route's own would hide the class's.
+      ErrorCode.SERVICE_UNAVAILABLE,
+      ErrorCode.AVATAR_BUSY,
     ),
   );

@@ -1,57 +1,74 @@
 import sharp from 'sharp';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem } from '../common/problem.exception';
-
-/** The formats taken, as sharp names them once it has read the file's header. */
-const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif']);
-
-/**
- * Pixels an upload may have, checked from its header before any pixel is decoded: a PNG of a
- * few kilobytes can claim 100,000 × 100,000. 40 megapixels takes any phone's photo.
- */
-export const MAX_INPUT_PIXELS = 40_000_000;
+import { ACCEPTED_FORMATS, AcceptedFormat, jpegScans, MAX_MEGAPIXELS, refusal } from './avatar-bounds';
 
 /** The stored picture's largest side. */
 export const AVATAR_SIZE = 512;
 
-// One libvips thread an image, and no cache of decoded images: an upload must not take the
-// CPU or the memory that requests and bcrypt need.
+// One libvips thread an image, and no cache of decoded images: a decode takes one core at most,
+// and its memory only while it runs.
 sharp.concurrency(1);
 sharp.cache(false);
+
+const INPUT: sharp.SharpOptions = {
+  // Also libvips' own check, whatever the header said.
+  limitInputPixels: Math.max(...Object.values(MAX_MEGAPIXELS)) * 1e6,
+  failOn: 'error',
+  autoOrient: true,
+  // A GIF's or WebP's first frame.
+  animated: false,
+  pages: 1,
+};
+
+/** What a decode gives: the stored picture, or why there is none. */
+export type DecodeOutcome =
+  | { kind: 'picture'; bytes: Buffer }
+  /** Not a picture taken (400 INVALID_IMAGE); `detail` says why when it is more than that. */
+  | { kind: 'invalid'; detail?: string }
+  /** The decode passed its deadline: sharp's timeout, or the decoder process's (avatar-decoder.ts). */
+  | { kind: 'timeout' }
+  /** The decoder process used more CPU on it than any picture within the bounds needs, and was stopped. */
+  | { kind: 'too-costly' }
+  /** The decoder process ended on its own during the decode. */
+  | { kind: 'crash' };
 
 /**
  * An uploaded file as the stored picture: decoded (the type is what the bytes are, whatever the
  * file's name or Content-Type say), turned upright, scaled to fit 512 × 512 with its proportions,
  * and re-encoded as WebP. Nothing of the original's metadata (EXIF, GPS, ICC, comments) is kept:
- * sharp writes none unless asked. Anything else is 400 INVALID_IMAGE: SVG (it can carry scripts),
- * a file that does not decode or is cut short, more pixels than MAX_INPUT_PIXELS.
+ * sharp writes none unless asked. Invalid: SVG (it can carry scripts), a file that does not
+ * decode or is cut short, and a header out of the bounds of avatar-bounds.ts, refused before any
+ * pixel is decoded.
  */
-export async function toAvatar(upload: Buffer): Promise<Buffer> {
-  const image = sharp(upload, {
-    limitInputPixels: MAX_INPUT_PIXELS,
-    failOn: 'error',
-    autoOrient: true,
-    // A GIF's or WebP's first frame.
-    animated: false,
-    pages: 1,
-  });
-  let format: string | undefined;
+export async function decodeAvatar(upload: Buffer, timeoutSeconds: number): Promise<DecodeOutcome> {
+  let metadata: sharp.Metadata;
   try {
-    ({ format } = await image.metadata());
+    // The header alone, whatever size it claims: the bounds below say why it is refused.
+    // (sharp() itself throws for an empty buffer.)
+    metadata = await sharp(upload, { ...INPUT, limitInputPixels: false }).metadata();
   } catch {
-    throw invalidImage();
+    return { kind: 'invalid' };
   }
-  if (format === undefined || !ACCEPTED_FORMATS.has(format)) throw invalidImage();
+  const { format, width, height } = metadata;
+  if (format === undefined || !ACCEPTED_FORMATS.has(format) || !width || !height) return { kind: 'invalid' };
+  const detail = refusal({
+    format: format as AcceptedFormat,
+    width,
+    height,
+    channels: metadata.channels ?? 4,
+    bitsPerSample: metadata.bitsPerSample ?? 8,
+    interlaced: metadata.isProgressive ?? false,
+    bytes: upload.length,
+    scans: format === 'jpeg' ? jpegScans(upload) : 1,
+  });
+  if (detail) return { kind: 'invalid', detail };
   try {
-    return await image
+    const bytes = await sharp(upload, INPUT)
       .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 82 })
+      .timeout({ seconds: timeoutSeconds })
       .toBuffer();
-  } catch {
-    throw invalidImage();
+    return { kind: 'picture', bytes };
+  } catch (error) {
+    return /timeout/i.test((error as Error).message) ? { kind: 'timeout' } : { kind: 'invalid' };
   }
-}
-
-function invalidImage() {
-  return problem(ErrorCode.INVALID_IMAGE);
 }

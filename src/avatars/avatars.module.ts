@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { AdminAvatarController } from './admin-avatar.controller';
+import { AvatarDecoder } from './avatar-decoder';
 import { AvatarsController } from './avatars.controller';
 import { AvatarsRepository } from './avatars.repository';
 import { AvatarsService } from './avatars.service';
@@ -10,6 +11,6 @@ import { UserAvatarController } from './user-avatar.controller';
 @Module({
   imports: [UsersModule],
   controllers: [UserAvatarController, AdminAvatarController, AvatarsController],
-  providers: [AvatarsService, AvatarsRepository],
+  providers: [AvatarsService, AvatarsRepository, AvatarDecoder],
 })
 export class AvatarsModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
+import { avatarPath } from './avatar-name';
 
 /** Every statement on the `avatars` table (the purge's is in src/purge). */
 @Injectable()
@@ -20,6 +21,29 @@ export class AvatarsRepository extends BoundRepository {
       this.manager,
       `INSERT INTO avatars (hash, bytes) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET used_at = now()`,
       [hash, bytes],
+    );
+  }
+
+  /**
+   * Locks the stored pictures of these hashes (those that exist) until the transaction ends, in
+   * the order of their hashes: two uploads that swap pictures wait for each other, not forever.
+   */
+  async lock(hashes: string[]): Promise<void> {
+    await queryRows(this.manager, `SELECT 1 FROM avatars WHERE hash = ANY($1) ORDER BY hash FOR UPDATE`, [hashes]);
+  }
+
+  /**
+   * Deletes a stored picture unless an account's `image_path` shows it, live or deleted. Run
+   * with its row locked (lock()), and as a statement of its own: under READ COMMITTED its
+   * snapshot then sees every upload of the same picture that committed before the lock came,
+   * and one still to come stores it again (store() inserts what is gone).
+   */
+  async deleteUnlessShown(hash: string): Promise<void> {
+    await queryRows(
+      this.manager,
+      `DELETE FROM avatars WHERE hash = $1 AND NOT EXISTS (
+         SELECT 1 FROM users WHERE image_path LIKE '/avatars/%' AND image_path = $2)`,
+      [hash, avatarPath(hash)],
     );
   }
 

@@ -4,8 +4,8 @@ import type { AuditContext } from '../audit/audit-record';
 import { DEFAULT_IMAGE_PATH, User } from '../users/user.entity';
 import type { Target } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
-import { toAvatar } from './avatar-image';
-import { avatarPath } from './avatar-name';
+import { AvatarDecoder } from './avatar-decoder';
+import { avatarPath, hashOfPath } from './avatar-name';
 import { AvatarsRepository } from './avatars.repository';
 
 /** Profile pictures: an upload becomes a stored picture that the account's `image_path` names. */
@@ -14,26 +14,53 @@ export class AvatarsService {
   constructor(
     private readonly avatars: AvatarsRepository,
     private readonly users: UsersService,
+    private readonly decoder: AvatarDecoder,
   ) {}
 
   /**
-   * Re-encodes the upload (400 INVALID_IMAGE when it is not a picture taken), stores it under the
-   * hash of its bytes and points the target's `image_path` at it, in one transaction: an account
-   * that is gone (404, or 401 for a caller) leaves nothing stored. The change is audited as a
-   * profile update naming `image_path`.
+   * Re-encodes the upload (400 INVALID_IMAGE when it is not a picture taken, 503 AVATAR_BUSY when
+   * the decoder has no time for it) and shows it (show()).
    */
   async replace(target: Target, upload: Buffer, context: AuditContext): Promise<User> {
-    const bytes = await toAvatar(upload);
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    return this.avatars.transaction(async (avatars) => {
-      await avatars.store(hash, bytes);
-      return this.users.setImagePath(target, avatarPath(hash), context, avatars.manager);
-    });
+    return this.show(target, await this.decoder.decode(upload), context);
   }
 
-  /** Puts the default picture back; the purge removes the old one once no account shows it. */
+  /**
+   * Stores a picture made by the decoder under the hash of its bytes and points the target's
+   * `image_path` at it, in one transaction, which also deletes the picture it replaces when no
+   * other account shows it: an account that is gone (404, or 401 for a caller) leaves nothing
+   * stored. The change is audited as a profile update naming `image_path`.
+   */
+  show(target: Target, bytes: Buffer, context: AuditContext): Promise<User> {
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    return this.change(target, avatarPath(hash), context, { hash, bytes });
+  }
+
+  /** Puts the default picture back, and deletes the old one in the same transaction when no other account shows it. */
   remove(target: Target, context: AuditContext): Promise<User> {
-    return this.users.setImagePath(target, DEFAULT_IMAGE_PATH, context);
+    return this.change(target, DEFAULT_IMAGE_PATH, context);
+  }
+
+  /**
+   * Points the target at `imagePath`, storing `picture` first when given. In order, each a lock
+   * that the next waits behind: the account's row (its current picture), then the new picture's
+   * and the old one's rows (avatars.lock), so that the old one's deletion judges every account
+   * that shows it (deleteUnlessShown).
+   */
+  private change(target: Target, imagePath: string, context: AuditContext, picture?: { hash: string; bytes: Buffer }): Promise<User> {
+    return this.avatars.transaction(async (avatars) => {
+      const previous = await this.users.lockedImagePath(target, avatars.manager);
+      // No such target: setImagePath says why (401, 403 or 404), and nothing is stored.
+      if (previous === undefined) return this.users.setImagePath(target, imagePath, context, avatars.manager);
+      const replaced = hashOfPath(previous);
+      const old = replaced !== picture?.hash ? replaced : undefined;
+      const locked = [picture?.hash, old].filter((hash): hash is string => hash !== undefined);
+      if (locked.length > 0) await avatars.lock(locked);
+      if (picture) await avatars.store(picture.hash, picture.bytes);
+      const user = await this.users.setImagePath(target, imagePath, context, avatars.manager);
+      if (old) await avatars.deleteUnlessShown(old);
+      return user;
+    });
   }
 
   bytesOf(hash: string): Promise<Buffer | undefined> {

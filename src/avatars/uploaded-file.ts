@@ -21,7 +21,8 @@ export const uploadLimits = (maxBytes: number) => ({
 
 /**
  * The bytes of the request's one part, a file named `file`: 413 past the size limit, 400 for a
- * missing file, another part, or a body that is not well-formed multipart.
+ * missing or empty file (a browser's form sends an empty part when no file was chosen), another
+ * part, or a body that is not well-formed multipart.
  */
 export async function readUploadedFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   let file: Buffer | undefined;
@@ -40,6 +41,9 @@ export async function readUploadedFile(request: FastifyRequest, maxBytes: number
     throw onePartOnly();
   }
   if (!file) throw onePartOnly();
+  if (file.length === 0) {
+    throw ProblemException.validation([{ field: FILE_FIELD, message: `The file "${FILE_FIELD}" is empty: choose a picture.` }]);
+  }
   return file;
 }
 

@@ -58,6 +58,10 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus; detail: st
   },
   [ErrorCode.SESSION_NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such open session of this user.' },
   [ErrorCode.AVATAR_NOT_FOUND]: { status: HttpStatus.NOT_FOUND, detail: 'No such picture.' },
+  [ErrorCode.AVATAR_BUSY]: {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    detail: 'Pictures are being processed at full capacity: try again in a few seconds.',
+  },
   [ErrorCode.RATE_LIMITED]: { status: HttpStatus.TOO_MANY_REQUESTS, detail: 'Too many requests from this address.' },
   [ErrorCode.SERVICE_UNAVAILABLE]: {
     status: HttpStatus.SERVICE_UNAVAILABLE,

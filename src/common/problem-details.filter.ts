@@ -104,7 +104,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const problem = toProblem(exception);
-    if (problem.code === ErrorCode.SERVICE_UNAVAILABLE) {
+    // 503: a dependency away or a decoder at capacity, not a fault of the service's.
+    if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) {
       this.logger.warn(`Unavailable: ${(exception as Error)?.message}`);
     } else if (problem.status >= 500) {
       // Name, message and stack only: a driver error object also carries query parameters.

@@ -84,6 +84,8 @@ export class AppConfig {
   };
   /** Profile pictures (src/avatars): the largest upload taken, in bytes. */
   readonly avatarMaxBytes: number;
+  /** Uploads of pictures an account may send an hour. */
+  readonly avatarUploadsPerHour: number;
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
@@ -140,6 +142,7 @@ export class AppConfig {
       auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     };
     this.avatarMaxBytes = env.AVATAR_MAX_BYTES;
+    this.avatarUploadsPerHour = env.AVATAR_UPLOADS_PER_HOUR;
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

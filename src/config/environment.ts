@@ -187,6 +187,10 @@ export class Environment {
   /** Bytes a profile picture's upload may have; a larger one is refused with 413 as it arrives. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
   AVATAR_MAX_BYTES = 5 * 1024 * 1024;
+
+  /** Picture uploads an account may send an hour (its own, or as an administrator); 429 past them. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  AVATAR_UPLOADS_PER_HOUR = 30;
 }
 
 /** Every variable the service reads: the properties of the Environment schema. */

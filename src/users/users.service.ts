@@ -169,6 +169,15 @@ export class UsersService {
   }
 
   /**
+   * The target's `image_path`, its row locked until the transaction of `manager` ends: the
+   * picture that a change of it replaces. Undefined when the target is missing (setImagePath
+   * then says why).
+   */
+  async lockedImagePath(target: Target, manager: EntityManager): Promise<string | undefined> {
+    return (await this.users.on(manager).lockedRow(target))?.image_path;
+  }
+
+  /**
    * Points the target's `image_path` at a picture (avatars), in the transaction of `manager`
    * when given: the picture's row, the account's change and its event commit together.
    */
