@@ -124,7 +124,8 @@ export class SessionsRepository extends BoundRepository {
   async exchangedWithin(refreshHash: string, seconds: number): Promise<string | undefined> {
     const [row] = await queryRows<{ session_id: string }>(
       this.manager,
-      `SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND used_at > now() - $2 * interval '1 second'`,
+      // The clock's time, not the transaction's start: a concurrent exchange may have begun after this one.
+      `SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND used_at > clock_timestamp() - $2 * interval '1 second'`,
       [refreshHash, seconds],
     );
     return row?.session_id;

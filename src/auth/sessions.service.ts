@@ -110,7 +110,8 @@ export class SessionsService {
     const hash = sha256Hex(refreshToken);
     const { refreshExpiresInSeconds, refreshReuseSeconds } = this.config.jwt;
     const outcome = await this.sessions.transaction(async (sessions): Promise<RefreshOutcome> => {
-      const sessionId = (await sessions.claimRefreshToken(hash)) ?? (await sessions.exchangedWithin(hash, refreshReuseSeconds));
+      const claimed = await sessions.claimRefreshToken(hash);
+      const sessionId = claimed ?? (refreshReuseSeconds > 0 ? await sessions.exchangedWithin(hash, refreshReuseSeconds) : undefined);
       if (!sessionId) {
         const replayed = await sessions.revokeByAnyRefreshToken(hash);
         if (!replayed) return 'invalid';
