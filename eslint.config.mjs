@@ -12,10 +12,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  // The shape of src/ (issue 12): infrastructure knows no feature, and auth uses users, never
-  // the reverse (users reaches auth through AccountSecurity). Import cycles: madge, in npm run lint.
+  // The shape of src/: infrastructure (and access, the route decorators every feature uses)
+  // knows no feature, and auth uses users, never the reverse (users reaches auth through
+  // AccountSecurity). Loops between files: madge; between folders: scripts/folder-cycles.mjs.
   {
-    files: ['src/{common,config,database,redis,logging,health}/**/*.ts'],
+    files: ['src/{common,config,database,redis,logging,health,access}/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
@@ -31,6 +32,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/users/**', '**/auth/**', '**/avatars/**', '**/audit/**'], message: 'mail knows no account: features hand it finished mails.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/audit/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/users/**', '**/auth/**', '**/avatars/**'], message: 'audit knows no feature: features write their events to it.' }] },
       ],
     },
   },

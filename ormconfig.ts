@@ -1,7 +1,7 @@
 import { AuditEvent } from './src/audit/audit-event.entity';
-import { EmailToken } from './src/auth/email-token.entity';
-import { RefreshToken } from './src/auth/refresh-token.entity';
-import { Session } from './src/auth/session.entity';
+import { EmailToken } from './src/auth/email-links/email-token.entity';
+import { RefreshToken } from './src/auth/sessions/refresh-token.entity';
+import { Session } from './src/auth/sessions/session.entity';
 import { AppConfig } from './src/config/app-config';
 import { AppDataSource } from './src/database/app-data-source';
 import { dataSourceOptions } from './src/database/data-source-options';

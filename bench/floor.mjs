@@ -27,7 +27,7 @@ const BODY_LIMIT_BYTES = 100 * 1024;
 const INT4_MAX = 2_147_483_647;
 const ID = /^[1-9][0-9]{0,9}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// `Bearer <jwt>` and nothing else, as src/auth/jwt.strategy.ts reads it.
+// `Bearer <jwt>` and nothing else, as src/auth/tokens/jwt.strategy.ts reads it.
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 /** The caller of a valid HS256 access token ({ id, sessionId }), or undefined. */
@@ -223,7 +223,7 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'SAMEORIGIN',
   'x-permitted-cross-domain-policies': 'none',
   'x-xss-protection': '0',
-  // src/common/security-headers.hook.ts: answers carry account data, which no cache may keep.
+  // src/common/http/security-headers.hook.ts: answers carry account data, which no cache may keep.
   'cache-control': 'no-store',
 };
 

@@ -73,7 +73,7 @@ async function grow(client, from, to, hash) {
   await client.query('VACUUM ANALYZE sessions');
 }
 
-/** An access token as the service signs it (src/auth/sessions.service.ts), for a seeded session. */
+/** An access token as the service signs it (src/auth/sessions/sessions.service.ts), for a seeded session. */
 function accessToken(secret, userId) {
   const now = Math.floor(Date.now() / 1000);
   const part = (json) => Buffer.from(JSON.stringify(json)).toString('base64url');

@@ -2,7 +2,7 @@ import { AppConfig } from './config/app-config';
 import { Environment, parseEnvironment } from './config/environment';
 import { listeningLine } from './config/listening-line';
 import { preparePglite } from './database/pglite-snapshot';
-import { lowerThreadPoolPriority } from './thread-pool-priority';
+import { lowerThreadPoolPriority } from './common/thread-pool-priority';
 
 /** How long in-flight requests may take to finish after SIGTERM before the process leaves. */
 const SHUTDOWN_GRACE_MS = 10_000;

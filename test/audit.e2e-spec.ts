@@ -4,7 +4,7 @@ import { png, upload } from './support/images';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
-import { loginDigest } from '../src/auth/login-digest';
+import { loginDigest } from '../src/auth/lockout/login-digest';
 
 const digestOf = loginDigest(TEST_JWT_SECRET);
 

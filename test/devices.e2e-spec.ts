@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SessionActivity } from '../src/auth/session-activity';
+import { SessionActivity } from '../src/auth/sessions/session-activity';
 import { ADMIN, useApp } from './support/test-app';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';

@@ -1,4 +1,4 @@
-import type { ClientOrigin } from '../common/client-origin';
+import type { ClientOrigin } from '../common/http/client-origin';
 import type { AuditAction } from './audit-action.enum';
 
 /** Who asked, and from where: what every audited change carries down from its request. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
-import { ErrorCode } from '../common/error-code.enum';
-import { AdminRoute } from '../users/route-access.decorators';
+import { ApiProblems } from '../common/problems/api-problems.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { AdminRoute } from '../access/route-access.decorators';
 import { AuditService } from './audit.service';
 import { toAuditEventView } from './dto/audit-event.view';
 import { AuditPageDto } from './dto/audit-page.dto';

@@ -1,14 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { problemFrom } from '../../test/support/problem-from';
-import { ErrorCode } from '../common/error-code.enum';
+import { ErrorCode } from '../common/problems/error-code.enum';
 import type { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
-import type { EmailLinkMails } from './email-link-mails';
+import type { EmailLinkMails } from './email-links/email-link-mails';
 import { AuthAccountSecurity } from './account-security.service';
-import { MemoryLoginAttempts } from './memory-login-attempts';
+import { MemoryLoginAttempts } from './lockout/memory-login-attempts';
 import { ATTEMPTS_CONFIG } from '../../test/support/login-attempts-behaviour';
-import type { ProblemException } from '../common/problem.exception';
-import type { SessionsRepository } from './sessions.repository';
+import type { ProblemException } from '../common/problems/problem.exception';
+import type { SessionsRepository } from './sessions/sessions.repository';
 
 // Auth's side of the AccountSecurity seam, which users.service.spec.ts fakes. The attempts are a
 // real MemoryLoginAttempts, so that "locked" means what the configured limits make it mean; the

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem } from '../common/problem.exception';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem } from '../common/problems/problem.exception';
 import { AccountSecurity } from '../users/account-security';
 import { PasswordService } from '../users/password.service';
 import type { User } from '../users/user.entity';
-import { accountNames, LoginAttempts } from './login-attempts';
-import { EmailLinkMails } from './email-link-mails';
-import { SessionsRepository } from './sessions.repository';
-import { mailRefused } from './mail-refused';
+import { accountNames, LoginAttempts } from './lockout/login-attempts';
+import { EmailLinkMails } from './email-links/email-link-mails';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { mailRefused } from './email-links/mail-refused';
 
 /** Authentication's side of the users domain's seam: lockouts, sessions and the links sent by mail. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
-import { Role } from '../users/role.enum';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { ProblemException } from '../common/problems/problem.exception';
+import { Role } from '../access/role.enum';
 import type { UsersService } from '../users/users.service';
 import { AdminSeeder } from './admin.seeder';
 

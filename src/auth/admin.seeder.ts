@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { ErrorCode } from '../common/error-code.enum';
-import { ProblemException } from '../common/problem.exception';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { ProblemException } from '../common/problems/problem.exception';
 import { normalizeEmail } from '../users/email-address';
-import { Role } from '../users/role.enum';
+import { Role } from '../access/role.enum';
 import { UsersService } from '../users/users.service';
 
 /**

@@ -1,5 +1,5 @@
-import type { ClientOrigin } from '../common/client-origin';
-import { Origin } from '../common/client-origin';
+import type { ClientOrigin } from '../common/http/client-origin';
+import { Origin } from '../common/http/client-origin';
 import { Body, Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -9,20 +9,20 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
-import { ErrorCode } from '..//common/error-code.enum';
-import { Public } from '../common/public.decorator';
-import { RateLimited } from '../common/rate-limited.decorator';
-import type { AuthenticatedUser } from '../users/authenticated-user';
-import { CurrentUser } from '../users/current-user.decorator';
-import { withEntityTag } from '../common/entity-tag';
+import { ApiProblems, BODY_PROBLEMS } from '../common/problems/api-problems.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { Public } from '../access/public.decorator';
+import { RateLimited } from '../access/rate-limited.decorator';
+import type { AuthenticatedUser } from '../access/authenticated-user';
+import { CurrentUser } from '../access/current-user.decorator';
+import { withEntityTag } from '../common/http/entity-tag';
 import { userEtag } from '../users/etag';
 import { toUserView } from '../users/user-view';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto, RefreshDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
-import { RegisterResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { RegisterResponseDto, TokenResponseDto } from './sessions/dto/token-response.dto';
 
 /** Token responses: also `Pragma: no-cache`, for HTTP/1.0 caches (RFC 6749 5.1). */
 const NoCache = () => Header('Pragma', 'no-cache');

@@ -1,39 +1,27 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { AccountQuota } from '../common/account-quota';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { RedisThrottlerStorage } from '../redis/redis-throttler.storage';
 import { AccountSecurity } from '../users/account-security';
-import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
-import { AccessTokenModule } from './access-token.module';
+import { AccessTokenModule } from './tokens/access-token.module';
 import { AuthAccountSecurity } from './account-security.service';
 import { AdminSeeder } from './admin.seeder';
-import { AuthRateLimitGuard } from './auth-rate-limit.guard';
+import { AuthRateLimitGuard } from './lockout/auth-rate-limit.guard';
 import { AuthController } from './auth.controller';
-import { EmailLinkMails } from './email-link-mails';
-import { EmailLinksController } from './email-links.controller';
-import { EmailLinksService } from './email-links.service';
-import { EmailToken } from './email-token.entity';
-import { EmailTokensRepository } from './email-tokens.repository';
 import { AuthService } from './auth.service';
+import { EmailLinksModule } from './email-links/email-links.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { LoginAttempts } from './login-attempts';
-import { MemoryLoginAttempts } from './memory-login-attempts';
-import { RateLimitThrottler } from './rate-limit.throttler';
-import { RedisLoginAttempts } from './redis-login-attempts';
-import { RefreshToken } from './refresh-token.entity';
+import { LoginAttempts } from './lockout/login-attempts';
+import { MemoryLoginAttempts } from './lockout/memory-login-attempts';
+import { RateLimitThrottler } from './lockout/rate-limit.throttler';
+import { RedisLoginAttempts } from './lockout/redis-login-attempts';
 import { RolesGuard } from './roles.guard';
-import { Session } from './session.entity';
-import { SessionsRepository } from './sessions.repository';
-import { SessionsService } from './sessions.service';
-import { SessionActivity } from './session-activity';
-import { UserSessionsController } from './user-sessions.controller';
-import { AdminSessionsController } from './admin-sessions.controller';
 
 /**
  * Authentication: sign-up, login, tokens and sessions, lockouts and the rate limit, and the
@@ -46,8 +34,8 @@ import { AdminSessionsController } from './admin-sessions.controller';
   imports: [
     UsersModule,
     AccessTokenModule,
-    MailModule,
-    TypeOrmModule.forFeature([Session, RefreshToken, EmailToken]),
+    SessionsModule,
+    EmailLinksModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
@@ -59,16 +47,10 @@ import { AdminSessionsController } from './admin-sessions.controller';
       }),
     }),
   ],
-  controllers: [AuthController, EmailLinksController, UserSessionsController, AdminSessionsController],
+  controllers: [AuthController],
   providers: [
     AuthService,
-    SessionsService,
-    SessionsRepository,
-    SessionActivity,
     AdminSeeder,
-    EmailLinkMails,
-    EmailLinksService,
-    EmailTokensRepository,
     RateLimitThrottler,
     AccountQuota,
     {

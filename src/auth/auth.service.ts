@@ -2,21 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.enum';
 import { auditRecord } from '../audit/audit-record';
 import { AuditService } from '../audit/audit.service';
-import type { ClientOrigin } from '../common/client-origin';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem, ProblemException } from '../common/problem.exception';
+import type { ClientOrigin } from '../common/http/client-origin';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem, ProblemException } from '../common/problems/problem.exception';
 import { AppConfig } from '../config/app-config';
-import { accountNames, LoginAttempt, LoginAttempts } from './login-attempts';
-import { loginDigest } from './login-digest';
+import { accountNames, LoginAttempt, LoginAttempts } from './lockout/login-attempts';
+import { loginDigest } from './lockout/login-digest';
 import { PasswordService } from '../users/password.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../access/role.enum';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import type { AuthenticatedUser } from '../users/authenticated-user';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
-import { TokenResponseDto } from './dto/token-response.dto';
-import { SessionsService } from './sessions.service';
+import { TokenResponseDto } from './sessions/dto/token-response.dto';
+import { SessionsService } from './sessions/sessions.service';
 
 @Injectable()
 export class AuthService {

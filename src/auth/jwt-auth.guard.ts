@@ -1,16 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { markBearerRequired } from '../common/bearer-challenge';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem, ProblemException } from '../common/problem.exception';
-import { UNVERIFIED_ALLOWED } from '../common/unverified-allowed.decorator';
+import { markBearerRequired } from '../common/problems/bearer-challenge';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem, ProblemException } from '../common/problems/problem.exception';
+import { UNVERIFIED_ALLOWED } from '../access/unverified-allowed.decorator';
 import { AppConfig } from '../config/app-config';
-import { IS_PUBLIC } from '../common/public.decorator';
+import { IS_PUBLIC } from '../access/public.decorator';
 import { routeMetadata } from '../common/route-metadata';
-import type { AuthenticatedRequest } from '../users/authenticated-user';
-import { JWT_STRATEGY } from './jwt.strategy';
-import { SessionActivity } from './session-activity';
-import { Decision, runStrategy } from './run-strategy';
+import type { AuthenticatedRequest } from '../access/authenticated-user';
+import { JWT_STRATEGY } from './tokens/jwt.strategy';
+import { SessionActivity } from './sessions/session-activity';
+import { Decision, runStrategy } from './tokens/run-strategy';
 
 /**
  * Global: every route needs a valid access token unless it is @Public(), or 401 problem+json.

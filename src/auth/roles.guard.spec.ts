@@ -1,6 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Role } from '../users/role.enum';
+import { Role } from '../access/role.enum';
 import type { User } from '../users/user.entity';
 import type { AccountQuota } from '../common/account-quota';
 import type { AppConfig } from '../config/app-config';
@@ -9,8 +9,8 @@ import type { AuditService } from '../audit/audit.service';
 import type { PasswordService } from '../users/password.service';
 import type { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
-import { ErrorCode } from '../common/error-code.enum';
-import { RoleCheckedInStatement, Roles } from '../users/roles.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { RoleCheckedInStatement, Roles } from '../access/roles.decorator';
 import { RolesGuard } from './roles.guard';
 import { problemFrom } from '../../test/support/problem-from';
 

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { routeMetadata } from '../common/route-metadata';
-import type { AuthenticatedUser } from '../users/authenticated-user';
-import type { Role } from '../users/role.enum';
-import { RoleCheckedInStatement, Roles } from '../users/roles.decorator';
+import type { AuthenticatedUser } from '../access/authenticated-user';
+import type { Role } from '../access/role.enum';
+import { RoleCheckedInStatement, Roles } from '../access/roles.decorator';
 import { UsersService } from '../users/users.service';
 
 /**

@@ -1,9 +1,9 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiConsumes, ApiOkResponse } from '@nestjs/swagger';
-import { ApiProblems } from '../common/api-problems.decorator';
-import { ErrorCode } from '../common/error-code.enum';
-import { MULTIPART_ROUTE } from '../common/json-only.hook';
+import { ApiProblems } from '../common/problems/api-problems.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { MULTIPART_ROUTE } from '../common/http/json-only.hook';
 import { UserView } from '../users/user-view';
 import { AvatarUploadQuotaGuard } from './avatar-upload-quota.guard';
 import { FILE_FIELD } from './uploaded-file';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { ProblemException } from '../common/problem.exception';
+import { ProblemException } from '../common/problems/problem.exception';
 import { AvatarDecoder, DECODE_LIMITS, DECODE_QUEUE } from './avatar-decoder';
 
 /** A PNG of `width` × `height`, flat. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem, ProblemException } from '../common/problem.exception';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem, ProblemException } from '../common/problems/problem.exception';
 import { Semaphore } from '../common/semaphore';
 import type { DecodeOutcome } from './avatar-image';
 import { DecodeLimits, DecoderProcess } from './decoder-process';

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AccountQuota, Quota } from '../common/account-quota';
-import { problem, ProblemException } from '../common/problem.exception';
+import { problem, ProblemException } from '../common/problems/problem.exception';
 import { AppConfig } from '../config/app-config';
-import type { AuthenticatedUser } from '../users/authenticated-user';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 
 /**
  * Spends one of the caller's AVATAR_UPLOADS_PER_HOUR on an upload route, after the global guards

@@ -1,5 +1,5 @@
 import { constants, setPriority } from 'node:os';
-import { lowerThreadPoolPriority } from '../thread-pool-priority';
+import { lowerThreadPoolPriority } from '../common/thread-pool-priority';
 import { decodeAvatar } from './avatar-image';
 import type { DecodeRequest } from './decoder-process';
 

@@ -1,10 +1,10 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems } from '../common/api-problems.decorator';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem } from '../common/problem.exception';
-import { Public } from '../common/public.decorator';
+import { ApiProblems } from '../common/problems/api-problems.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem } from '../common/problems/problem.exception';
+import { Public } from '../access/public.decorator';
 import { hashOfName } from './avatar-name';
 import { AvatarsService } from './avatars.service';
 

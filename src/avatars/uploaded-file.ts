@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem, ProblemException } from '../common/problem.exception';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem, ProblemException } from '../common/problems/problem.exception';
 
 /** The part an upload's file goes in. */
 export const FILE_FIELD = 'file';

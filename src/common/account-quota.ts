@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { ErrorCode } from './error-code.enum';
-import { problem } from './problem.exception';
+import { ErrorCode } from './problems/error-code.enum';
+import { problem } from './problems/problem.exception';
 
 /** A budget of one kind of action per account: `limit` in each window of `windowSeconds`. */
 export interface Quota {

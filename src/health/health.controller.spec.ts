@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ProblemException } from '../common/problem.exception';
+import { ProblemException } from '../common/problems/problem.exception';
 import { REDIS } from '../redis/redis.module';
 import { HealthController } from './health.controller';
 import { RedisHealthIndicator } from './redis.health';

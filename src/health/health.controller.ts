@@ -1,10 +1,10 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiProblems } from '..//common/api-problems.decorator';
-import { Public } from '../common/public.decorator';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem } from '../common/problem.exception';
+import { ApiProblems } from '../common/problems/api-problems.decorator';
+import { Public } from '../access/public.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem } from '../common/problems/problem.exception';
 import { RedisHealthIndicator } from './redis.health';
 
 const DATABASE_TIMEOUT_MS = 1500;

@@ -18,13 +18,13 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
-import { ErrorCode } from '..//common/error-code.enum';
-import type { ClientOrigin } from '../common/client-origin';
-import { Origin } from '../common/client-origin';
-import { IdParamPipe } from '../common/id-param.pipe';
-import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
-import { ProblemException } from '../common/problem.exception';
+import { ApiProblems, BODY_PROBLEMS } from '../common/problems/api-problems.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import type { ClientOrigin } from '../common/http/client-origin';
+import { Origin } from '../common/http/client-origin';
+import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { NonEmptyBodyPipe } from '../common/validation/non-empty-body.pipe';
+import { ProblemException } from '../common/problems/problem.exception';
 import { AdminCreateUserDto } from './dto/admin-create-user.dto';
 import { AdminUpdateUserDto, toUserChanges } from './dto/admin-update-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -32,10 +32,10 @@ import { UserListDto } from './dto/user-list.dto';
 import { acceptedVersions, ApiIfMatch, taggedUserView } from './etag';
 import { toUserView, UserView } from './user-view';
 import { UsersService } from './users.service';
-import { AdminRoute } from './route-access.decorators';
-import type { AuthenticatedUser } from './authenticated-user';
-import { CurrentUser } from './current-user.decorator';
-import { RoleCheckedInStatement } from './roles.decorator';
+import { AdminRoute } from '../access/route-access.decorators';
+import type { AuthenticatedUser } from '../access/authenticated-user';
+import { CurrentUser } from '../access/current-user.decorator';
+import { RoleCheckedInStatement } from '../access/roles.decorator';
 
 /** The request of the seed document (password_hash is plain text; the server hashes it). */
 const SEED_EXAMPLE = {

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../common/error-code.enum';
-import { entityTagHeader } from '../common/entity-tag';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { entityTagHeader } from '../common/http/entity-tag';
 import { acceptedVersions, preconditionFailed, taggedUserView, userEtag } from './etag';
 import type { User } from './user.entity';
 

@@ -1,7 +1,7 @@
 import { ApiHeader } from '@nestjs/swagger';
-import { ErrorCode } from '../common/error-code.enum';
-import { withEntityTag } from '../common/entity-tag';
-import { problem } from '../common/problem.exception';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { withEntityTag } from '../common/http/entity-tag';
+import { problem } from '../common/problems/problem.exception';
 import type { User } from './user.entity';
 import { toUserView, UserView } from './user-view';
 

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../common/error-code.enum';
+import { ErrorCode } from '../common/problems/error-code.enum';
 import { problemFrom } from '../../test/support/problem-from';
 import { assertStrongPassword, weakPasswordReason } from './password-policy';
 

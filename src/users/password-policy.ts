@@ -1,7 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-import { ErrorCode } from '../common/error-code.enum';
-import { problem } from '../common/problem.exception';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import { problem } from '../common/problems/problem.exception';
 
 /** zxcvbn's score a new password needs: 3 is "safely unguessable" (about 10^8 guesses and more). */
 export const MIN_PASSWORD_SCORE = 3;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Role } from './role.enum';
+import { Role } from '../access/role.enum';
 import type { User } from './user.entity';
 
 /** A user as every response shows it: never a password hash, never a deletion mark. */

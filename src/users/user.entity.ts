@@ -8,7 +8,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import { Role } from './role.enum';
+import { Role } from '../access/role.enum';
 
 export const DEFAULT_IMAGE_PATH = 'profile-pictures/default.jpg';
 

@@ -5,22 +5,22 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { ApiProblems, BODY_PROBLEMS } from '..//common/api-problems.decorator';
-import { ErrorCode } from '..//common/error-code.enum';
-import type { ClientOrigin } from '../common/client-origin';
-import { Origin } from '../common/client-origin';
-import { NonEmptyBodyPipe } from '../common/non-empty-body.pipe';
-import { ProblemException } from '../common/problem.exception';
-import { RateLimited } from '../common/rate-limited.decorator';
-import { UnverifiedAllowed } from '../common/unverified-allowed.decorator';
-import type { AuthenticatedUser } from './authenticated-user';
-import { CurrentUser } from './current-user.decorator';
+import { ApiProblems, BODY_PROBLEMS } from '../common/problems/api-problems.decorator';
+import { ErrorCode } from '../common/problems/error-code.enum';
+import type { ClientOrigin } from '../common/http/client-origin';
+import { Origin } from '../common/http/client-origin';
+import { NonEmptyBodyPipe } from '../common/validation/non-empty-body.pipe';
+import { ProblemException } from '../common/problems/problem.exception';
+import { RateLimited } from '../access/rate-limited.decorator';
+import { UnverifiedAllowed } from '../access/unverified-allowed.decorator';
+import type { AuthenticatedUser } from '../access/authenticated-user';
+import { CurrentUser } from '../access/current-user.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { acceptedVersions, ApiIfMatch, taggedUserView } from './etag';
 import { UserView } from './user-view';
-import { SelfProfileRoute } from './route-access.decorators';
+import { SelfProfileRoute } from '../access/route-access.decorators';
 import { UsersService } from './users.service';
 
 /** The caller's own account: the user is the token's, never a path or body id. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminUsersController } from './admin-users.controller';
 import { PasswordService } from './password.service';
+import { UserActivityController } from './user-activity.controller';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -14,7 +15,7 @@ import { UsersService } from './users.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  controllers: [UsersController, AdminUsersController],
+  controllers: [UsersController, AdminUsersController, UserActivityController],
   providers: [UsersService, UsersRepository, PasswordService],
   exports: [UsersService, PasswordService],
 })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { migratedDatabase } from '../../test/support/migrated-database';
 import type { AppDataSource } from '../database/app-data-source';
 import { encodeCursor, ListUsersQueryDto } from './dto/list-users-query.dto';
-import { Role } from './role.enum';
+import { Role } from '../access/role.enum';
 import { UsersRepository } from './users.repository';
 
 /** UsersRepository's statements on a real (embedded) database, migrated as the service migrates it. */

@@ -1,4 +1,4 @@
-import { Role } from './role.enum';
+import { Role } from '../access/role.enum';
 import { deleteUser, selectUser, updateUser } from './users.repository';
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };

@@ -5,7 +5,7 @@ import { BoundRepository } from '../database/bound-repository';
 import { auditInsert } from '../audit/audit.repository';
 import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
-import type { AuthenticatedUser } from './authenticated-user';
+import type { AuthenticatedUser } from '../access/authenticated-user';
 import { normalizeLoginName } from './login-name';
 import {
   decodeCursor,
@@ -16,7 +16,7 @@ import {
   SortColumn,
 } from './dto/list-users-query.dto';
 import { TOTAL_CAP } from './dto/user-list.dto';
-import type { Role } from './role.enum';
+import type { Role } from '../access/role.enum';
 import { User } from './user.entity';
 
 /**

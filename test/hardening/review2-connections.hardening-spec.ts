@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { LINGER_MS } from '../../src/common/lingering-close';
+import { LINGER_MS } from '../../src/common/http/lingering-close';
 import { ApiClient } from '../support/api-client';
 import { RawAnswer, RawConnection, rawRequest, RawTarget } from '../support/raw-http';
 import { freePort, ServiceProcess } from '../support/service-process';

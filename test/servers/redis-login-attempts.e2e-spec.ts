@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { RedisLoginAttempts } from '../../src/auth/redis-login-attempts';
+import { RedisLoginAttempts } from '../../src/auth/lockout/redis-login-attempts';
 import { ATTEMPTS_CONFIG, behavesAsLoginAttempts } from '../support/login-attempts-behaviour';
 import { PrivateRedis } from '../support/private-redis';
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../../src/config/app-config';
-import { ErrorCode } from '../../src/common/error-code.enum';
-import { ProblemException } from '../../src/common/problem.exception';
-import type { LoginAttempt, LoginAttempts } from '../../src/auth/login-attempts';
+import { ErrorCode } from '../../src/common/problems/error-code.enum';
+import { ProblemException } from '../../src/common/problems/problem.exception';
+import type { LoginAttempt, LoginAttempts } from '../../src/auth/lockout/login-attempts';
 
 /** The settings these tests run with: 3 from one address, 6 from anywhere, locks of one second. */
 export const ATTEMPTS_CONFIG = {

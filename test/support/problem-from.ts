@@ -1,4 +1,4 @@
-import { ProblemException } from '../../src/common/problem.exception';
+import { ProblemException } from '../../src/common/problems/problem.exception';
 
 /** The ProblemException a promise rejects with; fails the test when it resolves or throws another. */
 export async function problemFrom(promise: Promise<unknown>): Promise<ProblemException> {

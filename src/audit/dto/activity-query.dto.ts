@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsShallowPage, MAX_LIMIT, MAX_OFFSET, wholeNumber } from '../../common/query-fields';
+import { IsShallowPage, MAX_LIMIT, MAX_OFFSET, wholeNumber } from '../../common/validation/query-fields';
 
 const DEFAULT_LIMIT = 20;
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsISO8601, ValidateBy } from 'class-validator';
-import { whenGiven, wholeNumber } from '../../common/query-fields';
+import { whenGiven, wholeNumber } from '../../common/validation/query-fields';
 import { AuditAction } from '../audit-action.enum';
 import { ActivityQueryDto } from './activity-query.dto';
 

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { Role } from '../role.enum';
+import { Role } from '../../access/role.enum';
 import { AdminUpdateUserDto } from './admin-update-user.dto';
 
 async function check(body: Record<string, unknown>) {

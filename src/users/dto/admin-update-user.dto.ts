@@ -1,8 +1,8 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
 import { Allow } from 'class-validator';
-import { ProblemException } from '../../common/problem.exception';
-import { Role } from '../role.enum';
+import { ProblemException } from '../../common/problems/problem.exception';
+import { Role } from '../../access/role.enum';
 import type { UserChanges } from '../users.service';
 import {
   EmailField,

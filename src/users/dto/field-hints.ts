@@ -1,4 +1,4 @@
-import type { FieldHints } from '../../common/validation.pipe';
+import type { FieldHints } from '../../common/validation/validation.pipe';
 
 /** What a caller sending a field its route does not take should do instead. */
 export const USER_FIELD_HINTS: FieldHints = {

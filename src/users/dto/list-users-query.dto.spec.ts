@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { getMetadataArgsStorage } from 'typeorm';
-import { Role } from '../role.enum';
+import { Role } from '../../access/role.enum';
 import { User } from '../user.entity';
 import { decodeCursor, encodeCursor, ListUsersQueryDto, MAX_OFFSET, SORTABLE } from './list-users-query.dto';
 

@@ -3,8 +3,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { createHmac } from 'node:crypto';
-import { IsShallowPage, MAX_LIMIT, MAX_OFFSET, whenGiven, wholeNumber } from '../../common/query-fields';
-import { Role } from '../role.enum';
+import { IsShallowPage, MAX_LIMIT, MAX_OFFSET, whenGiven, wholeNumber } from '../../common/validation/query-fields';
+import { Role } from '../../access/role.enum';
 
 const toBoolean = Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 

@@ -12,7 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { emailProblem, INVISIBLE, normalizeEmail } from '../email-address';
-import { Role } from '../role.enum';
+import { Role } from '../../access/role.enum';
 
 // The field rules of docs/api.md, one decorator a field, shared by every DTO that takes the field.
 // NUL characters are refused for every field at once by StrictValidationPipe.

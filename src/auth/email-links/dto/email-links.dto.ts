@@ -1,0 +1,28 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { EmailField, PasswordField } from '../../../users/dto/user-fields';
+
+const LinkTokenField = () =>
+  applyDecorators(
+    ApiProperty({ example: 'q8Zr1vT3yPnE5wJk0aLmXc7sUd2fGh9iBo4Kt6QeRyA', description: 'the token of the link in the mail' }),
+    IsString({ message: 'token must be a string.' }),
+    Length(1, 200, { message: 'token must be 1 to 200 characters.' }),
+  );
+
+/** POST /auth/verify-email, /auth/email-change/confirm and /auth/email-change/cancel: the link's token. */
+export class LinkTokenDto {
+  @LinkTokenField() token: string;
+}
+
+/** POST /auth/password/forgot */
+export class ForgotPasswordDto {
+  @EmailField() email: string;
+}
+
+/** POST /auth/password/reset: the token of a reset or invitation link, and the new password. */
+export class ResetPasswordDto {
+  @LinkTokenField() token: string;
+
+  @PasswordField('required', 'new_password') new_password: string;
+}
