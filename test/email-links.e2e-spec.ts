@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from './support/api-client';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
@@ -74,7 +75,7 @@ describe('the links sent by mail', () => {
       const refused = await api.post('/auth/verify-email/request', { token: access });
       expect([refused.status, refused.body.code, refused.headers.get('retry-after')]).toEqual([429, 'RATE_LIMITED', '3600']);
       await sink.waitForCount(sink.messages.filter((m) => m.to.includes(email)).length);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await sleep(1_500);
       const received = sink.messages.filter((m) => m.to.includes(email));
       received.forEach((m) => seen.add(m));
       expect(received).toHaveLength(5);
@@ -259,7 +260,7 @@ describe('the links sent by mail', () => {
       const response = await api.post('/auth/password/forgot', { body: { email: unknown } });
       expect(response.status).toBe(202);
       expect(response.text).toBe('');
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await sleep(1_500);
       expect(sink.messages.filter((m) => m.to.includes(unknown))).toEqual([]);
     });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, ServiceProcess } from './support/service-process';
 import { SmtpSink } from './support/smtp-sink';
 import { TEST_JWT_SECRET } from './support/test-app';
@@ -42,7 +43,7 @@ describe('mail outbox across kill -9', () => {
     });
     expect(signedUp.status).toBe(201);
     // Let a try fail on the closed port, so the row holds no lease when the process dies.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(await service.stop('SIGKILL')).toBeNull();
 
     await sink.restart();
@@ -51,7 +52,7 @@ describe('mail outbox across kill -9', () => {
     const mail = await sink.waitFor((m) => m.to.includes(email), { timeoutMs: 80_000 });
     expect(mail.subject).toBe('Confirm your email address');
     expect(sink.linksIn(mail)).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect(sink.messages.filter((m) => m.to.includes(email))).toHaveLength(1);
   }, 120_000);
 });

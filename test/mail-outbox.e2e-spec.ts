@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { MailOutboxWorker } from '../src/mail/mail-outbox.worker';
 import { MailOutboxRepository } from '../src/mail/mail-outbox.repository';
@@ -62,7 +63,7 @@ describe('mail outbox', () => {
     const arrived = await sink.waitForCount(recipients.length, 15_000);
     expect(arrived.flatMap((m) => m.to).sort()).toEqual(recipients.sort());
     // Nothing comes twice: wait past another poll and a retry.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await sleep(2_500);
     expect(sink.messages).toHaveLength(recipients.length);
     for (const to of recipients) expect((await row(to)).sent_at).toBeInstanceOf(Date);
   }, 30_000);
@@ -95,7 +96,7 @@ describe('mail outbox', () => {
     mailer.deliverSoon();
     const arrived = await sink.waitForCount(recipients.length, 15_000);
     await second.onModuleDestroy();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     expect(sink.messages).toHaveLength(recipients.length);
     expect(new Set(arrived.flatMap((m) => m.to))).toEqual(new Set(recipients));
   }, 30_000);
@@ -109,7 +110,7 @@ async function expectEventually(check: () => Promise<void>, timeoutMs = 10_000):
       return await check();
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
 }

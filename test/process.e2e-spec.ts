@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient, ApiResponse, RequestOptions } from './support/api-client';
 import { freePort, SERVICE_ARGS, ServiceProcess } from './support/service-process';
 import { TEST_JWT_SECRET } from './support/test-app';
@@ -17,7 +18,6 @@ import { createTestDatabase, onPostgresServer, TestDatabase } from './support/te
 
 const ROOT = join(__dirname, '..');
 const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = () => randomBytes(6).toString('hex');
 
 interface Exited {

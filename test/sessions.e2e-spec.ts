@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp, useTestApp } from './support/test-app';
 import { expectNoSecrets } from './support/secrets';
@@ -48,7 +49,7 @@ describe('sessions: refresh, logout, password change, self-delete', () => {
         const { refresh_token } = await late.register();
         const first = await late.post('/auth/refresh', { body: { refresh_token } });
         expect(first.status).toBe(200);
-        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        await sleep(1_100);
         const replay = await late.post('/auth/refresh', { body: { refresh_token } });
         expect(replay.status).toBe(401);
         expect(replay.body.code).toBe('UNAUTHORIZED');

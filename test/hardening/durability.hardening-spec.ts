@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { PrivatePostgres } from '../support/private-postgres';
@@ -41,7 +42,6 @@ const HEAL_WITHIN_MS = 15_000;
 const SELECT_USERS = `SELECT id, email, name, version, deleted_at,
   EXISTS (SELECT 1 FROM sessions WHERE sessions.user_id = users.id) AS has_session FROM users`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isAck = (record: RequestRecord) => typeof record.outcome === 'number' && record.outcome >= 200 && record.outcome < 300;
 
 function serviceEnv(database: Record<string, string>): Record<string, string> {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
 import { ADMIN } from '../support/test-app';
 import { countStatuses, expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
@@ -248,7 +249,7 @@ describe('finding 5: mail budgets hold under concurrency', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => api.post('/auth/password/forgot', { body: { email: user.email } })));
     expect(countStatuses(answers)).toEqual({ 202: 50 });
     await waitUntil(async () => (await mails('reset-password', [user.email])) >= 5);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(await mails('reset-password', [user.email])).toBe(5);
   });
 
@@ -256,7 +257,7 @@ describe('finding 5: mail budgets hold under concurrency', () => {
     const users = [];
     for (let i = 0; i < 30; i++) users.push((await api.post('/auth/register', { body: { email: email(), password: PASSWORD, name: 'Many' } })).body.user);
     await Promise.all(users.map((user) => api.post('/auth/password/forgot', { body: { email: user.email } })));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     const [{ n }] = await db().query(`SELECT count(*)::int AS n FROM mail_outbox`);
     expect(n).toBe(30);
   });
@@ -315,6 +316,6 @@ async function waitUntil(done: () => Promise<boolean>, timeoutMs = 10_000): Prom
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }

@@ -1,4 +1,5 @@
 import { get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LINGER_MS } from '../../src/common/http/lingering-close';
 import { ApiClient } from '../support/api-client';
 import { RawAnswer, RawConnection, rawRequest, RawTarget } from '../support/raw-http';
@@ -12,8 +13,6 @@ import { useAttackApp } from './support/attack-app';
  * The connection findings of the second security review (issue 22: 7, 15 and 16), each as the
  * reviewer met it on main: every test here failed on the code before the fix.
  */
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The largest value `read` gave, sampled every 50 ms until `stop()`. */
 function sampleMax(read: () => number): { stop(): number } {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { AvatarsService } from '../../src/avatars/avatars.service';
@@ -140,7 +141,7 @@ describe('finding 1: a small picture cannot cost seconds of CPU, nor take it fro
       api.put('/users/avatar', { token, body: picture }).then((response) => (answered.push(response), response)),
     );
     try {
-      for (let waited = 0; answered.length < 3 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let waited = 0; answered.length < 3 && waited < 10_000; waited += 20) await sleep(20);
       expect(answered.map((response) => response.status)).toEqual([503, 503, 503]);
       answered.forEach(expectBusy);
     } finally {

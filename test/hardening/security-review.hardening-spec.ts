@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { ApiClient, ApiResponse } from '../support/api-client';
@@ -387,7 +388,7 @@ describe('finding 7: a write is done and 2xx, or not done and an error', () => {
     await redis.start(redis.port);
     let retried = await api.put(`/api/users/${user.id}`, { token: admin, body: { password: 'a-brand-new-password' } });
     for (let tries = 0; retried.status === 503 && tries < 50; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       retried = await api.put(`/api/users/${user.id}`, { token: admin, body: { password: 'a-brand-new-password' } });
     }
     expect(retried.status).toBe(200);

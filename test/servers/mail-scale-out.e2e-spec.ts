@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { ApiClient } from '../support/api-client';
 import { PrivatePostgres } from '../support/private-postgres';
@@ -55,7 +56,7 @@ describe('two instances draining one mail outbox', () => {
     // Retries back off by up to 60 s; most come sooner.
     await sink.waitForCount(60, 90_000);
     // Long enough for a second copy to show, had two workers claimed one row.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     const recipients = sink.messages.flatMap((mail) => mail.to);
     expect(recipients.sort()).toEqual(emails(0, 60).sort());
     expect(new Set(sink.messages.map((mail) => mail.messageId)).size).toBe(60);

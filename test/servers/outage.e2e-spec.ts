@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import type { ApiClient, ApiResponse } from '../support/api-client';
@@ -116,7 +117,7 @@ describe('a database outage', () => {
         break;
       }
       expect(response.status).toBe(503);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
     timings.heal = Math.round(performance.now() - restarted);
     expect(healed?.body).toMatchObject({ id: user.id, email: user.email, name: 'Before Outage' });

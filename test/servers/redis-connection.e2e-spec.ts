@@ -1,11 +1,10 @@
 import Redis from 'ioredis';
 import { once } from 'node:events';
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PrivateRedis } from '../support/private-redis';
 import { freePort } from '../support/service-process';
 import { connectRedis, MAX_RECONNECT_MS, reconnectDelay } from '../../src/redis/redis-connection';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(done: () => boolean, deadlineMs = 5000): Promise<void> {
   const deadline = Date.now() + deadlineMs;

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stripVTControlCharacters } from 'node:util';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import { PrivateRedis } from '../support/private-redis';
@@ -13,8 +14,6 @@ const OUTAGE_MS = 4000;
 const HEAL_WITHIN_MS = 10_000;
 /** Whatever a readiness answer must not name: the host, the port, the driver or its errors. */
 const INTERNALS = (port: number) => new RegExp(`ECONNREFUSED|ioredis|redis|127\\.0\\.0\\.1|\\b${port}\\b|Stream|offline`, 'i');
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The service's JSON log lines from the Redis connection (context "Redis"). */
 function redisLines(output: string): { level: number; msg: string }[] {

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './service-process';
 
 /** A throwaway redis-server of the test's own, on a free loopback port, keeping nothing on disk. */
@@ -22,7 +23,7 @@ export class PrivateRedis {
     );
     for (let tries = 0; tries < 100; tries++) {
       if (await this.answers()) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     throw new Error(`redis-server did not start on port ${this.port}`);
   }

@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What became of one slow connection. */
 export interface SlowConnection {
@@ -65,7 +66,7 @@ export class SlowClients {
   /** Resolves once the server has closed every connection, or `timeoutMs` has passed. */
   async allClosed(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.stillOpen > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (this.stillOpen > 0 && Date.now() < deadline) await sleep(100);
   }
 
   destroy(): void {

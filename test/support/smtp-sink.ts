@@ -1,4 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
@@ -71,7 +72,7 @@ export class SmtpSink {
         return await this.listen(this.port);
       } catch (error) {
         if (attempt === 20 || (error as { cause?: { code?: string } }).cause?.code !== 'EADDRINUSE') throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A user that one sequential writer renames again and again. */
 export interface LoadUser {
@@ -152,7 +153,7 @@ export class WriteLoad {
       if (performance.now() - started > withinMs) {
         throw new Error(`no acknowledged write of every kind in phase "${phase}" within ${withinMs} ms: ${this.summary()}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 
@@ -193,7 +194,7 @@ export class WriteLoad {
   }
 
   private async pauseIfFailed(outcome: Outcome): Promise<void> {
-    if (!isAck(outcome)) await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
+    if (!isAck(outcome)) await sleep(this.pauseMs);
   }
 
   private async updateLoop(state: UpdaterState): Promise<void> {
