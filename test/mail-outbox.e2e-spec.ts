@@ -6,6 +6,7 @@ import { Mailer } from '../src/mail/mailer.service';
 import { SmtpMailTransport } from '../src/mail/smtp-mail.transport';
 import { verifyEmailMail } from '../src/mail/templates/verify-email';
 import { AppConfig } from '../src/config/app-config';
+import { expectEventually } from './support/eventually';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -72,7 +73,7 @@ describe('mail outbox', () => {
     sink.refuseRecipients(/^refused@/);
     await queue('refused@example.com');
     mailer.deliverSoon();
-    await expectEventually(async () => expect((await row('refused@example.com')).failed_at).toBeInstanceOf(Date), 15_000);
+    await expectEventually(async () => expect((await row('refused@example.com')).failed_at).toBeInstanceOf(Date), { timeoutMs: 15_000 });
     const given = await row('refused@example.com');
     expect(given).toMatchObject({ attempts: 3, sent_at: null, text: null, html: null });
     expect(given.last_error).toMatch(/550/);
@@ -101,16 +102,3 @@ describe('mail outbox', () => {
     expect(new Set(arrived.flatMap((m) => m.to))).toEqual(new Set(recipients));
   }, 30_000);
 });
-
-/** Retries `check` until it passes or `timeoutMs` runs out (the worker polls once a second). */
-async function expectEventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(100);
-    }
-  }
-}

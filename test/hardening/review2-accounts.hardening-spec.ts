@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '../support/eventually';
 import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
 import { ADMIN } from '../support/test-app';
 import { countStatuses, expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
@@ -311,11 +312,3 @@ describe('finding 17: guessable passwords are refused', () => {
     expectProblem(await api.post('/auth/register', { body: { email: email(), password, name: 'Weak' } }), 400, 'WEAK_PASSWORD');
   });
 });
-
-async function waitUntil(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(50);
-  }
-}

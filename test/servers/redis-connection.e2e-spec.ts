@@ -2,17 +2,10 @@ import Redis from 'ioredis';
 import { once } from 'node:events';
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '../support/eventually';
 import { PrivateRedis } from '../support/private-redis';
 import { freePort } from '../support/service-process';
 import { connectRedis, MAX_RECONNECT_MS, reconnectDelay } from '../../src/redis/redis-connection';
-
-async function until(done: () => boolean, deadlineMs = 5000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(20);
-  }
-}
 
 /** A TCP proxy to the real server: closed, it refuses connections as a Redis that is away does. */
 class Proxy {
@@ -92,7 +85,7 @@ describe('connectRedis', () => {
       for (let outage = 1; outage <= 2; outage++) {
         const id = await redis.client('ID');
         await admin.client('KILL', 'ID', String(id));
-        await until(() => logger.log.mock.calls.length === outage);
+        await waitUntil(() => logger.log.mock.calls.length === outage, { timeoutMs: 5_000, intervalMs: 20 });
         expect(logger.warn).toHaveBeenCalledTimes(outage);
       }
     } finally {
@@ -122,7 +115,7 @@ describe('connectRedis', () => {
     expect(performance.now() - started).toBeLessThan(100);
 
     await proxy.open();
-    await until(() => redis.status === 'ready', MAX_RECONNECT_MS + 2000);
+    await waitUntil(() => redis.status === 'ready', { timeoutMs: MAX_RECONNECT_MS + 2000, intervalMs: 20 });
     expect(await redis.ping()).toBe('PONG');
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.log).toHaveBeenCalledTimes(1);
