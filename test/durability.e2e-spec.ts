@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from './support/api-client';
 import { expectNoSecrets } from './support/secrets';
-import { freePort, ServiceProcess } from './support/service-process';
-import { ADMIN, TEST_JWT_SECRET } from './support/test-app';
+import { serviceOnFreePort, ServiceProcess } from './support/service-process';
+import { ADMIN } from './support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from './support/test-database';
 
 describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'embedded PGlite on disk'}`, () => {
@@ -16,11 +16,9 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'embedded PGl
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'accounts-data-'));
     database = await createTestDatabase(dataDir);
-    service = new ServiceProcess(await freePort(), {
+    service = await serviceOnFreePort({
       ...database.env,
       NODE_ENV: 'development',
-      JWT_SECRET: TEST_JWT_SECRET,
-      BCRYPT_ROUNDS: '4',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
     });

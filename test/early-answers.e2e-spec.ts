@@ -1,8 +1,6 @@
 import { ApiClient } from './support/api-client';
-import { freePort, ServiceProcess } from './support/service-process';
+import { useServiceProcess } from './support/service-process';
 import { streamBody } from './support/streamed-body';
-import { TEST_JWT_SECRET } from './support/test-app';
-import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const MB = 1024 * 1024;
 const BOUNDARY = 'early-answer-boundary';
@@ -15,26 +13,11 @@ const ATTEMPTS = 30;
  * own process, as in production: in the test's process the race with the reset is rarely lost.
  */
 describe('413 to a client still sending its body', () => {
-  let database: TestDatabase;
-  let service: ServiceProcess;
+  const { service } = useServiceProcess({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
   let token: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    service = new ServiceProcess(await freePort(), {
-      ...database.env,
-      NODE_ENV: 'development',
-      BCRYPT_ROUNDS: '4',
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'silent',
-    });
-    await service.start();
-    token = (await new ApiClient(service.url).register()).token;
-  }, 90_000);
-
-  afterAll(async () => {
-    await service?.stop('SIGKILL');
-    await database?.drop();
+    token = (await new ApiClient(service().url).register()).token;
   });
 
   /**
@@ -44,7 +27,7 @@ describe('413 to a client still sending its body', () => {
    */
   async function expectAlways413(path: string, body: Omit<Parameters<typeof streamBody>[1], 'headers'>, headers: Record<string, string>) {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const answer = await streamBody(`${service.url}${path}`, { ...body, headers: { authorization: `Bearer ${token}`, ...headers } });
+      const answer = await streamBody(`${service().url}${path}`, { ...body, headers: { authorization: `Bearer ${token}`, ...headers } });
       expect({ attempt, status: answer.status, code: JSON.parse(answer.body).code, stillSending: answer.stillSending, sent: answer.sentBeforeAnswer }).toEqual({
         attempt,
         status: 413,

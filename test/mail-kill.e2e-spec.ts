@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, ServiceProcess } from './support/service-process';
+import { serviceOnFreePort, ServiceProcess } from './support/service-process';
 import { SmtpSink } from './support/smtp-sink';
-import { TEST_JWT_SECRET } from './support/test-app';
 
 /** A mail committed with its change survives a kill -9 of the service before delivery. */
 describe('mail outbox across kill -9', () => {
@@ -17,10 +16,8 @@ describe('mail outbox across kill -9', () => {
     sink = await SmtpSink.start();
     await sink.stop();
     dataDir = mkdtempSync(join(tmpdir(), 'mail-kill-'));
-    service = new ServiceProcess(await freePort(), {
+    service = await serviceOnFreePort({
       NODE_ENV: 'development',
-      JWT_SECRET: TEST_JWT_SECRET,
-      BCRYPT_ROUNDS: '4',
       DATA_DIR: dataDir,
       MAIL_TRANSPORT: sink.url,
       LOG_LEVEL: 'silent',

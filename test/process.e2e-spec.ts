@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient, ApiResponse, RequestOptions } from './support/api-client';
-import { freePort, SERVICE_ARGS, ServiceProcess } from './support/service-process';
+import { freePort } from './support/free-port';
+import { SERVICE_ARGS, serviceOnFreePort, ServiceProcess, startServiceProcess } from './support/service-process';
 import { TEST_JWT_SECRET } from './support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from './support/test-database';
 
@@ -147,19 +148,6 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   let database: TestDatabase;
   const services: ServiceProcess[] = [];
 
-  async function startService(env: Record<string, string>): Promise<ServiceProcess> {
-    const service = new ServiceProcess(await freePort(), {
-      ...database.env,
-      NODE_ENV: 'development',
-      BCRYPT_ROUNDS: '4',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ...env,
-    });
-    services.push(service);
-    await service.start();
-    return service;
-  }
-
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'accounts-logs-'));
     database = await createTestDatabase(dataDir);
@@ -172,7 +160,7 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   });
 
   it('writes one JSON line a request, with its id, route, status and latency, and no secret at all', async () => {
-    const service = await startService({ LOG_LEVEL: 'info' });
+    const { service } = await startServiceProcess({ ...database.env, NODE_ENV: 'development', LOG_LEVEL: 'info' }, services);
     const api = new ApiClient(service.url);
     const made: { method: string; route: string; response: ApiResponse }[] = [];
     const call = async (method: string, route: string, expected: number, options?: RequestOptions) => {
@@ -254,7 +242,7 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   }, 120_000);
 
   it('logs refusals but no request lines of level info at LOG_LEVEL=warn', async () => {
-    const service = await startService({ LOG_LEVEL: 'warn' });
+    const { service } = await startServiceProcess({ ...database.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' }, services);
     const api = new ApiClient(service.url);
     const health = await api.get('/health');
     expect(health.status).toBe(200);
@@ -273,7 +261,10 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   }, 120_000);
 
   it("runs libuv's thread pool, where bcrypt hashes, below the event loop's CPU priority", async () => {
-    const service = await startService({ LOG_LEVEL: 'warn', UV_THREADPOOL_SIZE: '3' });
+    const { service } = await startServiceProcess(
+      { ...database.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', UV_THREADPOOL_SIZE: '3' },
+      services,
+    );
     const api = new ApiClient(service.url);
     const { user, password } = await api.register();
     expect(await api.login(user.email, password)).toMatch(/^ey/);
@@ -302,13 +293,7 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
     dataDir = mkdtempSync(join(tmpdir(), 'accounts-shutdown-'));
     database = await createTestDatabase(dataDir);
     // bcrypt at its production cost: a registration takes a few hundred milliseconds.
-    service = new ServiceProcess(await freePort(), {
-      ...database.env,
-      NODE_ENV: 'development',
-      BCRYPT_ROUNDS: '12',
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'warn',
-    });
+    service = await serviceOnFreePort({ ...database.env, NODE_ENV: 'development', BCRYPT_ROUNDS: '12', LOG_LEVEL: 'warn' });
     api = new ApiClient(service.url);
     await service.start();
   }, 120_000);

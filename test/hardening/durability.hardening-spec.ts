@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { PrivatePostgres } from '../support/private-postgres';
-import { freePort, ServiceProcess } from '../support/service-process';
-import { ADMIN, TEST_JWT_SECRET } from '../support/test-app';
+import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { ADMIN } from '../support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from '../support/test-database';
 import { LoadUser, RequestRecord, UserRow, WriteLoad } from './support/load-writers';
 
@@ -48,8 +48,6 @@ function serviceEnv(database: Record<string, string>): Record<string, string> {
   return {
     ...database,
     NODE_ENV: 'development',
-    JWT_SECRET: TEST_JWT_SECRET,
-    BCRYPT_ROUNDS: '4',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -120,13 +118,6 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
       await client.end();
     }
     return withDatabase(server.url, name);
-  }
-
-  async function startService(database: Record<string, string>): Promise<{ service: ServiceProcess; startMs: number }> {
-    const service = new ServiceProcess(await freePort(), serviceEnv(database));
-    services.push(service);
-    const startMs = await service.start();
-    return { service, startMs };
   }
 
   async function startLoad(service: ServiceProcess, prefix: string): Promise<WriteLoad> {
@@ -210,7 +201,7 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
     const dataDir = mkdtempSync(join(tmpdir(), 'durability-pglite-'));
     tempDirs.push(dataDir);
     step('a: start');
-    const { service, startMs } = await startService({ DATA_DIR: dataDir });
+    const { service, startMs } = await startServiceProcess(serviceEnv({ DATA_DIR: dataDir }), services);
     step('a: prepare');
     const load = await startLoad(service, 'pglite');
 
@@ -237,7 +228,7 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
     } else {
       url = await clusterDatabase('durability_kill');
     }
-    const { service, startMs } = await startService({ DATABASE_URL: url });
+    const { service, startMs } = await startServiceProcess(serviceEnv({ DATABASE_URL: url }), services);
     const load = await startLoad(service, 'pgkill');
 
     const restarted = await killAndRestartUnderLoad(service, load);
@@ -253,7 +244,7 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
 
   it('c) PostgreSQL stopped and started mid-load: 503 fast while down, heals without restart, nothing acknowledged lost', async () => {
     const url = await clusterDatabase('durability_outage');
-    const { service, startMs } = await startService({ DATABASE_URL: url });
+    const { service, startMs } = await startServiceProcess(serviceEnv({ DATABASE_URL: url }), services);
     const load = await startLoad(service, 'pgstop');
     const server = cluster!;
 

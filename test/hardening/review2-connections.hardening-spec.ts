@@ -3,10 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LINGER_MS } from '../../src/common/http/lingering-close';
 import { ApiClient } from '../support/api-client';
 import { RawAnswer, RawConnection, rawRequest, RawTarget } from '../support/raw-http';
-import { freePort, ServiceProcess } from '../support/service-process';
+import { useServiceProcess } from '../support/service-process';
 import { SlowClients, TRICKLED_BODY, TRICKLED_HEADERS } from '../support/slow-clients';
-import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startTestApp } from '../support/test-app';
 import { useAttackApp } from './support/attack-app';
 
 /**
@@ -26,33 +25,8 @@ function sampleMax(read: () => number): { stop(): number } {
   };
 }
 
-/** A service process of its own on a database of its own, with `env` added to a test's settings. */
-function useServiceProcess(env: Record<string, string>): { service(): ServiceProcess } {
-  let database: TestDatabase | undefined;
-  let service: ServiceProcess | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    service = new ServiceProcess(await freePort(), {
-      ...database.env,
-      NODE_ENV: 'test',
-      BCRYPT_ROUNDS: '4',
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'info',
-      ...env,
-    });
-    await service.start();
-  }, 90_000);
-  afterAll(async () => {
-    await service?.stop('SIGKILL');
-    await database?.drop();
-  });
-  return {
-    service: () => {
-      if (!service) throw new Error('the service has not started');
-      return service;
-    },
-  };
-}
+/** The settings of this file's service processes (useServiceProcess), before each block's own. */
+const SERVICE_ENV = { NODE_ENV: 'test', LOG_LEVEL: 'info' };
 
 describe('finding 7: slow connections time out, and one address or many cannot hold more than their share', () => {
   // Short limits, so that the test takes seconds; the defaults are in docs/configuration.md.
@@ -62,6 +36,7 @@ describe('finding 7: slow connections time out, and one address or many cannot h
   const PER_ADDRESS = 50;
   const IN_ALL = 300;
   const { service } = useServiceProcess({
+    ...SERVICE_ENV,
     HTTP_HEADERS_TIMEOUT: `${HEADERS_TIMEOUT_MS}ms`,
     HTTP_REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms`,
     HTTP_IDLE_TIMEOUT: `${IDLE_TIMEOUT_MS}ms`,
@@ -277,7 +252,7 @@ function healthAt(host: string, port: number): Promise<number | string> {
 
 describe('finding 16: HOST names the interface the service listens on', () => {
   describe('HOST=127.0.0.3', () => {
-    const { service } = useServiceProcess({ HOST: '127.0.0.3' });
+    const { service } = useServiceProcess({ ...SERVICE_ENV, HOST: '127.0.0.3' });
 
     it('listens there alone, and names it in its start-up line', async () => {
       expect(await healthAt('127.0.0.3', service().port)).toBe(200);
@@ -287,7 +262,7 @@ describe('finding 16: HOST names the interface the service listens on', () => {
   });
 
   describe('without HOST', () => {
-    const { service } = useServiceProcess({});
+    const { service } = useServiceProcess(SERVICE_ENV);
 
     it('listens on every interface (0.0.0.0), and names localhost in its start-up line', async () => {
       expect(await healthAt('127.0.0.3', service().port)).toBe(200);

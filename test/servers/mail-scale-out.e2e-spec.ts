@@ -4,9 +4,8 @@ import { ApiClient } from '../support/api-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { PrivateRedis } from '../support/private-redis';
 import { expectNoSecrets } from '../support/secrets';
-import { freePort, ServiceProcess } from '../support/service-process';
+import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
 import { SmtpSink } from '../support/smtp-sink';
-import { TEST_JWT_SECRET } from '../support/test-app';
 
 /**
  * Two service processes, each with its own outbox worker, on one PostgreSQL database and one
@@ -25,13 +24,11 @@ describe('two instances draining one mail outbox', () => {
     const env = {
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
-      JWT_SECRET: TEST_JWT_SECRET,
-      BCRYPT_ROUNDS: '4',
       LOG_LEVEL: 'warn',
       MAIL_TRANSPORT: sink.url,
       RATE_LIMIT_AUTH_PER_MINUTE: '1000',
     };
-    for (let i = 0; i < 2; i++) instances.push(new ServiceProcess(await freePort(), env));
+    for (let i = 0; i < 2; i++) instances.push(await serviceOnFreePort(env));
     await Promise.all(instances.map((instance) => instance.start()));
     clients.push(...instances.map((instance) => new ApiClient(instance.url)));
   }, 120_000);

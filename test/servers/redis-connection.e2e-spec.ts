@@ -4,7 +4,7 @@ import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitUntil } from '../support/eventually';
 import { PrivateRedis } from '../support/private-redis';
-import { freePort } from '../support/service-process';
+import { freePort } from '../support/free-port';
 import { connectRedis, MAX_RECONNECT_MS, reconnectDelay } from '../../src/redis/redis-connection';
 
 /** A TCP proxy to the real server: closed, it refuses connections as a Redis that is away does. */

@@ -2,9 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stripVTControlCharacters } from 'node:util';
 import { ApiClient, ApiResponse } from '../support/api-client';
+import { freePort } from '../support/free-port';
 import { PrivateRedis } from '../support/private-redis';
 import { expectNoSecrets } from '../support/secrets';
-import { freePort, ServiceProcess } from '../support/service-process';
+import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
 import { TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from '../support/test-database';
 
@@ -39,13 +40,7 @@ describe(`a Redis outage under a running service (${onPostgresServer ? 'PostgreS
 
   beforeAll(async () => {
     [database] = await Promise.all([createTestDatabase(), redis.start()]);
-    service = new ServiceProcess(await freePort(), {
-      ...database.env,
-      REDIS_URL: redis.url,
-      JWT_SECRET: TEST_JWT_SECRET,
-      BCRYPT_ROUNDS: '4',
-      LOG_LEVEL: 'info',
-    });
+    service = await serviceOnFreePort({ ...database.env, REDIS_URL: redis.url, LOG_LEVEL: 'info' });
     await service.start();
     api.baseUrl = service.url;
   }, 120_000);

@@ -2,8 +2,7 @@ import { ApiClient } from '../support/api-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { PrivateRedis } from '../support/private-redis';
 import { expectNoSecrets } from '../support/secrets';
-import { freePort, ServiceProcess } from '../support/service-process';
-import { TEST_JWT_SECRET } from '../support/test-app';
+import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
 
 /**
  * Two instances of the service behind one address: one PostgreSQL database and one Redis of
@@ -20,13 +19,11 @@ describe('two instances on one database and one Redis', () => {
     const env = {
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
-      JWT_SECRET: TEST_JWT_SECRET,
-      BCRYPT_ROUNDS: '4',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_AUTH_PER_MINUTE: '8',
       LOGIN_MAX_FAILURES: '3',
     };
-    for (let i = 0; i < 2; i++) instances.push(new ServiceProcess(await freePort(), env));
+    for (let i = 0; i < 2; i++) instances.push(await serviceOnFreePort(env));
     // Both start at once on an empty database: the migrations' advisory lock makes them take turns.
     await Promise.all(instances.map((instance) => instance.start()));
     clients.push(...instances.map((instance) => new ApiClient(instance.url)));

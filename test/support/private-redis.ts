@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './service-process';
+import { freePort } from './free-port';
 
 /** A throwaway redis-server of the test's own, on a free loopback port, keeping nothing on disk. */
 export class PrivateRedis {

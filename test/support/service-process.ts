@@ -1,22 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port';
+import { TEST_JWT_SECRET } from './test-app';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** Node's arguments that run main.ts from the sources, compiled by swc as required (swc-register.cjs). */
 export const SERVICE_ARGS = ['--enable-source-maps', '-r', join(__dirname, 'swc-register.cjs'), 'src/main.ts'];
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /**
  * The service as its own process, started from the sources exactly as `main.ts` starts it
@@ -83,4 +77,50 @@ export class ServiceProcess {
     const [code] = await exited;
     return code as number | null;
   }
+}
+
+/** What every service process of the tests runs with: the tests' signing key, and bcrypt at its cheapest. */
+const TEST_SERVICE_ENV = { JWT_SECRET: TEST_JWT_SECRET, BCRYPT_ROUNDS: '4' };
+
+/** A service process on a free port, with TEST_SERVICE_ENV and `env` over it; not started yet. */
+export async function serviceOnFreePort(env: Record<string, string>): Promise<ServiceProcess> {
+  return new ServiceProcess(await freePort(), { ...TEST_SERVICE_ENV, ...env });
+}
+
+/**
+ * Starts a service process (serviceOnFreePort) and answers it once it answers, with the ms its
+ * start took. It joins `started` first, so that the block's afterAll stops it even if it never answers.
+ */
+export async function startServiceProcess(
+  env: Record<string, string>,
+  started: ServiceProcess[],
+): Promise<{ service: ServiceProcess; startMs: number }> {
+  const service = await serviceOnFreePort(env);
+  started.push(service);
+  const startMs = await service.start();
+  return { service, startMs };
+}
+
+/**
+ * For a describe block: a service process of its own (serviceOnFreePort, with `env`) on a database
+ * of its own, started before the block's tests; killed, and the database dropped, after them.
+ */
+export function useServiceProcess(env: Record<string, string>): { service(): ServiceProcess } {
+  let database: TestDatabase | undefined;
+  let service: ServiceProcess | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    service = await serviceOnFreePort({ ...database.env, ...env });
+    await service.start();
+  }, 90_000);
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await database?.drop();
+  });
+  return {
+    service: () => {
+      if (!service) throw new Error('the service has not started');
+      return service;
+    },
+  };
 }
