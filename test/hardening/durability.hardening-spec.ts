@@ -9,7 +9,7 @@ import { PrivatePostgres } from '../support/private-postgres';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { ADMIN } from '../support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from '../support/test-database';
-import { LoadUser, RequestRecord, UserRow, WriteLoad } from './support/load-writers';
+import { isAck, LoadUser, UserRow, WriteLoad } from './support/load-writers';
 
 /**
  * Issue 5, item 4: nothing acknowledged is lost. Under a steady write load (several concurrent
@@ -41,8 +41,6 @@ const HEAL_WITHIN_MS = 15_000;
 
 const SELECT_USERS = `SELECT id, email, name, version, deleted_at,
   EXISTS (SELECT 1 FROM sessions WHERE sessions.user_id = users.id) AS has_session FROM users`;
-
-const isAck = (record: RequestRecord) => typeof record.outcome === 'number' && record.outcome >= 200 && record.outcome < 300;
 
 function serviceEnv(database: Record<string, string>): Record<string, string> {
   return {
@@ -155,7 +153,7 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
 
   /** After a kill -9 the only failures are connections refused or cut: no HTTP error, no hang. */
   function expectOnlyNetworkFailures(load: WriteLoad): void {
-    const failures = load.records.filter((record) => !isAck(record));
+    const failures = load.records.filter((record) => !isAck(record.outcome));
     const notNetwork = failures.filter((record) => !String(record.outcome).startsWith('net:'));
     expect(notNetwork.slice(0, 10)).toEqual([]);
     // Nothing failed while the service was up.
@@ -267,7 +265,7 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
     await service.stop('SIGKILL');
 
     const { problems, unacknowledgedApplied } = load.verify(rows);
-    const failures = load.records.filter((record) => !isAck(record));
+    const failures = load.records.filter((record) => !isAck(record.outcome));
     const slowest503 = Math.max(0, ...failures.filter((record) => record.outcome === 503).map((record) => record.ms));
     report(
       'c) PostgreSQL stopped mid-load',

@@ -72,7 +72,8 @@ function networkOutcome(error: unknown): Outcome {
   return `net:${reason}`;
 }
 
-const isAck = (outcome: Outcome) => typeof outcome === 'number' && outcome >= 200 && outcome < 300;
+/** A 2xx: the service says the write was done (and so must keep it). */
+export const isAck = (outcome: Outcome) => typeof outcome === 'number' && outcome >= 200 && outcome < 300;
 
 /**
  * A steady write load on the service: registrations (POST /auth/register) and profile updates
