@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { PurgeJob } from '../src/purge/purge.job';
+import { bearer } from './support/api-client';
 import { animatedGif, decompressionBomb, photoWithGps, png, SVG, upload } from './support/images';
 import { streamBody } from './support/streamed-body';
 import { ADMIN, useApp } from './support/test-app';
@@ -202,7 +203,7 @@ describe('profile pictures', () => {
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 5);
       try {
         const { status, body, stillSending } = await streamBody(`${api.baseUrl}/users/avatar`, {
-          headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
           head: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
           size: uploadBytes,
           tail: `\r\n--${BOUNDARY}--\r\n`,

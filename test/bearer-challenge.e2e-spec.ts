@@ -1,5 +1,5 @@
 import { decode, hs256 } from './hardening/support/attack-tokens';
-import type { ApiResponse } from './support/api-client';
+import { type ApiResponse, bearer } from './support/api-client';
 import { ADMIN, TEST_JWT_SECRET, useTestApp } from './support/test-app';
 
 /** RFC 6750 section 3: the challenge of a 401 from a route that needs an access token. */
@@ -7,7 +7,6 @@ const NO_TOKEN = 'Bearer';
 const BAD_TOKEN = 'Bearer error="invalid_token"';
 
 const challenge = (response: ApiResponse) => response.headers.get('www-authenticate');
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The claims of a token the service signs, as a token of our own making would carry them. */
 const claimsOf = (token: string) => {

@@ -1,4 +1,4 @@
-import { ApiClient } from './support/api-client';
+import { ApiClient, bearer } from './support/api-client';
 import { useServiceProcess } from './support/service-process';
 import { streamBody } from './support/streamed-body';
 
@@ -27,7 +27,7 @@ describe('413 to a client still sending its body', () => {
    */
   async function expectAlways413(path: string, body: Omit<Parameters<typeof streamBody>[1], 'headers'>, headers: Record<string, string>) {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const answer = await streamBody(`${service().url}${path}`, { ...body, headers: { authorization: `Bearer ${token}`, ...headers } });
+      const answer = await streamBody(`${service().url}${path}`, { ...body, headers: { ...bearer(token), ...headers } });
       expect({ attempt, status: answer.status, code: JSON.parse(answer.body).code, stillSending: answer.stillSending, sent: answer.sentBeforeAnswer }).toEqual({
         attempt,
         status: 413,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiResponse } from '../support/api-client';
+import { type ApiResponse, bearer } from '../support/api-client';
 import { ADMIN, TEST_JWT_SECRET } from '../support/test-app';
 import { expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
 import {
@@ -28,7 +28,6 @@ const identityOf = (body: { access_token: string; refresh_token: string }): Iden
   return { token: body.access_token, refresh: body.refresh_token, id: Number(payload.sub), sid: payload.sid };
 };
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const WRONG_KEY = 'a-wrong-secret-that-is-also-at-least-32-bytes';
 const TEN_KB = 10 * 1024;
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { AvatarsService } from '../../src/avatars/avatars.service';
-import type { ApiResponse } from '../support/api-client';
+import { type ApiResponse, bearer } from '../support/api-client';
 import { manyFrameGif, png, pngFile, progressiveJpeg, upload } from '../support/images';
 import { streamBody } from '../support/streamed-body';
 import { ADMIN, useApp } from '../support/test-app';
@@ -169,7 +169,7 @@ describe('findings 1 and 8: uploads are limited per account', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
     // 64 MB, refused while it is still being sent: the upload is never read.
     const { status, body, sentBeforeAnswer } = await streamBody(`${api.baseUrl}/users/avatar`, {
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
       head: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\n\r\n`,
       size: 64 * MIB,
       tail: `\r\n--${BOUNDARY}--\r\n`,
@@ -276,7 +276,7 @@ describe("the suite's gap: the picture size limit is 5 MB by default", () => {
   const send = (token: string, bytes: number) => {
     const extra = bytes % (64 * 1024);
     return streamBody(`${api.baseUrl}/users/avatar`, {
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
       head: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\n\r\n`,
       size: bytes - extra,
       tail: `${' '.repeat(extra)}\r\n--${BOUNDARY}--\r\n`,

@@ -16,6 +16,9 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** The Authorization header that carries an access token, for requests made without ApiClient's `token`. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 /**
  * A small HTTP client for the service under test. It keeps every response it saw and every
  * password it sent, so that a suite can check at the end that no response carried a secret.
@@ -31,7 +34,7 @@ export class ApiClient {
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}) {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.token) Object.assign(headers, bearer(options.token));
     let body: string | FormData | Uint8Array | undefined;
     if (options.body instanceof FormData || options.body instanceof Uint8Array) {
       body = options.body;

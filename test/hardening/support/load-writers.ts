@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bearer } from '../../support/api-client';
 
 /** A user that one sequential writer renames again and again. */
 export interface LoadUser {
@@ -168,7 +169,7 @@ export class WriteLoad {
     try {
       const response = await fetch(this.baseUrl + path, {
         method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
