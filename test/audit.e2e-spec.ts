@@ -4,6 +4,7 @@ import { png, upload } from './support/images';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { uniqueEmail } from './support/unique';
 import { loginDigest } from '../src/auth/lockout/login-digest';
 
 const digestOf = loginDigest(TEST_JWT_SECRET);
@@ -64,10 +65,8 @@ describe('the audit trail', () => {
     return [...page.body.data].reverse();
   }
 
-  const newEmail = () => `audit-${Math.random().toString(36).slice(2)}@example.com`;
-
   it('records a whole account life: sign-up to deletion, with actor, subject, address and request id', async () => {
-    const email = newEmail();
+    const email = uniqueEmail('audit');
     const password = 'first password here';
     const registered = await api.register({ email, password });
     const id: number = registered.user.id;
@@ -90,7 +89,7 @@ describe('the audit trail', () => {
     const token = session.body.access_token;
     tokens.push(token, session.body.refresh_token);
     expect((await api.put('/users', { token, body: { name: 'Audited', phone_number: '+15550100' } })).status).toBe(200);
-    const newAddress = newEmail();
+    const newAddress = uniqueEmail('audit');
     expect((await api.put('/users', { token, body: { email: newAddress, current_password: password } })).status).toBe(200);
     await linkToken(email, 'Your email address is being changed');
     const confirm = await linkToken(newAddress, 'Confirm your new email address');
@@ -155,7 +154,7 @@ describe('the audit trail', () => {
   });
 
   it('records a failed login to no account, and a lockout', async () => {
-    const email = newEmail();
+    const email = uniqueEmail('audit');
     expect((await api.post('/auth/login', { body: { email, password: 'whatever it is' } })).status).toBe(401);
     for (let i = 0; i < 3; i++) await api.post('/auth/login', { body: { email, password: 'whatever it is' } });
     expect((await api.post('/auth/login', { body: { email, password: 'whatever it is' } })).status).toBe(429);
@@ -171,7 +170,7 @@ describe('the audit trail', () => {
   });
 
   it('records signing out everywhere else as one event by the owner; a refused one records nothing', async () => {
-    const email = newEmail();
+    const email = uniqueEmail('audit');
     const password = 'many devices here';
     const laptop = await api.register({ email, password });
     const id: number = laptop.user.id;
@@ -197,7 +196,7 @@ describe('the audit trail', () => {
 
   it("records an administrator's changes with their actor, and old and new role and activity", async () => {
     const adminId = (await api.get('/users', { token: admin })).body.id;
-    const created = await api.post('/api/users', { token: admin, body: { email: newEmail(), name: 'Made By Admin', password: 'made by an admin' } });
+    const created = await api.post('/api/users', { token: admin, body: { email: uniqueEmail('audit'), name: 'Made By Admin', password: 'made by an admin' } });
     const id = created.body.id;
     await api.put(`/api/users/${id}`, { token: admin, body: { name: 'Renamed' } });
     await api.put(`/api/users/${id}`, { token: admin, body: { role: 'DRIVER', is_active: false } });

@@ -1,5 +1,6 @@
 import type { ApiResponse } from './support/api-client';
 import { ADMIN, useTestApp } from './support/test-app';
+import { randomSuffix, uniqueEmail } from './support/unique';
 
 describe('brute force: a rate limit per address on the auth routes', () => {
   const api = useTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '5', LOGIN_MAX_FAILURES: '100' });
@@ -62,8 +63,8 @@ describe('brute force: locking an account after failed logins', () => {
   });
 
   it.each([
-    ['an email', (user: { email: string }) => ({ email: user.email }), () => ({ email: `nobody-${Math.random().toString(36).slice(2)}@example.com` })],
-    ['a username', (user: { username: string }) => ({ username: user.username }), () => ({ username: `nobody_${Math.random().toString(36).slice(2, 12)}` })],
+    ['an email', (user: { email: string }) => ({ email: user.email }), () => ({ email: uniqueEmail('nobody') })],
+    ['a username', (user: { username: string }) => ({ username: user.username }), () => ({ username: `nobody_${randomSuffix()}` })],
   ])('locks %s no account has alike, so a lock tells nothing', async (_name, existingName, unknownName) => {
     const { user, password } = await api.register();
     const unknown = unknownName();

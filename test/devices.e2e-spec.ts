@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SessionActivity } from '../src/auth/sessions/session-activity';
 import { ADMIN, useApp } from './support/test-app';
+import { uniqueEmail } from './support/unique';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const IPHONE =
@@ -13,7 +14,7 @@ describe('sessions as devices', () => {
   /** A new account signed in on a laptop (sign-up) and on a phone (login); both tokens. */
   async function onTwoDevices() {
     const registered = await api.post('/auth/register', {
-      body: { email: `devices-${Math.random().toString(36).slice(2)}@example.com`, password: 'two devices here', name: 'Two Devices' },
+      body: { email: uniqueEmail('devices'), password: 'two devices here', name: 'Two Devices' },
       headers: { 'user-agent': FIREFOX },
     });
     const { email } = registered.body.user;

@@ -3,6 +3,7 @@ import { ApiClient } from './support/api-client';
 import { expectNoSecrets } from './support/secrets';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { uniqueEmail } from './support/unique';
 
 /** Verification and password reset, end to end: real SMTP server, real links, real routes. */
 describe('the links sent by mail', () => {
@@ -34,11 +35,10 @@ describe('the links sent by mail', () => {
     expect(mail.html).toContain(`href="${link.replaceAll('&', '&#38;')}"`);
     return url.searchParams.get('token')!;
   };
-  const newEmail = () => `links-${Math.random().toString(36).slice(2)}@example.com`;
 
   describe('email verification', () => {
     it('mails a link at sign-up that verifies the email once', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { token: access } = await api.register({ email });
       const token = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -56,7 +56,7 @@ describe('the links sent by mail', () => {
     });
 
     it('sends a new link on request, which voids the one before', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { token: access } = await api.register({ email });
       const first = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
       const requested = await api.post('/auth/verify-email/request', { token: access });
@@ -69,7 +69,7 @@ describe('the links sent by mail', () => {
     });
 
     it('sends one address at most 5 verification mails an hour, then answers 429 with Retry-After', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { token: access } = await api.register({ email });
       for (let i = 0; i < 4; i++) expect((await api.post('/auth/verify-email/request', { token: access })).status).toBe(202);
       const refused = await api.post('/auth/verify-email/request', { token: access });
@@ -92,7 +92,7 @@ describe('the links sent by mail', () => {
 
   describe("an owner's email change", () => {
     /** A new account whose address is verified; its password and access token. */
-    async function account(email = newEmail()) {
+    async function account(email = uniqueEmail('links')) {
       const registered = await api.register({ email });
       const token = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
       expect((await api.post('/auth/verify-email', { body: { token } })).status).toBe(200);
@@ -110,7 +110,7 @@ describe('the links sent by mail', () => {
 
     it('waits for the new address to follow its link: the account keeps its own until then', async () => {
       const { token: access, password, email: before } = await account();
-      const after = newEmail();
+      const after = uniqueEmail('links');
       const missing = await api.put('/users', { token: access, body: { email: after } });
       expect([missing.status, missing.body.errors?.[0]?.field]).toEqual([400, 'current_password']);
       const wrong = await api.put('/users', { token: access, body: { email: after, current_password: 'not-my-password' } });
@@ -133,7 +133,7 @@ describe('the links sent by mail', () => {
 
     it('undoes a change with the link mailed to the address it left, even once made: every session ends, the new address\'s links die', async () => {
       const { token: access, password, email: before } = await account();
-      const taker = newEmail();
+      const taker = uniqueEmail('links');
       const { confirm, cancel } = await change(access, password, before, taker);
       expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).status).toBe(200);
       // Whoever holds the new address asks for a reset: its link goes there.
@@ -152,10 +152,10 @@ describe('the links sent by mail', () => {
 
     it("keeps the link that undoes an earlier change alive through later changes, and voids the later ones' when used", async () => {
       const { token: access, password, email: first } = await account();
-      const second = newEmail();
+      const second = uniqueEmail('links');
       const one = await change(access, password, first, second);
       await api.post('/auth/email-change/confirm', { body: { token: one.confirm } });
-      const third = newEmail();
+      const third = uniqueEmail('links');
       const two = await change(access, password, second, third);
       await api.post('/auth/email-change/confirm', { body: { token: two.confirm } });
 
@@ -165,7 +165,7 @@ describe('the links sent by mail', () => {
 
     it('reserves nothing: the address stays free for a sign-up, and the link then answers 409', async () => {
       const { token: access, password, email } = await account();
-      const wanted = newEmail();
+      const wanted = uniqueEmail('links');
       const { confirm } = await change(access, password, email, wanted);
       const other = await api.register({ email: wanted });
       expect(other.user.email).toBe(wanted);
@@ -176,7 +176,7 @@ describe('the links sent by mail', () => {
 
     it('drops a pending change when the current address is sent again: its link dies', async () => {
       const { token: access, password, email } = await account();
-      const { confirm } = await change(access, password, email, newEmail());
+      const { confirm } = await change(access, password, email, uniqueEmail('links'));
       const kept = await api.put('/users', { token: access, body: { email } });
       expect(kept.body).toMatchObject({ email, pending_email: null });
       expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).body.code).toBe('INVALID_TOKEN');
@@ -185,11 +185,11 @@ describe('the links sent by mail', () => {
 
   describe("an administrator's email change", () => {
     it('is made at once, unverified; the new address gets a verification, the old a notice without a link', async () => {
-      const first = newEmail();
+      const first = uniqueEmail('links');
       const { user, token: access } = await api.register({ email: first });
       const stale = tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
       const admin = await api.login(ADMIN.email, ADMIN.password);
-      const second = newEmail();
+      const second = uniqueEmail('links');
       expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } })).body).toMatchObject({
         email: second,
         email_verified: false,
@@ -204,13 +204,13 @@ describe('the links sent by mail', () => {
     });
 
     it('voids a reset link mailed to the old address: it neither sets the password nor proves the new address', async () => {
-      const first = newEmail();
+      const first = uniqueEmail('links');
       const { user, password } = await api.register({ email: first });
       tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
       await api.post('/auth/password/forgot', { body: { email: first } });
       const reset = tokenIn(await mailTo(first, 'Reset your password'), 'reset-password');
       const admin = await api.login(ADMIN.email, ADMIN.password);
-      const second = newEmail();
+      const second = uniqueEmail('links');
       await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } });
       const late = await api.post('/auth/password/reset', { body: { token: reset, new_password: 'set through a stale link' } });
       expect([late.status, late.body.code]).toEqual([400, 'INVALID_TOKEN']);
@@ -220,10 +220,10 @@ describe('the links sent by mail', () => {
 
     it("corrects an invitation's address: the link sent to the wrong one dies, a new invitation goes to the right one", async () => {
       const admin = await api.login(ADMIN.email, ADMIN.password);
-      const typo = newEmail();
+      const typo = uniqueEmail('links');
       const created = await api.post('/api/users', { token: admin, body: { email: typo, name: 'Invited Ivy' } });
       const wrongLink = tokenIn(await mailTo(typo, 'Your new account'), 'accept-invite');
-      const right = newEmail();
+      const right = uniqueEmail('links');
       expect((await api.put(`/api/users/${created.body.id}`, { token: admin, body: { email: right } })).status).toBe(200);
       const stale = await api.post('/auth/password/reset', { body: { token: wrongLink, new_password: 'the typo owner sets this' } });
       expect([stale.status, stale.body.code]).toEqual([400, 'INVALID_TOKEN']);
@@ -236,7 +236,7 @@ describe('the links sent by mail', () => {
   describe('invitation', () => {
     it("mails an account made without a password a link that sets the first one and proves the address", async () => {
       const admin = await api.login(ADMIN.email, ADMIN.password);
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const created = await api.post('/api/users', { token: admin, body: { email, name: 'Invited Ivy', role: 'DRIVER' } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ email, role: 'DRIVER', email_verified: false });
@@ -256,7 +256,7 @@ describe('the links sent by mail', () => {
 
   describe('forgotten password', () => {
     it('answers 202 alike for an unknown address, and mails nothing', async () => {
-      const unknown = newEmail();
+      const unknown = uniqueEmail('links');
       const response = await api.post('/auth/password/forgot', { body: { email: unknown } });
       expect(response.status).toBe(202);
       expect(response.text).toBe('');
@@ -265,7 +265,7 @@ describe('the links sent by mail', () => {
     });
 
     it('mails a reset link; a weak password leaves it usable; a good one ends every session, verifies the email and spends it', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { token: access, password } = await api.register({ email });
       const forgot = await api.post('/auth/password/forgot', { body: { email: email.toUpperCase() } });
       expect([forgot.status, forgot.text]).toEqual([202, '']);
@@ -286,7 +286,7 @@ describe('the links sent by mail', () => {
     });
 
     it('lets a reset link die when the password changes another way', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { token: access, password } = await api.register({ email });
       await api.post('/auth/password/forgot', { body: { email } });
       const token = tokenIn(await mailTo(email, 'Reset your password'), 'reset-password');
@@ -315,7 +315,7 @@ describe('the links sent by mail', () => {
     });
 
     it('refuses the login of an unverified account with 403 EMAIL_NOT_VERIFIED, and lets it in once verified', async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { password } = await strictApi.register({ email });
       const refused = await strictApi.post('/auth/login', { body: { email, password } });
       expect([refused.status, refused.body.code]).toEqual([403, 'EMAIL_NOT_VERIFIED']);
@@ -327,7 +327,7 @@ describe('the links sent by mail', () => {
     });
 
     it("lets sign-up's tokens reach only what verifying needs, refresh included, until the address is proven", async () => {
-      const email = newEmail();
+      const email = uniqueEmail('links');
       const { token: access, refresh_token } = await strictApi.register({ email });
       expect((await strictApi.get('/users', { token: access })).status).toBe(200);
       for (const refused of [

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { freePort } from './support/free-port';
 import { SERVICE_ARGS, serviceOnFreePort, ServiceProcess, startServiceProcess } from './support/service-process';
 import { TEST_JWT_SECRET } from './support/test-app';
 import { createTestDatabase, onPostgresServer, TestDatabase } from './support/test-database';
+import { randomSuffix, uniqueEmail } from './support/unique';
 
 /**
  * The service as an operator runs it: its own process, started from the sources as main.ts
@@ -19,7 +19,6 @@ import { createTestDatabase, onPostgresServer, TestDatabase } from './support/te
 
 const ROOT = join(__dirname, '..');
 const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;
-const unique = () => randomBytes(6).toString('hex');
 
 interface Exited {
   code: number | null;
@@ -170,10 +169,10 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
       return response;
     };
 
-    const email = `logs-${unique()}@example.com`;
-    const password = `first-Passw0rd-${unique()}`;
-    const newPassword = `second-Passw0rd-${unique()}`;
-    const wrongPassword = `wrong-Passw0rd-${unique()}`;
+    const email = uniqueEmail('logs');
+    const password = `first-Passw0rd-${randomSuffix()}`;
+    const newPassword = `second-Passw0rd-${randomSuffix()}`;
+    const wrongPassword = `wrong-Passw0rd-${randomSuffix()}`;
 
     const registered = await call('POST', '/auth/register', 201, { body: { email, password, name: 'Log Watcher' } });
     await call('POST', '/auth/login', 401, { body: { email, password: wrongPassword } });
@@ -284,8 +283,8 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   let database: TestDatabase;
   let service: ServiceProcess;
   let api: ApiClient;
-  const email = `in-flight-${unique()}@example.com`;
-  const password = `in-flight-Passw0rd-${unique()}`;
+  const email = uniqueEmail('in-flight');
+  const password = `in-flight-Passw0rd-${randomSuffix()}`;
   /** How the process left after SIGTERM, once the first test has sent it. */
   let exited: Promise<string> | undefined;
 

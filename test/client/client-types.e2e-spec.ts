@@ -6,6 +6,7 @@ import * as ts from 'typescript';
 import { ApiError, createClient } from '../../client/example';
 import { png } from '../support/images';
 import { useTestApp } from '../support/test-app';
+import { uniqueEmail } from '../support/unique';
 
 /**
  * The typed client for frontend teams (client/): api.d.ts is what openapi-typescript makes of
@@ -110,7 +111,7 @@ describe('the typed client (npm run client)', () => {
 
     it('registers, logs in and changes the profile', async () => {
       const client = createClient(api.baseUrl);
-      const email = `typed-${Math.random().toString(36).slice(2)}@example.com`;
+      const email = uniqueEmail('typed');
       const password = 'correct-horse-battery';
 
       const registered = await client.register({ email, password, name: 'Typed Client' });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type ApiResponse, bearer } from '../support/api-client';
 import { ADMIN, TEST_JWT_SECRET } from '../support/test-app';
-import { expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
+import { randomSuffix, uniqueEmail } from '../support/unique';
+import { expectProblem, useAttackApp } from './support/attack-app';
 import {
   asymmetricToken,
   decode,
@@ -252,7 +253,7 @@ describe('token attacks', () => {
       expectProblem(
         await api.post('/api/users', {
           headers,
-          body: { email: `x-${randomSuffix()}@example.com`, password: 'pw-of-the-attacker', name: 'X', role: 'ADMIN' },
+          body: { email: uniqueEmail('x'), password: 'pw-of-the-attacker', name: 'X', role: 'ADMIN' },
         }),
         403,
         'FORBIDDEN',
@@ -271,7 +272,7 @@ describe('token attacks', () => {
   describe('a token whose account or session has ended', () => {
     /** An administrator of its own (so that a live token would pass the admin routes too). */
     async function newAdmin() {
-      const email = `victim-${randomSuffix()}@example.com`;
+      const email = uniqueEmail('victim');
       const password = `pw-${randomSuffix()}-victim`;
       const created = await api.post('/api/users', {
         token: admin.token,
@@ -476,7 +477,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
     it.each(CASES)('stores the name %s literally (a name with NUL is refused)', async (_label, text, index) => {
       const write = () =>
         api.post('/auth/register', {
-          body: { email: `sqli-name-${index}-${randomSuffix()}@example.com`, password: 'register-password', name: text },
+          body: { email: uniqueEmail(`sqli-name-${index}`), password: 'register-password', name: text },
         });
       const outcome = await expectLiteralOrRefused(write, { field: 'name', value: text, success: 201, viewOf: (body) => body.user });
       expect(outcome).toBe(hasNul(text) ? 'refused' : 'stored');
@@ -500,7 +501,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
     it.each(CASES)('stores the username %s literally, or refuses it', async (_label, text) => {
       const write = () =>
         api.post('/auth/register', {
-          body: { email: `sqli-username-${randomSuffix()}@example.com`, password: 'register-password', name: 'U', username: text },
+          body: { email: uniqueEmail('sqli-username'), password: 'register-password', name: 'U', username: text },
         });
       await expectLiteralOrRefused(write, { field: 'username', value: text, success: 201, viewOf: (body) => body.user });
     });
@@ -508,7 +509,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
     it('stores SQL-looking usernames that are valid literally', async () => {
       for (const username of ['or--1', 'drop.table.users', 'x_OR_1--', '--.--', 'select.star.from']) {
         const response = await api.post('/auth/register', {
-          body: { email: `sqli-valid-${randomSuffix()}@example.com`, password: 'register-password', name: 'U', username },
+          body: { email: uniqueEmail('sqli-valid'), password: 'register-password', name: 'U', username },
         });
         expect({ username, status: response.status }).toEqual({ username, status: 201 });
         expect(response.body.user.username).toBe(username);
@@ -518,7 +519,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
     it.each(CASES.filter(([, text]) => !hasNul(text) && Buffer.byteLength(`${text}#pw`) >= 8))(
       'takes the password %s literally: it logs in, a near miss does not',
       async (_label, text) => {
-        const email = `sqli-password-${randomSuffix()}@example.com`;
+        const email = uniqueEmail('sqli-password');
         const password = `${text}#pw`;
         const registered = await api.post('/auth/register', { body: { email, password, name: 'P' } });
         expect(registered.status).toBe(201);
@@ -612,7 +613,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
     it.each(CASES)('creates a user (POST /api/users) with %s literally in its names (refuses NUL)', async (_label, text) => {
       const response = await api.post('/api/users', {
         token: admin,
-        body: { email: `sqli-create-${randomSuffix()}@example.com`, password: 'created-password', name: text, firstname: text, lastname: text },
+        body: { email: uniqueEmail('sqli-create'), password: 'created-password', name: text, firstname: text, lastname: text },
       });
       if (hasNul(text)) {
         expectProblem(response, 400, 'VALIDATION_FAILED');
@@ -678,7 +679,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
       // One more owner, created for this search, so that there is always someone to find.
       const owner = await api.post('/api/users', {
         token: admin,
-        body: { email: `sqli-owner-${randomSuffix()}@example.com`, password: 'owner-password', name: `Owner ${text} Owner` },
+        body: { email: uniqueEmail('sqli-owner'), password: 'owner-password', name: `Owner ${text} Owner` },
       });
       expect(owner.status).toBe(201);
       const expected = await literalMatches(text);
@@ -728,7 +729,7 @@ describe('SQL injection strings are stored, or refused, and matched literally', 
       ['password', nul('password*password')],
       ['password_hash', nul('password*password')],
     ];
-    const newAccount = () => ({ email: `nul-${randomSuffix()}@example.com`, password: 'nul-password', name: 'Nul' });
+    const newAccount = () => ({ email: uniqueEmail('nul'), password: 'nul-password', name: 'Nul' });
     const requests: [string, () => Promise<ApiResponse>, number[]][] = [
       ...['name', 'email', 'username', 'password'].map((field): [string, () => Promise<ApiResponse>, number[]] => [
         `POST /auth/register ${field}`,

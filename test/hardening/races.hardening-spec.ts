@@ -1,6 +1,7 @@
 import type { ApiResponse } from '../support/api-client';
 import { ADMIN } from '../support/test-app';
-import { countStatuses, expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
+import { randomSuffix, uniqueEmail } from '../support/unique';
+import { countStatuses, expectProblem, useAttackApp } from './support/attack-app';
 
 const range = (count: number) => Array.from({ length: count }, (_, index) => index);
 
@@ -22,7 +23,7 @@ describe('races', () => {
 
   it('an administrator gives 50 users one email at once: one 200, 49 409 EMAIL_TAKEN, one live row', async () => {
     const users = await Promise.all(range(50).map(() => api.register()));
-    const email = `race-${randomSuffix()}@example.com`;
+    const email = uniqueEmail('race');
     // Spelled three ways: the unique index ignores case, and the email is trimmed first.
     const spellings = [email, email.toUpperCase(), `  ${email.replace('race', 'RACE')}  `];
     const started = Date.now();
@@ -45,7 +46,7 @@ describe('races', () => {
   });
 
   it('20 registrations of one email at once: one 201, 19 409 EMAIL_TAKEN, one live row, the winner’s password', async () => {
-    const email = `register-race-${randomSuffix()}@example.com`;
+    const email = uniqueEmail('register-race');
     const passwords = range(20).map((index) => `password-${index}-${randomSuffix()}`);
     const started = Date.now();
     const responses = await atOnce(
@@ -75,7 +76,7 @@ describe('races', () => {
       range(20).map((index) => () =>
         api.post('/auth/register', {
           body: {
-            email: `username-race-${index}-${randomSuffix()}@example.com`,
+            email: uniqueEmail(`username-race-${index}`),
             password: 'username-race-password',
             name: 'Racer',
             username: index % 2 ? username.toUpperCase() : username,
@@ -105,7 +106,7 @@ describe('races', () => {
         phone_number: `+1555000${1000 + round}`,
         image_path: `profile-pictures/raced-${round}.png`,
         username: `raced_${round}_${randomSuffix()}`,
-        email: `raced-${round}-${randomSuffix()}@example.com`,
+        email: uniqueEmail(`raced-${round}`),
         role: 'DRIVER',
         is_active: false,
         password,
@@ -139,7 +140,7 @@ describe('races', () => {
   const newAdmin = async () => {
     const created = await api.post('/api/users', {
       token: admin,
-      body: { email: `co-admin-${randomSuffix()}@example.com`, password: 'co-admin-password', name: 'Co-admin', role: 'ADMIN' },
+      body: { email: uniqueEmail('co-admin'), password: 'co-admin-password', name: 'Co-admin', role: 'ADMIN' },
     });
     expect(created.status).toBe(201);
     return created.body.id as number;

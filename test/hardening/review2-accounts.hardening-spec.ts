@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { waitUntil } from '../support/eventually';
 import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
 import { ADMIN } from '../support/test-app';
-import { countStatuses, expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
+import { randomSuffix, uniqueEmail } from '../support/unique';
+import { countStatuses, expectProblem, useAttackApp } from './support/attack-app';
 
 /**
  * The account findings of the second security review (issue 22), each as the reviewer met it:
  * every test here failed on the code before its fix (main at 4a05442).
  */
 
-const email = () => `review2-${randomSuffix()}@example.com`;
 const PASSWORD = 'Plum-Orbit-42-review';
 
 describe('finding 6: one normalisation for the lockout key and the account lookup', () => {
@@ -39,7 +39,7 @@ describe('finding 6: one normalisation for the lockout key and the account looku
     ['upper case', (name: string) => name.toUpperCase()],
   ])('counts a name spelt with %s on the same lock', async (_how, respell) => {
     const username = `kiss_${randomSuffix().replace(/[^a-z]/g, 'k')}`;
-    await api.register({ email: email(), username, password: PASSWORD });
+    await api.register({ email: uniqueEmail('review2'), username, password: PASSWORD });
     const attacker = from('198.51.100.7');
     for (let i = 0; i < 3; i++) {
       expectProblem(await api.post('/auth/login', { headers: attacker, body: { username: respell(username), password: `wrong-${i}-guess` } }), 401);
@@ -50,7 +50,7 @@ describe('finding 6: one normalisation for the lockout key and the account looku
 
   it.each(['İ', 'ı'])('finds no account for a name with %s in place of i: it is another name', async (dotted) => {
     const username = `mini_${randomSuffix().replace(/[^a-z]/g, 'm')}`;
-    await api.register({ email: email(), username, password: PASSWORD });
+    await api.register({ email: uniqueEmail('review2'), username, password: PASSWORD });
     const response = await api.post('/auth/login', { body: { username: username.replace('i', dotted), password: PASSWORD } });
     expectProblem(response, 401, 'INVALID_CREDENTIALS');
   });
@@ -72,7 +72,7 @@ describe('finding 11: a stranger cannot lock the owner out everywhere', () => {
   });
 
   it('locks the name everywhere after LOGIN_MAX_FAILURES x 10 failures from many addresses', async () => {
-    const { user } = await api.register({ email: email(), password: PASSWORD });
+    const { user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
     for (let i = 0; i < 50; i++) {
       const address = from(`203.0.113.${100 + Math.floor(i / 5)}`);
       expectProblem(await api.post('/auth/login', { headers: address, body: { email: user.email, password: `guess-${i}-guess` } }), 401);
@@ -88,7 +88,7 @@ describe('item 5: concurrent right logins of one account are never refused as lo
   const { api } = useAttackApp({ BCRYPT_ROUNDS: '10' });
 
   it('logs in 20 right passwords sent at once from one address', async () => {
-    const { user } = await api.register({ email: email(), password: PASSWORD });
+    const { user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
     const logins = await Promise.all(
       Array.from({ length: 20 }, () => api.post('/auth/login', { body: { email: user.email, password: PASSWORD } })),
     );
@@ -140,17 +140,17 @@ describe('finding 2: links survive an email change', () => {
     const typo = `inv-${randomSuffix()}@typo.test`;
     const created = await api.post('/api/users', { token: admin, body: { email: typo, name: 'Invited' } });
     const { token } = await linkIn(typo, 'Your new account');
-    await api.put(`/api/users/${created.body.id}`, { token: admin, body: { email: email() } });
+    await api.put(`/api/users/${created.body.id}`, { token: admin, body: { email: uniqueEmail('review2') } });
     expectProblem(await api.post('/auth/password/reset', { body: { token, new_password: PASSWORD } }), 400, 'INVALID_TOKEN');
     expectProblem(await api.post('/auth/login', { body: { email: typo, password: PASSWORD } }), 401);
   });
 
   it('kills a reset link mailed to the old address once the owner changed it', async () => {
-    const old = email();
+    const old = uniqueEmail('review2');
     const { token: access, password } = await api.register({ email: old, password: PASSWORD });
     await api.post('/auth/password/forgot', { body: { email: old } });
     const { token: reset } = await linkIn(old, 'Reset your password');
-    const next = email();
+    const next = uniqueEmail('review2');
     await api.put('/users', { token: access, body: { email: next, current_password: password } });
     await api.post('/auth/email-change/confirm', { body: { token: (await linkIn(next, 'Confirm your new email address')).token } });
     expectProblem(await api.post('/auth/password/reset', { body: { token: reset, new_password: 'Stale-Link-Pass-9' } }), 400, 'INVALID_TOKEN');
@@ -163,7 +163,7 @@ describe('finding 3: an email change is no mail relay', () => {
 
   it('takes 5 changes an hour from one account, and mails the new address nothing the account chose', async () => {
     const name = 'URGENT: your bank account is frozen, visit http://evil.test/x';
-    const { token, password, user } = await api.register({ email: email(), password: PASSWORD, name });
+    const { token, password, user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD, name });
     const targets = Array.from({ length: 20 }, () => `victim-${randomSuffix()}@elsewhere.test`);
     const answers = [];
     for (const target of targets) answers.push(await api.put('/users', { token, body: { email: target, current_password: password } }));
@@ -183,7 +183,7 @@ describe('finding 4: a stolen access token is no takeover', () => {
   const { api, linkIn } = useMailedApp();
 
   it('cannot change the email without the password, so forgot-password keeps mailing the owner', async () => {
-    const { token, user } = await api.register({ email: email(), password: PASSWORD });
+    const { token, user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
     const attacker = `attacker-${randomSuffix()}@evil.test`;
     expectProblem(await api.put('/users', { token, body: { email: attacker } }), 400, 'VALIDATION_FAILED');
     expectProblem(await api.put('/users', { token, body: { email: attacker, current_password: 'a-guess-of-mine' } }), 401, 'INVALID_CREDENTIALS');
@@ -191,9 +191,9 @@ describe('finding 4: a stolen access token is no takeover', () => {
   });
 
   it("squats nothing: another account's pending change blocks neither a sign-up nor an invitation", async () => {
-    const { token, password } = await api.register({ email: email(), password: PASSWORD });
-    const victim = email();
-    const invited = email();
+    const { token, password } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
+    const victim = uniqueEmail('review2');
+    const invited = uniqueEmail('review2');
     expect((await api.put('/users', { token, body: { email: victim, current_password: password } })).body.pending_email).toBe(victim);
     expect((await api.post('/auth/register', { body: { email: victim, password: PASSWORD, name: 'Owner' } })).status).toBe(201);
     expect((await api.put('/users', { token, body: { email: invited, current_password: password } })).body.pending_email).toBe(invited);
@@ -202,7 +202,7 @@ describe('finding 4: a stolen access token is no takeover', () => {
   });
 
   it('lets the owner undo a change made with the password, even once confirmed: the taker is logged out', async () => {
-    const own = email();
+    const own = uniqueEmail('review2');
     const { token: ownerToken, password } = await api.register({ email: own, password: PASSWORD });
     const stolen = (await api.post('/auth/login', { body: { email: own, password } })).body.access_token;
     const taker = `taker-${randomSuffix()}@evil.test`;
@@ -221,10 +221,10 @@ describe('item 3: owners who asked for one address race at its links: one wins',
   const { api, db, linkIn } = useMailedApp();
 
   it('makes one change of five followed at once; the others answer 409 and keep their address', async () => {
-    const wanted = email();
+    const wanted = uniqueEmail('review2');
     const owners = [];
     for (let i = 0; i < 5; i++) {
-      const owner = await api.register({ email: email(), password: PASSWORD });
+      const owner = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
       expect((await api.put('/users', { token: owner.token, body: { email: wanted, current_password: PASSWORD } })).status).toBe(200);
       owners.push(owner);
     }
@@ -246,7 +246,7 @@ describe('finding 5: mail budgets hold under concurrency', () => {
     (await db().query(`SELECT count(*)::int AS n FROM mail_outbox WHERE kind = $1 AND recipient = ANY($2)`, [kind, recipients]))[0].n;
 
   it('sends exactly 5 reset mails to one address for 50 forgot requests sent at once', async () => {
-    const { user } = await api.register({ email: email(), password: PASSWORD });
+    const { user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
     const answers = await Promise.all(Array.from({ length: 50 }, () => api.post('/auth/password/forgot', { body: { email: user.email } })));
     expect(countStatuses(answers)).toEqual({ 202: 50 });
     await waitUntil(async () => (await mails('reset-password', [user.email])) >= 5);
@@ -256,7 +256,7 @@ describe('finding 5: mail budgets hold under concurrency', () => {
 
   it('sends no more than MAIL_MAX_PER_HOUR mails in all, whoever they go to', async () => {
     const users = [];
-    for (let i = 0; i < 30; i++) users.push((await api.post('/auth/register', { body: { email: email(), password: PASSWORD, name: 'Many' } })).body.user);
+    for (let i = 0; i < 30; i++) users.push((await api.post('/auth/register', { body: { email: uniqueEmail('review2'), password: PASSWORD, name: 'Many' } })).body.user);
     await Promise.all(users.map((user) => api.post('/auth/password/forgot', { body: { email: user.email } })));
     await sleep(1_000);
     const [{ n }] = await db().query(`SELECT count(*)::int AS n FROM mail_outbox`);
@@ -268,7 +268,7 @@ describe('finding 9: REQUIRE_EMAIL_VERIFICATION holds', () => {
   const { api } = useAttackApp({ REQUIRE_EMAIL_VERIFICATION: 'true' });
 
   it("keeps sign-up's tokens from the profile's changes and from refreshing", async () => {
-    const { token, refresh_token } = await api.register({ email: email(), password: PASSWORD });
+    const { token, refresh_token } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
     expectProblem(await api.put('/users', { token, body: { name: 'Unverified' } }), 403, 'EMAIL_NOT_VERIFIED');
     expectProblem(await api.post('/auth/refresh', { body: { refresh_token } }), 403, 'EMAIL_NOT_VERIFIED');
     expect((await api.get('/users', { token })).status).toBe(200);
@@ -283,7 +283,7 @@ describe('finding 12: a user sees an administrator as such, not by address or ac
   const { api } = useAttackApp();
 
   it("keeps the administrator's IP and id out of /users/activity", async () => {
-    const { token, user } = await api.register({ email: email(), password: PASSWORD });
+    const { token, user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
     const admin = await api.login(ADMIN.email, ADMIN.password);
     await api.put(`/api/users/${user.id}`, { token: admin, headers: { 'x-request-id': 'admin-request-1' }, body: { lastname: 'Checked' } });
     const [event] = (await api.get('/users/activity', { token })).body.data;
@@ -296,7 +296,7 @@ describe('finding 14: a disabled account accepts no invitation', () => {
 
   it('answers its link as any dead link, and sets nothing', async () => {
     const admin = await api.login(ADMIN.email, ADMIN.password);
-    const address = email();
+    const address = uniqueEmail('review2');
     const created = await api.post('/api/users', { token: admin, body: { email: address, name: 'Invited' } });
     const { token } = await linkIn(address, 'Your new account');
     await api.put(`/api/users/${created.body.id}`, { token: admin, body: { is_active: false } });
@@ -309,6 +309,6 @@ describe('finding 17: guessable passwords are refused', () => {
   const { api } = useAttackApp();
 
   it.each(['Summer2024', 'Welcome2024!', 'P@ssw0rd2024', 'Qwerty123456'])('refuses %p with 400 WEAK_PASSWORD', async (password) => {
-    expectProblem(await api.post('/auth/register', { body: { email: email(), password, name: 'Weak' } }), 400, 'WEAK_PASSWORD');
+    expectProblem(await api.post('/auth/register', { body: { email: uniqueEmail('review2'), password, name: 'Weak' } }), 400, 'WEAK_PASSWORD');
   });
 });

@@ -8,14 +8,13 @@ import { ApiClient, ApiResponse } from '../support/api-client';
 import { PrivateRedis } from '../support/private-redis';
 import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { createTestDatabase, onPostgresServer } from '../support/test-database';
-import { expectProblem, randomSuffix, useAttackApp } from './support/attack-app';
+import { randomSuffix, uniqueEmail } from '../support/unique';
+import { expectProblem, useAttackApp } from './support/attack-app';
 
 /**
  * The findings of the security review of issue 11, each as the reviewer met it: every test
  * here failed on the code before the fix.
  */
-
-const email = () => `review-${randomSuffix()}@example.com`;
 
 describe('finding 1: a body of thousands of unknown keys is refused cheaply', () => {
   const { api } = useAttackApp();
@@ -173,7 +172,7 @@ describe('finding 3: the lockout answers alike for an existing account and an un
 
   it.each(Object.entries(SEQUENCES))('%s', async (_name, sequence) => {
     const { user, password } = await api.register();
-    const unknown = email();
+    const unknown = uniqueEmail('review');
     // Request by request, the existing account then the unknown name, so that the clocks of
     // both locks run together.
     for (const [i, [form, right]] of sequence.entries()) {
@@ -231,7 +230,7 @@ describe('finding 4: the bootstrap admin never comes back', () => {
   it('is not created again once deleted, nor when its email changed, while another admin is active', async () => {
     const bootstrapId = await withService(async (api) => {
       const token = await api.login(ADMIN.email, ADMIN.password);
-      const secondEmail = email();
+      const secondEmail = uniqueEmail('review');
       const second = await api.post('/api/users', {
         token,
         body: { email: secondEmail, password: 'second-admin-password', name: 'Second', role: 'ADMIN' },
@@ -279,7 +278,7 @@ describe('finding 5: no cache keeps tokens or account data', () => {
   const { api } = useAttackApp();
 
   it('answers Cache-Control: no-store everywhere, and Pragma: no-cache with tokens', async () => {
-    const registered = await api.post('/auth/register', { body: { email: email(), password: 'a-fine-password-1', name: 'Cache' } });
+    const registered = await api.post('/auth/register', { body: { email: uniqueEmail('review'), password: 'a-fine-password-1', name: 'Cache' } });
     const login = await api.post('/auth/login', { body: ADMIN });
     const refresh = await api.post('/auth/refresh', { body: { refresh_token: registered.body.refresh_token } });
     for (const response of [registered, login, refresh]) {
@@ -310,7 +309,7 @@ describe('finding 6: look-alike accounts', () => {
     api.post('/auth/register', { body: { email: address, password: 'look-alike-password', name: 'Look Alike', ...fields } });
 
   it('refuses or meets the unique index for every look-alike of an existing email', async () => {
-    const taken = `victim-${randomSuffix()}@example.com`;
+    const taken = uniqueEmail('victim');
     expect((await register(taken)).status).toBe(201);
     const [local, domain] = taken.split('@');
     const lookAlikes: [string, number][] = [
@@ -347,7 +346,7 @@ describe('finding 6: look-alike accounts', () => {
     ['username', 'admin\u200b'],
   ])('refuses an invisible character in %s', async (field, value) => {
     const { token } = await api.register();
-    for (const response of [await register(email(), { name: 'Visible', [field]: value }), await api.put('/users', { token, body: { [field]: value } })]) {
+    for (const response of [await register(uniqueEmail('review'), { name: 'Visible', [field]: value }), await api.put('/users', { token, body: { [field]: value } })]) {
       if (response.path === '/auth/register' && !['name', 'username'].includes(field)) continue;
       expectProblem(response, 400, 'VALIDATION_FAILED');
       expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
@@ -407,7 +406,7 @@ describe('finding 8: names of Object.prototype are unknown fields', () => {
     for (const response of [
       await api.put('/users', { token, body }),
       await api.put(`/api/users/${user.id}`, { token: admin, body }),
-      await api.post('/api/users', { token: admin, body: `{"email":"${email()}","password":"proto-password-1","name":"P","${name}":"x"}` }),
+      await api.post('/api/users', { token: admin, body: `{"email":"${uniqueEmail('review')}","password":"proto-password-1","name":"P","${name}":"x"}` }),
       await api.get(`/api/users?${name}=x`, { token: admin }),
     ]) {
       expectProblem(response, 400, 'VALIDATION_FAILED');
@@ -441,7 +440,7 @@ describe('finding 10: common passwords are refused', () => {
   const COMMON = ['password', '12345678', '        ', 'Password1', 'iloveyou', 'qwertyuiop'];
 
   it.each(COMMON)('refuses %p at sign-up, as a new password, and from an administrator', async (weak) => {
-    const address = email();
+    const address = uniqueEmail('review');
     // Weak passwords are sent as text, so that the secret scan does not look for the word
     // "password" in every answer.
     const signUp = await api.post('/auth/register', { body: JSON.stringify({ email: address, password: weak, name: 'Weak' }) });
@@ -465,7 +464,7 @@ describe('finding 10: common passwords are refused', () => {
 
   it("refuses the account's own email or username as its password", async () => {
     // As text: these "passwords" are meant to appear in answers, as the account's names.
-    const address = email();
+    const address = uniqueEmail('review');
     expectProblem(
       await api.post('/auth/register', { body: JSON.stringify({ email: address, password: address.toUpperCase(), name: 'Same' }) }),
       400,

@@ -1,4 +1,5 @@
 import { contractViolation } from './contract';
+import { uniqueEmail } from './unique';
 
 export interface ApiResponse<T = any> {
   path: string;
@@ -74,7 +75,7 @@ export class ApiClient {
   /** Signs a new user up; answers the response body (user and tokens) and the password used. */
   async register(fields: Record<string, unknown> = {}) {
     const password = (fields.password as string) ?? `pw-${Math.random().toString(36).slice(2)}`;
-    const email = (fields.email as string) ?? `user-${Math.random().toString(36).slice(2)}@example.com`;
+    const email = (fields.email as string) ?? uniqueEmail('user');
     const response = await this.post('/auth/register', {
       body: { name: 'Test User', ...fields, email, password },
     });

@@ -30,5 +30,3 @@ export function countStatuses(responses: ApiResponse[]): Record<number, number> 
   for (const { status } of responses) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
 }
-
-export const randomSuffix = () => Math.random().toString(36).slice(2, 10);
