@@ -1,9 +1,7 @@
 import { DataSource } from 'typeorm';
-import { ApiClient } from './support/api-client';
 import { png, upload } from './support/images';
-import { expectNoSecrets } from './support/secrets';
-import { ReceivedMail, SmtpSink } from './support/smtp-sink';
-import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { useMailedApp } from './support/mailed-app';
+import { ADMIN, TEST_JWT_SECRET } from './support/test-app';
 import { uniqueEmail } from './support/unique';
 import { loginDigest } from '../src/auth/lockout/login-digest';
 
@@ -27,33 +25,20 @@ interface Event {
  * back through the API: every event, its actor and subject, and no secret anywhere in it.
  */
 describe('the audit trail', () => {
-  let sink: SmtpSink;
-  let testApp: TestApp;
-  const api = new ApiClient();
+  // No reuse interval: the refresh token replayed at once below is a replay.
+  const { api, testApp, sink } = useMailedApp({ LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_INTERVAL: '0' });
   /** Every token the flows saw: none may be in an event. */
   const tokens: string[] = [];
   let admin: string;
 
   beforeAll(async () => {
-    sink = await SmtpSink.start();
-    // No reuse interval: the refresh token replayed at once below is a replay.
-    testApp = await startTestApp({ MAIL_TRANSPORT: sink.url, LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_INTERVAL: '0' }, api);
     admin = await api.login(ADMIN.email, ADMIN.password);
     tokens.push(admin);
   });
 
-  afterAll(async () => {
-    await testApp?.close();
-    await sink?.stop();
-    expectNoSecrets(api);
-    expect(api.contractViolations).toEqual([]);
-  });
-
-  const seenMails = new Set<ReceivedMail>();
+  /** The token of the next mail to `email` with this subject. */
   async function linkToken(email: string, subject: string): Promise<string> {
-    const mail = await sink.waitFor((m) => m.to.includes(email.toLowerCase()) && m.subject === subject && !seenMails.has(m));
-    seenMails.add(mail);
-    const token = new URL(sink.linksIn(mail)[0]).searchParams.get('token')!;
+    const token = sink().linkToken(await sink().nextMail(email, subject));
     tokens.push(token);
     return token;
   }
@@ -308,10 +293,10 @@ describe('the audit trail', () => {
   });
 
   it('holds no password, hash, token or signing key in any event', async () => {
-    const rows: unknown[] = await testApp.app.get(DataSource).query('SELECT * FROM audit_events');
+    const rows: unknown[] = await testApp().app.get(DataSource).query('SELECT * FROM audit_events');
     const text = JSON.stringify(rows);
     expect(rows.length).toBeGreaterThan(30);
-    const hashes: { password_hash: string }[] = await testApp.app.get(DataSource).query('SELECT password_hash FROM users WHERE password_hash IS NOT NULL');
+    const hashes: { password_hash: string }[] = await testApp().app.get(DataSource).query('SELECT password_hash FROM users WHERE password_hash IS NOT NULL');
     expect(text).not.toMatch(BCRYPT_HASH);
     expect(text).not.toContain(TEST_JWT_SECRET);
     for (const { password_hash } of hashes) expect(text).not.toContain(password_hash);

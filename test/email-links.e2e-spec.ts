@@ -1,35 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiClient } from './support/api-client';
-import { expectNoSecrets } from './support/secrets';
-import { ReceivedMail, SmtpSink } from './support/smtp-sink';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { useMailedApp } from './support/mailed-app';
+import type { ReceivedMail } from './support/smtp-sink';
+import { ADMIN, useTestApp } from './support/test-app';
 import { uniqueEmail } from './support/unique';
 
 /** Verification and password reset, end to end: real SMTP server, real links, real routes. */
 describe('the links sent by mail', () => {
-  let sink: SmtpSink;
-  let testApp: TestApp;
-  const api = new ApiClient();
+  const { api, sink } = useMailedApp({ APP_URL: 'https://app.example.com/' });
 
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-    testApp = await startTestApp({ MAIL_TRANSPORT: sink.url, APP_URL: 'https://app.example.com/' }, api);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await sink?.stop();
-    expectNoSecrets(api);
-    expect(api.contractViolations).toEqual([]);
-  });
-
-  const mailTo = (email: string, subject: string) =>
-    sink.waitFor((m) => m.to.includes(email.toLowerCase()) && m.subject === subject && !seen.has(m));
-  const seen = new Set<ReceivedMail>();
   /** The token of the mail's one link, checked to point at the frontend page named. */
   const tokenIn = (mail: ReceivedMail, page: string) => {
-    seen.add(mail);
-    const [link] = sink.linksIn(mail);
+    const [link] = sink().linksIn(mail);
     const url = new URL(link);
     expect(`${url.origin}${url.pathname}`).toBe(`https://app.example.com/${page}`);
     expect(mail.html).toContain(`href="${link.replaceAll('&', '&#38;')}"`);
@@ -40,7 +21,7 @@ describe('the links sent by mail', () => {
     it('mails a link at sign-up that verifies the email once', async () => {
       const email = uniqueEmail('links');
       const { token: access } = await api.register({ email });
-      const token = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      const token = tokenIn(await sink().nextMail(email, 'Confirm your email address'), 'verify-email');
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect((await api.get('/users', { token: access })).body.email_verified).toBe(false);
 
@@ -58,10 +39,10 @@ describe('the links sent by mail', () => {
     it('sends a new link on request, which voids the one before', async () => {
       const email = uniqueEmail('links');
       const { token: access } = await api.register({ email });
-      const first = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      const first = tokenIn(await sink().nextMail(email, 'Confirm your email address'), 'verify-email');
       const requested = await api.post('/auth/verify-email/request', { token: access });
       expect(requested.status).toBe(202);
-      const second = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      const second = tokenIn(await sink().nextMail(email, 'Confirm your email address'), 'verify-email');
       expect(second).not.toBe(first);
       expect((await api.post('/auth/verify-email', { body: { token: first } })).body.code).toBe('INVALID_TOKEN');
       expect((await api.post('/auth/verify-email', { body: { token: second } })).status).toBe(200);
@@ -74,11 +55,9 @@ describe('the links sent by mail', () => {
       for (let i = 0; i < 4; i++) expect((await api.post('/auth/verify-email/request', { token: access })).status).toBe(202);
       const refused = await api.post('/auth/verify-email/request', { token: access });
       expect([refused.status, refused.body.code, refused.headers.get('retry-after')]).toEqual([429, 'RATE_LIMITED', '3600']);
-      await sink.waitForCount(sink.messages.filter((m) => m.to.includes(email)).length);
+      await sink().waitForCount(sink().messages.filter((m) => m.to.includes(email)).length);
       await sleep(1_500);
-      const received = sink.messages.filter((m) => m.to.includes(email));
-      received.forEach((m) => seen.add(m));
-      expect(received).toHaveLength(5);
+      expect(sink().messages.filter((m) => m.to.includes(email))).toHaveLength(5);
     });
 
     it.each([['an unknown token', 'x'.repeat(43)], ['a short string', 'abc'], ['an injection', "' OR '1'='1"]])(
@@ -94,7 +73,7 @@ describe('the links sent by mail', () => {
     /** A new account whose address is verified; its password and access token. */
     async function account(email = uniqueEmail('links')) {
       const registered = await api.register({ email });
-      const token = tokenIn(await mailTo(email, 'Confirm your email address'), 'verify-email');
+      const token = tokenIn(await sink().nextMail(email, 'Confirm your email address'), 'verify-email');
       expect((await api.post('/auth/verify-email', { body: { token } })).status).toBe(200);
       return { ...registered, email };
     }
@@ -103,8 +82,8 @@ describe('the links sent by mail', () => {
     async function change(access: string, password: string, current: string, next: string) {
       const asked = await api.put('/users', { token: access, body: { email: next, current_password: password } });
       expect(asked.status).toBe(200);
-      const confirm = await mailTo(next, 'Confirm your new email address');
-      const notice = await mailTo(current, 'Your email address is being changed');
+      const confirm = await sink().nextMail(next, 'Confirm your new email address');
+      const notice = await sink().nextMail(current, 'Your email address is being changed');
       return { asked, confirmMail: confirm, noticeMail: notice, confirm: tokenIn(confirm, 'confirm-email-change'), cancel: tokenIn(notice, 'cancel-email-change') };
     }
 
@@ -138,7 +117,7 @@ describe('the links sent by mail', () => {
       expect((await api.post('/auth/email-change/confirm', { body: { token: confirm } })).status).toBe(200);
       // Whoever holds the new address asks for a reset: its link goes there.
       await api.post('/auth/password/forgot', { body: { email: taker } });
-      const reset = tokenIn(await mailTo(taker, 'Reset your password'), 'reset-password');
+      const reset = tokenIn(await sink().nextMail(taker, 'Reset your password'), 'reset-password');
 
       const undone = await api.post('/auth/email-change/cancel', { body: { token: cancel } });
       expect(undone.status).toBe(200);
@@ -187,7 +166,7 @@ describe('the links sent by mail', () => {
     it('is made at once, unverified; the new address gets a verification, the old a notice without a link', async () => {
       const first = uniqueEmail('links');
       const { user, token: access } = await api.register({ email: first });
-      const stale = tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
+      const stale = tokenIn(await sink().nextMail(first, 'Confirm your email address'), 'verify-email');
       const admin = await api.login(ADMIN.email, ADMIN.password);
       const second = uniqueEmail('links');
       expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } })).body).toMatchObject({
@@ -195,10 +174,9 @@ describe('the links sent by mail', () => {
         email_verified: false,
         pending_email: null,
       });
-      const notice = await mailTo(first, 'Your email address was changed');
-      seen.add(notice);
-      expect(sink.linksIn(notice)).toEqual([]);
-      tokenIn(await mailTo(second, 'Confirm your email address'), 'verify-email');
+      const notice = await sink().nextMail(first, 'Your email address was changed');
+      expect(sink().linksIn(notice)).toEqual([]);
+      tokenIn(await sink().nextMail(second, 'Confirm your email address'), 'verify-email');
       expect((await api.post('/auth/verify-email', { body: { token: stale } })).body.code).toBe('INVALID_TOKEN');
       expect((await api.get('/users', { token: access })).body).toMatchObject({ email: second, email_verified: false });
     });
@@ -206,9 +184,9 @@ describe('the links sent by mail', () => {
     it('voids a reset link mailed to the old address: it neither sets the password nor proves the new address', async () => {
       const first = uniqueEmail('links');
       const { user, password } = await api.register({ email: first });
-      tokenIn(await mailTo(first, 'Confirm your email address'), 'verify-email');
+      tokenIn(await sink().nextMail(first, 'Confirm your email address'), 'verify-email');
       await api.post('/auth/password/forgot', { body: { email: first } });
-      const reset = tokenIn(await mailTo(first, 'Reset your password'), 'reset-password');
+      const reset = tokenIn(await sink().nextMail(first, 'Reset your password'), 'reset-password');
       const admin = await api.login(ADMIN.email, ADMIN.password);
       const second = uniqueEmail('links');
       await api.put(`/api/users/${user.id}`, { token: admin, body: { email: second } });
@@ -222,12 +200,12 @@ describe('the links sent by mail', () => {
       const admin = await api.login(ADMIN.email, ADMIN.password);
       const typo = uniqueEmail('links');
       const created = await api.post('/api/users', { token: admin, body: { email: typo, name: 'Invited Ivy' } });
-      const wrongLink = tokenIn(await mailTo(typo, 'Your new account'), 'accept-invite');
+      const wrongLink = tokenIn(await sink().nextMail(typo, 'Your new account'), 'accept-invite');
       const right = uniqueEmail('links');
       expect((await api.put(`/api/users/${created.body.id}`, { token: admin, body: { email: right } })).status).toBe(200);
       const stale = await api.post('/auth/password/reset', { body: { token: wrongLink, new_password: 'the typo owner sets this' } });
       expect([stale.status, stale.body.code]).toEqual([400, 'INVALID_TOKEN']);
-      const rightLink = tokenIn(await mailTo(right, 'Your new account'), 'accept-invite');
+      const rightLink = tokenIn(await sink().nextMail(right, 'Your new account'), 'accept-invite');
       expect((await api.post('/auth/password/reset', { body: { token: rightLink, new_password: 'ivy chose this one' } })).status).toBe(204);
       expect(await api.login(right, 'ivy chose this one')).toEqual(expect.any(String));
     });
@@ -240,7 +218,7 @@ describe('the links sent by mail', () => {
       const created = await api.post('/api/users', { token: admin, body: { email, name: 'Invited Ivy', role: 'DRIVER' } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ email, role: 'DRIVER', email_verified: false });
-      const mail = await mailTo(email, 'Your new account');
+      const mail = await sink().nextMail(email, 'Your new account');
       expect(mail.text).toContain('7 days');
       const token = tokenIn(mail, 'accept-invite');
       // No password yet: no password logs in, an empty one included.
@@ -261,7 +239,7 @@ describe('the links sent by mail', () => {
       expect(response.status).toBe(202);
       expect(response.text).toBe('');
       await sleep(1_500);
-      expect(sink.messages.filter((m) => m.to.includes(unknown))).toEqual([]);
+      expect(sink().messages.filter((m) => m.to.includes(unknown))).toEqual([]);
     });
 
     it('mails a reset link; a weak password leaves it usable; a good one ends every session, verifies the email and spends it', async () => {
@@ -269,7 +247,7 @@ describe('the links sent by mail', () => {
       const { token: access, password } = await api.register({ email });
       const forgot = await api.post('/auth/password/forgot', { body: { email: email.toUpperCase() } });
       expect([forgot.status, forgot.text]).toEqual([202, '']);
-      const token = tokenIn(await mailTo(email, 'Reset your password'), 'reset-password');
+      const token = tokenIn(await sink().nextMail(email, 'Reset your password'), 'reset-password');
 
       const weak = await api.post('/auth/password/reset', { body: { token, new_password: 'qwertyuiop' } });
       expect([weak.status, weak.body.code]).toEqual([400, 'WEAK_PASSWORD']);
@@ -289,7 +267,7 @@ describe('the links sent by mail', () => {
       const email = uniqueEmail('links');
       const { token: access, password } = await api.register({ email });
       await api.post('/auth/password/forgot', { body: { email } });
-      const token = tokenIn(await mailTo(email, 'Reset your password'), 'reset-password');
+      const token = tokenIn(await sink().nextMail(email, 'Reset your password'), 'reset-password');
       const changed = await api.post('/users/password', {
         token: access,
         body: { current_password: password, new_password: 'changed the usual way' },
@@ -301,27 +279,15 @@ describe('the links sent by mail', () => {
   });
 
   describe('with REQUIRE_EMAIL_VERIFICATION=true', () => {
-    let strict: TestApp;
-    const strictApi = new ApiClient();
-
-    beforeAll(async () => {
-      strict = await startTestApp({ MAIL_TRANSPORT: sink.url, REQUIRE_EMAIL_VERIFICATION: 'true' }, strictApi);
-    });
-
-    afterAll(async () => {
-      await strict?.close();
-      expectNoSecrets(strictApi);
-      expect(strictApi.contractViolations).toEqual([]);
-    });
+    // Mailing to the block's sink: named once it listens.
+    const strictApi = useTestApp(() => ({ MAIL_TRANSPORT: sink().url, REQUIRE_EMAIL_VERIFICATION: 'true' }));
 
     it('refuses the login of an unverified account with 403 EMAIL_NOT_VERIFIED, and lets it in once verified', async () => {
       const email = uniqueEmail('links');
       const { password } = await strictApi.register({ email });
       const refused = await strictApi.post('/auth/login', { body: { email, password } });
       expect([refused.status, refused.body.code]).toEqual([403, 'EMAIL_NOT_VERIFIED']);
-      const mail = await mailTo(email, 'Confirm your email address');
-      seen.add(mail);
-      const token = new URL(sink.linksIn(mail)[0]).searchParams.get('token');
+      const token = sink().linkToken(await sink().nextMail(email, 'Confirm your email address'));
       expect((await strictApi.post('/auth/verify-email', { body: { token } })).status).toBe(200);
       expect((await strictApi.post('/auth/login', { body: { email, password } })).status).toBe(200);
     });
@@ -339,11 +305,9 @@ describe('the links sent by mail', () => {
         expect([refused.status, refused.body.code]).toEqual([403, 'EMAIL_NOT_VERIFIED']);
       }
       // A new mail may be asked for; the refused refresh left its token as it was.
-      seen.add(await mailTo(email, 'Confirm your email address'));
+      await sink().nextMail(email, 'Confirm your email address');
       expect((await strictApi.post('/auth/verify-email/request', { token: access })).status).toBe(202);
-      const mail = await mailTo(email, 'Confirm your email address');
-      seen.add(mail);
-      const token = new URL(sink.linksIn(mail)[0]).searchParams.get('token');
+      const token = sink().linkToken(await sink().nextMail(email, 'Confirm your email address'));
       expect((await strictApi.post('/auth/verify-email', { body: { token } })).status).toBe(200);
       const refreshed = await strictApi.post('/auth/refresh', { body: { refresh_token } });
       expect(refreshed.status).toBe(200);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
 import { waitUntil } from '../support/eventually';
-import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
+import { useMailedApp } from '../support/mailed-app';
 import { ADMIN } from '../support/test-app';
 import { randomSuffix, uniqueEmail } from '../support/unique';
 import { countStatuses, expectProblem, useAttackApp } from './support/attack-app';
@@ -110,30 +111,19 @@ describe('finding 13: a password typed into the login name field is not kept', (
   });
 });
 
-/** An attack app whose mails go to a real SMTP server of the test's, and a way to read their links. */
-function useMailedApp(env: Record<string, string> = {}) {
-  let sink: SmtpSink;
-  const seen = new Set<ReceivedMail>();
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await sink?.stop();
-  });
-  const app = useAttackApp({ ...env, get MAIL_TRANSPORT() {
-    return sink.url;
-  } });
-  /** The token of the next unread mail to `to` with this subject. */
+/** useAttackApp() whose mails go to a real SMTP server of the test's (useMailedApp), and a way to read their links. */
+function useMailedAttackApp(env: Record<string, string> = {}) {
+  const { api, testApp, sink } = useMailedApp(env, { checkContract: false });
+  /** The next unread mail to `to` with this subject, and the token of its link. */
   const linkIn = async (to: string, subject: string) => {
-    const mail = await sink.waitFor((m) => m.to.includes(to) && m.subject === subject && !seen.has(m));
-    seen.add(mail);
-    return { mail, token: new URL(sink.linksIn(mail)[0]).searchParams.get('token')! };
+    const mail = await sink().nextMail(to, subject);
+    return { mail, token: sink().linkToken(mail) };
   };
-  return { ...app, linkIn, sink: () => sink };
+  return { api, db: () => testApp().app.get(DataSource), linkIn };
 }
 
 describe('finding 2: links survive an email change', () => {
-  const { api, linkIn } = useMailedApp();
+  const { api, linkIn } = useMailedAttackApp();
 
   it("kills an invitation's link when an administrator corrects the address", async () => {
     const admin = await api.login(ADMIN.email, ADMIN.password);
@@ -159,7 +149,7 @@ describe('finding 2: links survive an email change', () => {
 });
 
 describe('finding 3: an email change is no mail relay', () => {
-  const { api, db, linkIn } = useMailedApp();
+  const { api, db, linkIn } = useMailedAttackApp();
 
   it('takes 5 changes an hour from one account, and mails the new address nothing the account chose', async () => {
     const name = 'URGENT: your bank account is frozen, visit http://evil.test/x';
@@ -180,7 +170,7 @@ describe('finding 3: an email change is no mail relay', () => {
 });
 
 describe('finding 4: a stolen access token is no takeover', () => {
-  const { api, linkIn } = useMailedApp();
+  const { api, linkIn } = useMailedAttackApp();
 
   it('cannot change the email without the password, so forgot-password keeps mailing the owner', async () => {
     const { token, user } = await api.register({ email: uniqueEmail('review2'), password: PASSWORD });
@@ -218,7 +208,7 @@ describe('finding 4: a stolen access token is no takeover', () => {
 });
 
 describe('item 3: owners who asked for one address race at its links: one wins', () => {
-  const { api, db, linkIn } = useMailedApp();
+  const { api, db, linkIn } = useMailedAttackApp();
 
   it('makes one change of five followed at once; the others answer 409 and keep their address', async () => {
     const wanted = uniqueEmail('review2');
@@ -241,7 +231,7 @@ describe('item 3: owners who asked for one address race at its links: one wins',
 });
 
 describe('finding 5: mail budgets hold under concurrency', () => {
-  const { api, db } = useMailedApp({ MAIL_MAX_PER_HOUR: '30' });
+  const { api, db } = useMailedAttackApp({ MAIL_MAX_PER_HOUR: '30' });
   const mails = async (kind: string, recipients: string[]) =>
     (await db().query(`SELECT count(*)::int AS n FROM mail_outbox WHERE kind = $1 AND recipient = ANY($2)`, [kind, recipients]))[0].n;
 
@@ -292,7 +282,7 @@ describe('finding 12: a user sees an administrator as such, not by address or ac
 });
 
 describe('finding 14: a disabled account accepts no invitation', () => {
-  const { api, linkIn } = useMailedApp();
+  const { api, linkIn } = useMailedAttackApp();
 
   it('answers its link as any dead link, and sets nothing', async () => {
     const admin = await api.login(ADMIN.email, ADMIN.password);

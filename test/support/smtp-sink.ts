@@ -44,6 +44,8 @@ export class SmtpSink {
   /** Messages received in full whose reply (250 or an error) has not been sent yet. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waiters = new Set<Waiter>();
+  /** The mails nextMail has answered: it answers each once. */
+  private readonly taken = new Set<ReceivedMail>();
   private refused: RegExp[] = [];
 
   private constructor() {}
@@ -113,6 +115,16 @@ export class SmtpSink {
     return this.until(() => this.messages.find(predicate), timeoutMs, 'matching the predicate');
   }
 
+  /**
+   * The first mail to `to` with this subject that nextMail has not answered before, already
+   * received or yet to come: asked twice, it answers the first such mail, then the second.
+   */
+  async nextMail(to: string, subject: string, options?: WaitOptions): Promise<ReceivedMail> {
+    const mail = await this.waitFor((m) => m.to.includes(to.toLowerCase()) && m.subject === subject && !this.taken.has(m), options);
+    this.taken.add(mail);
+    return mail;
+  }
+
   /** All mail received, once there are at least `count`. */
   waitForCount(count: number, timeoutMs = 10_000): Promise<ReceivedMail[]> {
     return this.until(
@@ -125,6 +137,11 @@ export class SmtpSink {
   /** The http(s) URLs in the text part, in order, without trailing punctuation. */
   linksIn(mail: ReceivedMail): string[] {
     return (mail.text.match(/https?:\/\/[^\s<>"'()[\]]+/g) ?? []).map((url) => url.replace(/[.,;:!?]+$/, ''));
+  }
+
+  /** The `token` parameter of the mail's first link, as a verification, reset or invitation link carries it. */
+  linkToken(mail: ReceivedMail): string {
+    return new URL(this.linksIn(mail)[0]).searchParams.get('token')!;
   }
 
   private async listen(port: number): Promise<void> {

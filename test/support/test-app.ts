@@ -7,6 +7,12 @@ import { createTestDatabase, TestDatabase } from './test-database';
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 
+/**
+ * The environment useApp() starts the application with, or a function that makes it as the
+ * application starts: to name a server that an earlier hook started (an SMTP sink, say).
+ */
+export type AppEnv = Record<string, string> | (() => Record<string, string>);
+
 export interface TestApp {
   api: ApiClient;
   app: NestFastifyApplication;
@@ -52,13 +58,13 @@ export async function startTestApp(
  * as soon as the block's own beforeAll hooks run, and the application once it has started.
  */
 export function useApp(
-  env: Record<string, string> = {},
+  env: AppEnv = {},
   { checkContract = true } = {},
 ): { api: ApiClient; testApp(): TestApp } {
   const api = new ApiClient();
   let testApp: TestApp | undefined;
   beforeAll(async () => {
-    testApp = await startTestApp(env, api);
+    testApp = await startTestApp(typeof env === 'function' ? env() : env, api);
   });
   afterAll(async () => {
     await testApp?.close();
@@ -75,6 +81,6 @@ export function useApp(
 }
 
 /** useApp() for the blocks that need only the client. */
-export function useTestApp(env: Record<string, string> = {}): ApiClient {
+export function useTestApp(env: AppEnv = {}): ApiClient {
   return useApp(env).api;
 }
