@@ -274,11 +274,7 @@ describe('token attacks', () => {
     async function newAdmin() {
       const email = uniqueEmail('victim');
       const password = `pw-${randomSuffix()}-victim`;
-      const created = await api.post('/api/users', {
-        token: admin.token,
-        body: { email, password, name: 'Victim', role: 'ADMIN' },
-      });
-      expect(created.status).toBe(201);
+      await api.createAdmin(admin.token, { email, password, name: 'Victim' });
       const victim = { ...(await login(email, password)), email, password };
       expect((await api.get('/api/users', { token: victim.token })).status).toBe(200);
       return victim;

@@ -137,14 +137,8 @@ describe('races', () => {
     }
   });
 
-  const newAdmin = async () => {
-    const created = await api.post('/api/users', {
-      token: admin,
-      body: { email: uniqueEmail('co-admin'), password: 'co-admin-password', name: 'Co-admin', role: 'ADMIN' },
-    });
-    expect(created.status).toBe(201);
-    return created.body.id as number;
-  };
+  const newAdmin = async () =>
+    (await api.createAdmin(admin, { email: uniqueEmail('co-admin'), password: 'co-admin-password', name: 'Co-admin' })).id as number;
 
   it('lets two admins be demoted at once (the seeded admin stays): both 200, never 5xx', async () => {
     for (const round of range(5)) {

@@ -222,11 +222,7 @@ describe('finding 4: the bootstrap admin never comes back', () => {
     const bootstrapId = await withService(async (api) => {
       const token = await api.login(ADMIN.email, ADMIN.password);
       const secondEmail = uniqueEmail('review');
-      const second = await api.post('/api/users', {
-        token,
-        body: { email: secondEmail, password: 'second-admin-password', name: 'Second', role: 'ADMIN' },
-      });
-      expect(second.status).toBe(201);
+      await api.createAdmin(token, { email: secondEmail, password: 'second-admin-password', name: 'Second' });
       const me = await api.get('/users', { token });
       // Renamed by the other administrator: made at once (an owner's own change would wait for its link).
       const other = await api.login(secondEmail, 'second-admin-password');

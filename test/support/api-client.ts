@@ -88,4 +88,11 @@ export class ApiClient {
     if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
     return response.body.access_token;
   }
+
+  /** Has the administrator of `adminToken` create another administrator (POST /api/users); answers the new account. */
+  async createAdmin(adminToken: string, fields: { email: string; password: string; name: string }) {
+    const response = await this.post('/api/users', { token: adminToken, body: { ...fields, role: 'ADMIN' } });
+    if (response.status !== 201) throw new Error(`admin create failed: ${response.status} ${response.text}`);
+    return response.body;
+  }
 }
