@@ -7,8 +7,8 @@ import { createApp } from '../../src/app.factory';
 import { expectAnsweredAlike } from '../support/alike-answers';
 import { ApiClient } from '../support/api-client';
 import { PrivateRedis } from '../support/private-redis';
-import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
-import { createTestDatabase, onPostgresServer } from '../support/test-database';
+import { ADMIN, listenOnLoopback, startTestApp, testAppEnv, TestApp } from '../support/test-app';
+import { createTestDatabase, onPostgresServer, TestDatabase } from '../support/test-database';
 import { randomSuffix, uniqueEmail } from '../support/unique';
 import { expectProblem, useAttackApp } from './support/attack-app';
 
@@ -181,25 +181,14 @@ describe('finding 3: the lockout answers alike for an existing account and an un
 
 describe('finding 4: the bootstrap admin never comes back', () => {
   let dataDir: string | undefined;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  const env = () => ({
-    NODE_ENV: 'test',
-    BCRYPT_ROUNDS: '4',
-    JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...database.env,
-  });
+  let database: TestDatabase;
 
   /** Starts the service on this block's database, runs `work` against it, and stops it. */
   async function withService<T>(work: (api: ApiClient, db: DataSource) => Promise<T>): Promise<T> {
-    const app = await createApp(env());
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.getHttpServer().address() as { port: number };
+    const app = await createApp(testAppEnv(database));
+    const url = await listenOnLoopback(app);
     try {
-      return await work(new ApiClient(`http://127.0.0.1:${port}`), app.get(DataSource));
+      return await work(new ApiClient(url), app.get(DataSource));
     } finally {
       await app.close();
     }

@@ -20,13 +20,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on its own database, listening on a free loopback port. */
-export async function startTestApp(
-  env: Record<string, string> = {},
-  api = new ApiClient(),
-): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const app = await createApp({
+/**
+ * What the application of a test runs with: bcrypt at its cheapest, the tests' signing key and
+ * administrator, a rate limit no test meets unless it sets one, on `database`; `env` over it all.
+ */
+export function testAppEnv(database: TestDatabase, env: Record<string, string> = {}): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     BCRYPT_ROUNDS: '4',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -36,10 +35,24 @@ export async function startTestApp(
     ADMIN_PASSWORD: ADMIN.password,
     ...database.env,
     ...env,
-  });
+  };
+}
+
+/** Makes `app` listen on a free loopback port; answers its base URL. */
+export async function listenOnLoopback(app: NestFastifyApplication): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
-  api.baseUrl = `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The real application on its own database, listening on a free loopback port. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  api = new ApiClient(),
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const app = await createApp(testAppEnv(database, env));
+  api.baseUrl = await listenOnLoopback(app);
   return {
     api,
     app,
