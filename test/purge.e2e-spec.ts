@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/config/app-config';
 import { PurgeJob } from '../src/purge/purge.job';
 import { PURGE_LOCK, PurgeRepository } from '../src/purge/purge.repository';
+import { withPgClient } from './support/pg-client';
 import { onPostgresServer } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -207,17 +207,13 @@ describe('purge', () => {
     it('skips while another connection holds the advisory lock, and runs once it is free', async () => {
       const { user } = await api().register();
       const ended = await session(user.id, { ends: '-1 minute' });
-      const holder = new Client({ connectionString: testApp.database.settings.url });
-      await holder.connect();
-      try {
+      await withPgClient(testApp.database.settings.url!, async (holder) => {
         await holder.query('SELECT pg_advisory_lock($1)', [PURGE_LOCK]);
         expect(await job.purgeOnce()).toBe('skipped');
         expect(await ids(`SELECT id::text AS id FROM sessions WHERE id = '${ended}'`)).toEqual([ended]);
         await holder.query('SELECT pg_advisory_unlock($1)', [PURGE_LOCK]);
         expect(await job.purgeOnce()).toMatchObject({ sessions: 1, refresh_tokens: 2 });
-      } finally {
-        await holder.end();
-      }
+      });
     });
   }
 

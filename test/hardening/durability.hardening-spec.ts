@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Client } from 'pg';
+import { databaseUrl, withPgClient } from '../support/pg-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import { ADMIN } from '../support/test-app';
@@ -54,13 +54,7 @@ function serviceEnv(database: Record<string, string>): Record<string, string> {
 }
 
 async function rowsOnServer(url: string): Promise<UserRow[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<UserRow>(SELECT_USERS)).rows;
-  } finally {
-    await client.end();
-  }
+  return withPgClient(url, async (client) => (await client.query<UserRow>(SELECT_USERS)).rows);
 }
 
 /** The rows in a PGlite DATA_DIR, opened directly (only when no service runs on it). */
@@ -71,13 +65,6 @@ async function rowsInDataDir(dataDir: string): Promise<UserRow[]> {
   } finally {
     await db.close();
   }
-}
-
-/** `postgres://.../postgres` with another database name. */
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
 }
 
 describe('nothing acknowledged is lost (kill -9 and database outage under load)', () => {
@@ -108,14 +95,8 @@ describe('nothing acknowledged is lost (kill -9 and database outage under load)'
   /** A fresh database on the private cluster; answers its URL. */
   async function clusterDatabase(name: string): Promise<string> {
     const server = await privateCluster();
-    const client = new Client({ connectionString: server.url });
-    await client.connect();
-    try {
-      await client.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await client.end();
-    }
-    return withDatabase(server.url, name);
+    await withPgClient(server.url, (client) => client.query(`CREATE DATABASE "${name}"`));
+    return databaseUrl(server.url, name);
   }
 
   async function startLoad(service: ServiceProcess, prefix: string): Promise<WriteLoad> {

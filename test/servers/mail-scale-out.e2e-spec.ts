@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { ApiClient } from '../support/api-client';
+import { withPgClient } from '../support/pg-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { PrivateRedis } from '../support/private-redis';
 import { expectNoSecrets } from '../support/secrets';
@@ -59,13 +59,9 @@ describe('two instances draining one mail outbox', () => {
     expect(new Set(sink.messages.map((mail) => mail.messageId)).size).toBe(60);
 
     // And the outbox agrees: every row sent once, none left waiting.
-    const database = new Client({ connectionString: postgres.url });
-    await database.connect();
-    try {
+    await withPgClient(postgres.url, async (database) => {
       const { rows } = await database.query('SELECT count(*)::int AS total, count(sent_at)::int AS sent FROM mail_outbox');
       expect(rows[0]).toEqual({ total: 60, sent: 60 });
-    } finally {
-      await database.end();
-    }
+    });
   }, 150_000);
 });

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import type { ApiClient, ApiResponse } from '../support/api-client';
+import { withPgClient } from '../support/pg-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { expectNoSecrets } from '../support/secrets';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
@@ -64,14 +64,10 @@ describe('a database outage', () => {
 
   it('runs on the private cluster, not on the database startTestApp made', async () => {
     expect(testApp!.app.get(AppConfig).database.url).toBe(cluster!.url);
-    const client = new Client({ connectionString: cluster!.url });
-    await client.connect();
-    try {
+    await withPgClient(cluster!.url, async (client) => {
       const { rows } = await client.query('SELECT id FROM users WHERE email = $1', [user.email]);
       expect(rows).toEqual([{ id: expect.anything() }]);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   it('answers 503 SERVICE_UNAVAILABLE fast while the database is down, and heals by itself', async () => {
