@@ -8,11 +8,9 @@ describe('the admin API: PUT /api/users/:id', () => {
     admin = await api.login(ADMIN.email, ADMIN.password);
   });
 
-  const newUser = (fields: Record<string, unknown> = {}) => api.register(fields);
-
   describe('guards', () => {
     it('answers 401 without a valid token and 403 to a USER or DRIVER', async () => {
-      const { user, token, password } = await newUser();
+      const { user, token, password } = await api.register();
       expect((await api.put(`/api/users/${user.id}`, { body: { name: 'X' } })).status).toBe(401);
       const forbidden = await api.put(`/api/users/${user.id}`, { token, body: { name: 'X' } });
       expect(forbidden.status).toBe(403);
@@ -25,8 +23,8 @@ describe('the admin API: PUT /api/users/:id', () => {
     });
 
     it('reads the role from the database, and a role change ends the sessions at once', async () => {
-      const { user, token, password } = await newUser();
-      const target = await newUser();
+      const { user, token, password } = await api.register();
+      const target = await api.register();
       const promotion = await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
       expect([promotion.status, promotion.body.role]).toEqual([200, 'ADMIN']);
       expect((await api.get('/users', { token })).status).toBe(401);
@@ -41,13 +39,13 @@ describe('the admin API: PUT /api/users/:id', () => {
     });
 
     it('keeps the sessions when an admin re-sends the role a user already has', async () => {
-      const { user, token } = await newUser();
+      const { user, token } = await api.register();
       expect((await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'USER' } })).status).toBe(200);
       expect((await api.get('/users', { token })).status).toBe(200);
     });
 
     it('refuses a deactivated admin at once', async () => {
-      const { user, password } = await newUser();
+      const { user, password } = await api.register();
       const promotion = await api.put(`/api/users/${user.id}`, { token: admin, body: { role: 'ADMIN' } });
       expect([promotion.status, promotion.body.role]).toEqual([200, 'ADMIN']);
       // The promotion ended the user's sessions: only a token of the admin it is now proves the rule.
@@ -61,7 +59,7 @@ describe('the admin API: PUT /api/users/:id', () => {
 
   describe('updates', () => {
     it('takes the seed example, hashing password_hash and storing profileImage as image_path', async () => {
-      const { user, password } = await newUser();
+      const { user, password } = await api.register();
       const newPassword = 'newSecurePassword456';
       const response = await api.put(`/api/users/${user.id}`, {
         token: admin,
@@ -96,15 +94,15 @@ describe('the admin API: PUT /api/users/:id', () => {
     });
 
     it('takes password under its own name too', async () => {
-      const { user } = await newUser();
+      const { user } = await api.register();
       const response = await api.put(`/api/users/${user.id}`, { token: admin, body: { password: 'plain-password-2' } });
       expect(response.status).toBe(200);
       expect(await api.login(user.email, 'plain-password-2')).toEqual(expect.any(String));
     });
 
     it('lets the path id win over a body id', async () => {
-      const first = await newUser();
-      const second = await newUser();
+      const first = await api.register();
+      const second = await api.register();
       const response = await api.put(`/api/users/${first.user.id}`, {
         token: admin,
         body: { id: second.user.id, name: 'Path wins' },
@@ -116,7 +114,7 @@ describe('the admin API: PUT /api/users/:id', () => {
     });
 
     it('refuses a body with only an id: at least one field must be provided', async () => {
-      const { user } = await newUser();
+      const { user } = await api.register();
       const response = await api.put(`/api/users/${user.id}`, { token: admin, body: { id: 5 } });
       expect(response.status).toBe(400);
     });
@@ -133,7 +131,7 @@ describe('the admin API: PUT /api/users/:id', () => {
       ['password_hash', { password: 'password-1', password_hash: 'password-2' }],
       ['created_at', { created_at: '2020-01-01T00:00:00Z' }],
     ])('refuses a bad %s with 400 naming it, and changes nothing', async (field, body) => {
-      const { user, token } = await newUser();
+      const { user, token } = await api.register();
       const before = (await api.get('/users', { token })).body;
       const response = await api.put(`/api/users/${user.id}`, { token: admin, body });
       expect(response.status).toBe(400);
@@ -154,8 +152,8 @@ describe('the admin API: PUT /api/users/:id', () => {
     });
 
     it('answers 409 for another account’s email or username, ignoring case', async () => {
-      const other = await newUser({ username: 'Admin_Taken' });
-      const { user } = await newUser();
+      const other = await api.register({ username: 'Admin_Taken' });
+      const { user } = await api.register();
       const email = await api.put(`/api/users/${user.id}`, { token: admin, body: { email: other.user.email.toUpperCase() } });
       expect(email.body.code).toBe('EMAIL_TAKEN');
       const username = await api.put(`/api/users/${user.id}`, { token: admin, body: { username: 'ADMIN_taken' } });
@@ -174,7 +172,7 @@ describe('the admin API: PUT /api/users/:id', () => {
       }
       expect((await api.get('/users', { token: admin })).body).toMatchObject({ role: 'ADMIN', is_active: true });
 
-      const second = await newUser();
+      const second = await api.register();
       const promotion = await api.put(`/api/users/${second.user.id}`, { token: admin, body: { role: 'ADMIN' } });
       expect([promotion.status, promotion.body.role]).toEqual([200, 'ADMIN']);
       const secondToken = await api.login(second.user.email, second.password);

@@ -1,6 +1,14 @@
+import type { ApiClient } from './support/api-client';
 import { useTestApp } from './support/test-app';
 
 const ALLOWED = 'https://app.example.com';
+
+/** A failed login from a client at `address`, as X-Forwarded-For names it. */
+const loginFrom = (api: ApiClient, address: string) =>
+  api.post('/auth/login', {
+    headers: { 'x-forwarded-for': address },
+    body: { email: 'nobody@example.com', password: 'password-1' },
+  });
 
 describe('HTTP hardening: security headers, CORS, request ids, trusted proxies', () => {
   const api = useTestApp({
@@ -67,15 +75,10 @@ describe('HTTP hardening: security headers, CORS, request ids, trusted proxies',
   });
 
   it('counts the rate limit per client address as the trusted proxy reports it', async () => {
-    const login = (address: string) =>
-      api.post('/auth/login', {
-        headers: { 'x-forwarded-for': address },
-        body: { email: 'nobody@example.com', password: 'password-1' },
-      });
-    expect((await login('203.0.113.1')).status).toBe(401);
-    expect((await login('203.0.113.1')).status).toBe(401);
-    expect((await login('203.0.113.1')).status).toBe(429);
-    expect((await login('203.0.113.2')).status).toBe(401);
+    expect((await loginFrom(api, '203.0.113.1')).status).toBe(401);
+    expect((await loginFrom(api, '203.0.113.1')).status).toBe(401);
+    expect((await loginFrom(api, '203.0.113.1')).status).toBe(429);
+    expect((await loginFrom(api, '203.0.113.2')).status).toBe(401);
   });
 });
 
@@ -83,13 +86,8 @@ describe('without a trusted proxy', () => {
   const api = useTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '2' });
 
   it('ignores X-Forwarded-For: a client cannot pick a fresh address per request', async () => {
-    const login = (address: string) =>
-      api.post('/auth/login', {
-        headers: { 'x-forwarded-for': address },
-        body: { email: 'nobody@example.com', password: 'password-1' },
-      });
-    expect((await login('198.51.100.1')).status).toBe(401);
-    expect((await login('198.51.100.2')).status).toBe(401);
-    expect((await login('198.51.100.3')).status).toBe(429);
+    expect((await loginFrom(api, '198.51.100.1')).status).toBe(401);
+    expect((await loginFrom(api, '198.51.100.2')).status).toBe(401);
+    expect((await loginFrom(api, '198.51.100.3')).status).toBe(429);
   });
 });

@@ -3,8 +3,6 @@ import { ADMIN, useTestApp } from './support/test-app';
 describe('the self-profile: GET and PUT /users', () => {
   const api = useTestApp();
 
-  const newUser = (fields: Record<string, unknown> = {}) => api.register(fields);
-
   describe('authentication', () => {
     it.each([
       ['no token', undefined],
@@ -23,7 +21,7 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('refuses the token of a user who was deactivated since', async () => {
-      const { user, token, password } = await newUser();
+      const { user, token, password } = await api.register();
       const admin = await api.login(ADMIN.email, ADMIN.password);
       const deactivation = await api.put(`/api/users/${user.id}`, { token: admin, body: { is_active: false } });
       expect([deactivation.status, deactivation.body.is_active]).toEqual([200, false]);
@@ -38,7 +36,7 @@ describe('the self-profile: GET and PUT /users', () => {
 
   describe('PUT /users', () => {
     it('changes only the fields sent and keeps the rest', async () => {
-      const { user, token } = await newUser({ name: 'Jane Doe' });
+      const { user, token } = await api.register({ name: 'Jane Doe' });
       const response = await api.put('/users', {
         token,
         body: { firstname: ' Jane ', lastname: 'Doe', phone_number: '+1234567890', image_path: 'profile-pictures/jane.jpg' },
@@ -59,7 +57,7 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('takes the seed example, name and email, with the current password: the email waits for its link', async () => {
-      const { token, password, user } = await newUser();
+      const { token, password, user } = await api.register();
       const body = { name: 'Jane Doe', email: 'Jane.Seed@Example.com ', current_password: password };
       const response = await api.put('/users', { token, body });
       expect(response.status).toBe(200);
@@ -67,14 +65,14 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('refuses current_password without a new email, changing nothing', async () => {
-      const { token, password } = await newUser();
+      const { token, password } = await api.register();
       const response = await api.put('/users', { token, body: { name: 'Jane Doe', current_password: password } });
       expect([response.status, response.body.errors]).toEqual([400, [{ field: 'current_password', message: expect.any(String) }]]);
       expect((await api.get('/users', { token })).body.name).toBe('Test User');
     });
 
     it('clears nullable fields with null or an empty string', async () => {
-      const { token } = await newUser();
+      const { token } = await api.register();
       // Set first, so that the nulls below are cleared values, not ones never set.
       const set = await api.put('/users', { token, body: { firstname: 'A', lastname: 'B', phone_number: '+12345678' } });
       expect(set.status).toBe(200);
@@ -85,7 +83,7 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('refuses an empty body: at least one field must be provided', async () => {
-      const { token } = await newUser();
+      const { token } = await api.register();
       const response = await api.put('/users', { token, body: {} });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'At least one field must be provided.' });
@@ -94,7 +92,7 @@ describe('the self-profile: GET and PUT /users', () => {
     it.each(['password', 'role', 'is_active', 'id', 'password_hash', 'profileImage', 'created_at', 'nickname'])(
       'refuses %s with 400 naming the field, and changes nothing',
       async (field) => {
-        const { token } = await newUser();
+        const { token } = await api.register();
         const before = (await api.get('/users', { token })).body;
         const response = await api.put('/users', { token, body: { name: 'Changed', [field]: 'ADMIN' } });
         expect(response.status).toBe(400);
@@ -104,7 +102,7 @@ describe('the self-profile: GET and PUT /users', () => {
     );
 
     it('points a password change to POST /users/password', async () => {
-      const { token } = await newUser();
+      const { token } = await api.register();
       const response = await api.put('/users', { token, body: { password: 'new-password-1' } });
       expect(response.body.errors[0].message).toContain('POST /users/password');
     });
@@ -130,7 +128,7 @@ describe('the self-profile: GET and PUT /users', () => {
       ['image_path', 'p'.repeat(513)],
       ['image_path', null],
     ])('refuses %s = %j with 400 naming it, and changes nothing', async (field, value) => {
-      const { token } = await newUser();
+      const { token } = await api.register();
       const before = (await api.get('/users', { token })).body;
       const response = await api.put('/users', { token, body: { [field]: value } });
       expect(response.status).toBe(400);
@@ -139,7 +137,7 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('accepts an http(s) image URL and the limits of each field', async () => {
-      const { token } = await newUser();
+      const { token } = await api.register();
       const response = await api.put('/users', {
         token,
         body: {
@@ -155,15 +153,15 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('lets a user re-send their own email in another case', async () => {
-      const { user, token } = await newUser();
+      const { user, token } = await api.register();
       const response = await api.put('/users', { token, body: { email: user.email.toUpperCase() } });
       expect(response.status).toBe(200);
       expect(response.body.email).toBe(user.email);
     });
 
     it('answers 409 for an email or username another account has, in any case', async () => {
-      const other = await newUser({ username: 'Taken_Name' });
-      const mine = await newUser();
+      const other = await api.register({ username: 'Taken_Name' });
+      const mine = await api.register();
       const { token } = mine;
       const before = (await api.get('/users', { token })).body;
       const email = await api.put('/users', { token, body: { email: other.user.email.toUpperCase(), current_password: mine.password } });
@@ -176,7 +174,7 @@ describe('the self-profile: GET and PUT /users', () => {
     });
 
     it('lets users ask for one free email at once, as many as its mails allow: a change reserves nothing until its link', async () => {
-      const users = await Promise.all(Array.from({ length: 12 }, () => newUser()));
+      const users = await Promise.all(Array.from({ length: 12 }, () => api.register()));
       const responses = await Promise.all(
         users.map(({ token, password }) => api.put('/users', { token, body: { email: 'wanted@example.com', current_password: password } })),
       );
@@ -193,7 +191,7 @@ describe('the self-profile: GET and PUT /users', () => {
   describe('bad requests', () => {
     let token: string;
     beforeAll(async () => {
-      ({ token } = await newUser());
+      ({ token } = await api.register());
     });
 
     it.each([

@@ -12,10 +12,11 @@ import { countStatuses, expectProblem, useAttackApp } from './support/attack-app
  */
 
 const PASSWORD = 'Plum-Orbit-42-review';
+/** Headers that name the client's address, as a trusted proxy (TRUST_PROXY) reports it. */
+const from = (address: string) => ({ 'x-forwarded-for': address });
 
 describe('finding 6: one normalisation for the lockout key and the account lookup', () => {
   const { api } = useAttackApp({ LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'true' });
-  const from = (address: string) => ({ 'x-forwarded-for': address });
 
   it('refuses an admin whose names are locked, whatever Unicode spelling of the name is sent', async () => {
     const admin = (await api.get('/users', { token: await api.login(ADMIN.email, ADMIN.password) })).body;
@@ -59,7 +60,6 @@ describe('finding 6: one normalisation for the lockout key and the account looku
 
 describe('finding 11: a stranger cannot lock the owner out everywhere', () => {
   const { api } = useAttackApp({ TRUST_PROXY: 'true' });
-  const from = (address: string) => ({ 'x-forwarded-for': address });
 
   it('ten wrong passwords from one address lock that address only: the admin logs in from elsewhere', async () => {
     const attacker = from('203.0.113.50');
