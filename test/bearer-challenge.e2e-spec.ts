@@ -1,4 +1,4 @@
-import { decode, hs256 } from './hardening/support/attack-tokens';
+import { decode, hs256, now } from './hardening/support/attack-tokens';
 import { type ApiResponse, bearer } from './support/api-client';
 import { ADMIN, TEST_JWT_SECRET, useTestApp } from './support/test-app';
 
@@ -11,7 +11,7 @@ const challenge = (response: ApiResponse) => response.headers.get('www-authentic
 /** The claims of a token the service signs, as a token of our own making would carry them. */
 const claimsOf = (token: string) => {
   const { sub, sid } = decode(token).payload;
-  return { sub, sid, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
+  return { sub, sid, iat: now(), exp: now() + 600 };
 };
 
 describe('WWW-Authenticate on 401 answers, and the iss and aud of access tokens', () => {

@@ -1,3 +1,4 @@
+import { decode, withPayload } from './attack-tokens';
 import type { Auth, Body, EmailStyle, IfMatch, Json, Ref, RequestSpec, Who } from './fuzz-arbitraries';
 
 /** An account the fuzzer holds a session of. */
@@ -59,10 +60,6 @@ function cutToBytes(text: string, bytes: number): string {
     out += point;
   }
   return out;
-}
-
-function base64url(text: string): string {
-  return Buffer.from(text).toString('base64url');
 }
 
 export function materialize(spec: RequestSpec, ctx: Context): Wire {
@@ -228,12 +225,9 @@ function authHeader(auth: Auth, ctx: Context): string | undefined {
       return `Bearer ${token.slice(0, -1)}`;
     case 'no-scheme':
       return token;
-    case 'other-sub': {
+    case 'other-sub':
       // The payload of another account's token under this token's signature.
-      const [header, payload, signature] = token.split('.');
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-      return `Bearer ${header}.${base64url(JSON.stringify({ ...claims, sub: String(ctx.other.id) }))}.${signature}`;
-    }
+      return `Bearer ${withPayload(token, { ...decode(token).payload, sub: String(ctx.other.id) })}`;
   }
 }
 
