@@ -5,7 +5,7 @@ import type { DecodeRequest } from './decoder-process';
 
 /**
  * The decoder process that decoder-process.ts starts: it decodes the uploads it is sent over IPC,
- * one at a time, and answers each outcome. It runs under SCHED_IDLE (chrt), below every other
+ * one at a time, and sends back each outcome. It runs under SCHED_IDLE (chrt), below every other
  * thread of the machine; where chrt could not start it, its own threads go to nice 19 here,
  * which libvips' threads then inherit from the pool thread that starts them.
  */

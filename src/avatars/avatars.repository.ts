@@ -50,7 +50,7 @@ export class AvatarsRepository extends BoundRepository {
   /** A stored picture's bytes. */
   async bytesOf(hash: string): Promise<Buffer | undefined> {
     const [row] = await queryRows<{ bytes: Uint8Array }>(this.manager, `SELECT bytes FROM avatars WHERE hash = $1`, [hash]);
-    // pg answers a Buffer, PGlite's bridge a Uint8Array: the same bytes, without a copy.
+    // pg returns a Buffer, PGlite's bridge a Uint8Array: the same bytes, without a copy.
     return row && Buffer.from(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
   }
 }

@@ -29,7 +29,7 @@ export class MailBudget implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  /** Spends one mail of `kind` to `recipient`; answers why it may not go, or undefined when it may. */
+  /** Spends one mail of `kind` to `recipient`; returns why it may not go, or undefined when it may. */
   async spend(recipient: string, kind: string): Promise<MailRefusal | undefined> {
     const refusal =
       ((await this.over(`${kind}:${recipient}`, MAILS_PER_RECIPIENT_HOUR)) && 'recipient') ||

@@ -19,7 +19,7 @@ export class Mailer {
   /**
    * Writes a mail of `kind` to `to` on `manager`, the transaction of the change that causes it,
    * when the mail budget allows it; only then is `content` made (a link's token is issued by it,
-   * so that a refused mail voids no earlier link). Answers whether the mail was queued.
+   * so that a refused mail voids no earlier link). Returns whether the mail was queued.
    */
   async queue(manager: EntityManager, kind: string, to: string, content: () => MailContent | Promise<MailContent>): Promise<boolean> {
     if (await this.budget.spend(to, kind)) return false;

@@ -8,7 +8,7 @@ import { PurgeCounts, PurgeRepository } from './purge.repository';
  * The least pause between two batches. Each pause is at least as long as the batch before it
  * took, so the purge has at most half of a connection's time: on PGlite's one connection the
  * requests that queued during a batch go first. It is a timer, not a resolved promise: PGlite
- * answers without I/O, and a loop of batches that never waited on a timer would keep the event
+ * resolves without I/O, and a loop of batches that never waited on a timer would keep the event
  * loop from reading any request at all.
  */
 const MIN_PAUSE_MS = 10;

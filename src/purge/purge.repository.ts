@@ -15,7 +15,7 @@ export type PurgeSettings = AppConfig['purge'];
 export interface PurgeTarget {
   /** The table whose count in a batch's answer tells whether another batch is needed. */
   table: string;
-  /** One batch: deletes at most $1 rows of `table` and answers one row of counts by table. */
+  /** One batch: deletes at most $1 rows of `table` and returns one row of counts by table. */
   batch: string;
   /** The parameters after $1, from the settings (a retention, say). */
   parameters?: (settings: PurgeSettings) => unknown[];
@@ -116,7 +116,7 @@ export class PurgeRepository extends BoundRepository {
 
   /**
    * Runs `work` while this instance holds the purge lock, with the repository it is to use;
-   * answers undefined at once, without running it, when another instance holds the lock.
+   * returns undefined at once, without running it, when another instance holds the lock.
    *
    * On PostgreSQL the lock is a session-level advisory lock on a connection of its own, held for
    * the whole run, and every batch runs on that connection, each a statement and so a transaction

@@ -4,7 +4,7 @@ import { inRedis } from './redis-unavailable';
 
 /**
  * A fixed window per key, counted atomically: over the limit, the key is blocked for
- * blockDuration. Answers [hits, window ms left, blocked (0/1), block ms left].
+ * blockDuration. Returns [hits, window ms left, blocked (0/1), block ms left].
  */
 const INCREMENT = `
 local blocked = redis.call('PTTL', KEYS[2])

@@ -26,7 +26,7 @@ const nameFor = (account: Account, recipient: string) =>
 
 /**
  * The mails that carry a link, each written with its token in the transaction of the change
- * that calls for it, when the mail budget allows (each answers whether its mails were queued).
+ * that calls for it, when the mail budget allows (each returns whether its mails were queued).
  * The token is 32 random bytes; only its SHA-256 is stored, with the address it went to, and a
  * new one voids the older ones of its kind.
  */

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { normalizeLoginName } from '../../users/login-name';
 
-/** What `reserve` answers besides a lock's seconds left. */
+/** What `reserve` returns besides a lock's seconds left. */
 export const RESERVED = 0;
 export const BUSY = -1;
 

@@ -26,7 +26,7 @@ local function counts(key)
 end
 `;
 
-/** ARGV[4]: ms an attempt holds its place. Answers a lock's ms left, -1 (busy) or 0 (reserved). */
+/** ARGV[4]: ms an attempt holds its place. Returns a lock's ms left, -1 (busy) or 0 (reserved). */
 const RESERVE = `${COUNTS}
 local all = {}
 local locked = 0
