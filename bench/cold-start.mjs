@@ -7,7 +7,7 @@
 // `node bench/cold-start.mjs [runs]` prints the figures and the targets alone.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanEnv, freePort, median, randomSecret, ROOT, round } from './support.mjs';
@@ -117,6 +117,8 @@ async function stopGroup(pgid) {
  */
 export async function coldStart({ runs = 3, logDir, npmStart = true }) {
   const logFile = `${logDir}/cold-start.log`;
+  // The machine's 1-minute load before and after: other work stretches the service's figures most.
+  const loadBefore = round(loadavg()[0], 1);
   const figures = { fresh: [], reopen: [], pgliteAlone: [], npmStart: [] };
   for (let run = 0; run < runs; run++) {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-cold-'));
@@ -134,6 +136,7 @@ export async function coldStart({ runs = 3, logDir, npmStart = true }) {
   return {
     runs,
     node: process.version,
+    load: [loadBefore, round(loadavg()[0], 1)],
     freshMs: median(fresh),
     reopenMs: median(reopen),
     pgliteAloneMs: median(alone),
@@ -164,7 +167,7 @@ export function describeColdStart(cold) {
     line('service fresh', cold.freshMs, cold.fresh),
   ];
   if (cold.npmStart.length) parts.push(line('npm start on a fresh clone', cold.npmStartMs, cold.npmStart));
-  return `start-up on ${cold.node}, medians of ${cold.runs}: ${parts.join('; ')}`;
+  return `start-up on ${cold.node}, load ${cold.load.join(' → ')}, medians of ${cold.runs}: ${parts.join('; ')}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
