@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # Build: all dependencies, compile src/ to dist/.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # swagger-ui-dist pulls in @scarf/scarf, whose install script reports downloads: not from here.
 ENV SCARF_ANALYTICS=false
@@ -12,7 +12,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime: production dependencies and the compiled code only, as the unprivileged `node` user.
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     SCARF_ANALYTICS=false
 WORKDIR /app

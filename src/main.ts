@@ -1,3 +1,4 @@
+import './compile-cache';
 import { AppConfig } from './config/app-config';
 import { Environment, parseEnvironment } from './config/environment';
 import { listeningLine } from './config/listening-line';

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { migrations } from './migrations';
 import { extractSnapshot, extractSnapshotInWorker } from './pglite-extract';
+import { compiledPgliteWasm, compilePgliteWasm } from './pglite-wasm';
 
 /** The PGlite release installed: a snapshot is only good for the release that made it. */
 function pgliteVersion(): string {
@@ -51,22 +52,24 @@ function isNewFolder(dataDir: string): boolean {
 }
 
 /** Every PGlite of the service, the snapshot's maker included, is created with these. */
-export function createPglite(options: PGliteOptions): Promise<PGlite> {
+export async function createPglite(options: PGliteOptions): Promise<PGlite> {
   // pg_trgm: the admin list's search index (migration 1764300000000) needs its operators.
   const extensions = { pg_trgm };
-  return PGlite.create({ ...options, extensions });
+  const pgliteWasmModule = await compiledPgliteWasm();
+  return PGlite.create({ ...options, extensions, ...(pgliteWasmModule && { pgliteWasmModule }) });
 }
 
 /** Folders whose snapshot a worker thread is writing (preparePglite), by absolute path. */
 const preparing = new Map<string, Promise<void>>();
 
 /**
- * For main.ts, before it loads the application's modules (half a second of its thread): a new
- * data folder's files are written on a worker thread meanwhile. openPglite waits for them, and
- * reports the worker's error. Nothing for `memory://`, a folder with a cluster, or without a
- * usable snapshot.
+ * For main.ts, before it loads the application's modules (half a second of its thread): PGlite's
+ * WebAssembly compiles on V8's threads meanwhile, and a new data folder's files are written on a
+ * worker thread. openPglite waits for them, and reports the worker's error. No files for
+ * `memory://`, a folder with a cluster, or without a usable snapshot.
  */
 export function preparePglite(dataDir: string): void {
+  compilePgliteWasm();
   if (dataDir.startsWith('memory://') || !isNewFolder(dataDir) || !snapshotUsable()) return;
   const written = extractSnapshotInWorker(SNAPSHOT_PATH, dataDir);
   written.catch(() => undefined); // not unhandled while nobody awaits it yet
