@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
+import { param } from '../database/sql-parameter';
 import type { AuditRecord } from './audit-record';
 
 /** An event as stored. */
@@ -35,8 +36,14 @@ export const AUDIT_TOTAL_CAP = 10_000;
  * (${insert}) ...`. `userIdSql` may name a column of a CTE, for a row the statement itself makes.
  */
 export function auditInsert(record: AuditRecord, params: unknown[], from?: { userIdSql: string; table: string }): string {
-  const p = (value: unknown) => `$${params.push(value)}`;
-  const values = [p(record.action), p(record.actorId), from ? from.userIdSql : p(record.userId), p(record.origin.ip), p(record.origin.requestId), `${p(JSON.stringify(record.details ?? {}))}::jsonb`];
+  const values = [
+    param(params, record.action),
+    param(params, record.actorId),
+    from ? from.userIdSql : param(params, record.userId),
+    param(params, record.origin.ip),
+    param(params, record.origin.requestId),
+    `${param(params, JSON.stringify(record.details ?? {}))}::jsonb`,
+  ];
   const columns = '(action, actor_id, user_id, ip, request_id, details)';
   return from
     ? `INSERT INTO audit_events ${columns} SELECT ${values.join(', ')} FROM ${from.table}`
@@ -58,13 +65,12 @@ export class AuditRepository extends BoundRepository {
   /** A page of events, newest first, and how many match (counted up to AUDIT_TOTAL_CAP). */
   async page(filter: AuditFilter, page: number, limit: number): Promise<{ rows: AuditRow[]; matches: number }> {
     const params: unknown[] = [];
-    const p = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['true'];
-    if (filter.userId !== undefined) conditions.push(`user_id = ${p(filter.userId)}`);
-    if (filter.actorId !== undefined) conditions.push(`actor_id = ${p(filter.actorId)}`);
-    if (filter.action !== undefined) conditions.push(`action = ${p(filter.action)}`);
-    if (filter.from !== undefined) conditions.push(`at >= ${p(filter.from)}`);
-    if (filter.to !== undefined) conditions.push(`at <= ${p(filter.to)}`);
+    if (filter.userId !== undefined) conditions.push(`user_id = ${param(params, filter.userId)}`);
+    if (filter.actorId !== undefined) conditions.push(`actor_id = ${param(params, filter.actorId)}`);
+    if (filter.action !== undefined) conditions.push(`action = ${param(params, filter.action)}`);
+    if (filter.from !== undefined) conditions.push(`at >= ${param(params, filter.from)}`);
+    if (filter.to !== undefined) conditions.push(`at <= ${param(params, filter.to)}`);
     const where = conditions.join(' AND ');
     const [{ matches }] = await queryRows<{ matches: number }>(
       this.manager,
@@ -74,7 +80,7 @@ export class AuditRepository extends BoundRepository {
     const rows = await queryRows<AuditRow>(
       this.manager,
       `SELECT id::text AS id, at, action, actor_id, user_id, ip, request_id, details FROM audit_events
-        WHERE ${where} ORDER BY audit_events.id DESC LIMIT ${p(limit)} OFFSET ${p((page - 1) * limit)}`,
+        WHERE ${where} ORDER BY audit_events.id DESC LIMIT ${param(params, limit)} OFFSET ${param(params, (page - 1) * limit)}`,
       params,
     );
     return { rows, matches };

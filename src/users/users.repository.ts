@@ -5,6 +5,7 @@ import { BoundRepository } from '../database/bound-repository';
 import { auditInsert } from '../audit/audit.repository';
 import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
+import { param } from '../database/sql-parameter';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { normalizeLoginName } from './login-name';
 import {
@@ -334,10 +335,4 @@ function callerCondition(alias: string, caller: AuthenticatedUser, params: unkno
     `${alias}.id = ${id} AND ${alias}.deleted_at IS NULL AND ${alias}.is_active AND EXISTS ` +
     `(SELECT 1 FROM sessions s WHERE s.id = ${session} AND s.user_id = ${alias}.id AND s.revoked_at IS NULL)`
   );
-}
-
-/** Adds a parameter and answers its placeholder. */
-function param(params: unknown[], value: unknown): string {
-  params.push(value);
-  return `$${params.length}`;
 }
