@@ -7,6 +7,7 @@ import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
 import { param } from '../database/sql-parameter';
 import type { AuthenticatedUser } from '../access/authenticated-user';
+import { callerCondition } from './caller-condition';
 import { normalizeLoginName } from './login-name';
 import {
   decodeCursor,
@@ -321,18 +322,9 @@ function updateRow(target: Target, assignments: string[], params: unknown[], ver
  * the token check: no extra round trip.
  */
 function targetCondition(target: Target, params: unknown[]): string {
-  if ('caller' in target) return callerCondition('users', target.caller, params);
+  if ('caller' in target) return callerCondition('users', param(params, target.caller.id), param(params, target.caller.sessionId));
   const row = `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
   if (!target.admin) return row;
-  return `${row} AND EXISTS (SELECT 1 FROM users a WHERE ${callerCondition('a', target.admin, params)} AND a.role = 'ADMIN')`;
-}
-
-/** The row `alias` is the caller's live and active account, and the token's session is open. */
-function callerCondition(alias: string, caller: AuthenticatedUser, params: unknown[]): string {
-  const id = param(params, caller.id);
-  const session = param(params, caller.sessionId);
-  return (
-    `${alias}.id = ${id} AND ${alias}.deleted_at IS NULL AND ${alias}.is_active AND EXISTS ` +
-    `(SELECT 1 FROM sessions s WHERE s.id = ${session} AND s.user_id = ${alias}.id AND s.revoked_at IS NULL)`
-  );
+  const { id, sessionId } = target.admin;
+  return `${row} AND EXISTS (SELECT 1 FROM users a WHERE ${callerCondition('a', param(params, id), param(params, sessionId))} AND a.role = 'ADMIN')`;
 }

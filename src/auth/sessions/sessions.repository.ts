@@ -5,6 +5,7 @@ import { BoundRepository } from '../../database/bound-repository';
 import { auditInsert } from '../../audit/audit.repository';
 import type { AuditRecord } from '../../audit/audit-record';
 import { queryRows } from '../../database/query-rows';
+import { callerCondition } from '../../users/caller-condition';
 
 /** A session in good standing: open, unexpired, its user live and active. */
 export interface LiveSession {
@@ -37,10 +38,8 @@ export interface SessionOrigin {
   userAgent: string | null;
 }
 
-/** The caller's session (parameter `session`) of the user (`user`) is open, its account live and active. */
-const openCaller = (user: string, session: string) => `EXISTS (
-  SELECT 1 FROM sessions c JOIN users u ON u.id = c.user_id
-   WHERE c.id = ${session} AND c.user_id = ${user} AND c.revoked_at IS NULL AND u.deleted_at IS NULL AND u.is_active)`;
+/** The caller's session (SQL `session`) of the user (`user`) is open, its account live and active. */
+const openCaller = (user: string, session: string) => `EXISTS (SELECT 1 FROM users u WHERE ${callerCondition('u', user, session)})`;
 
 /**
  * Every statement on the `sessions` and `refresh_tokens` tables, named for what it means;
