@@ -66,20 +66,6 @@ describe('UsersRepository on PGlite', () => {
     expect(await users.roleOf(caller)).toBeUndefined();
   });
 
-  it("writes an admin's target only while the admin is an active ADMIN with an open session", async () => {
-    const target = await account('target_repo');
-    const chief = await account('chief_repo', Role.ADMIN);
-    const admin = { id: chief.id, sessionId: await sessionOf(chief.id) };
-    const updated = await users.update({ id: target.id, admin }, { name: 'By Admin' });
-    expect(updated?.name).toBe('By Admin');
-    const clerk = await account('clerk_repo');
-    expect(await users.update({ id: target.id, admin: { id: clerk.id, sessionId: await sessionOf(clerk.id) } }, { name: 'By User' })).toBeNull();
-    expect(await users.update({ id: target.id, admin: { id: chief.id, sessionId: randomUUID() } }, { name: 'No Session' })).toBeNull();
-    await dataSource.query(`UPDATE users SET is_active = false WHERE id = $1`, [chief.id]);
-    expect(await users.update({ id: target.id, admin }, { name: 'Inactive' })).toBeNull();
-    expect((await users.find({ id: target.id }))?.name).toBe('By Admin');
-  });
-
   it('updates only at a version If-Match names, raising the version', async () => {
     const joe = await account('joe_repo');
     expect(await users.update({ id: joe.id }, { name: 'Joe' }, [joe.version + 1])).toBeNull();

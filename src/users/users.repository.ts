@@ -246,11 +246,10 @@ const ADMIN_CHANGES_LOCK = 7_401_302;
 // User as it is.
 
 /**
- * Whose row a statement is for: an administrator's target (`id`: any live account), the same
- * only while `admin` is an active ADMIN with an open session (the admin check in the statement),
- * or the caller of the self-profile API, whose account must be live and active and whose session open.
+ * Whose row a statement is for: any live account by id (an administrator's target), or the
+ * caller of the self-profile API, whose account must be live and active and whose session open.
  */
-export type Target = { id: number; admin?: AuthenticatedUser } | { caller: AuthenticatedUser };
+export type Target = { id: number } | { caller: AuthenticatedUser };
 
 /** The id of the account a target names. */
 export function targetUserId(target: Target): number {
@@ -318,13 +317,9 @@ function updateRow(target: Target, assignments: string[], params: unknown[], ver
 
 /**
  * The condition that picks the target's row. For a caller it also checks the token's session,
- * and for an admin's target the admin's role and session, so that the route's own statement is
- * the token check: no extra round trip.
+ * so that the route's own statement is the token check: no extra round trip.
  */
 function targetCondition(target: Target, params: unknown[]): string {
   if ('caller' in target) return callerCondition('users', param(params, target.caller.id), param(params, target.caller.sessionId));
-  const row = `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
-  if (!target.admin) return row;
-  const { id, sessionId } = target.admin;
-  return `${row} AND EXISTS (SELECT 1 FROM users a WHERE ${callerCondition('a', param(params, id), param(params, sessionId))} AND a.role = 'ADMIN')`;
+  return `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
 }

@@ -64,14 +64,9 @@ export class UsersService {
     return this.users.find({ caller });
   }
 
-  /**
-   * Refuses a caller whose account is not live and active or whose session ended (401), or
-   * whose role, read from the database rather than from the token, is not one of `roles` (403).
-   */
-  async requireRole(caller: AuthenticatedUser, roles: readonly Role[]): Promise<void> {
-    const role = await this.users.roleOf(caller);
-    if (!role) throw ProblemException.unauthorized();
-    if (!roles.includes(role)) throw problem(ErrorCode.FORBIDDEN);
+  /** The caller's role, while its account is live and active and the token's session open: what RolesGuard checks. */
+  roleOf(caller: AuthenticatedUser): Promise<Role | undefined> {
+    return this.users.roleOf(caller);
   }
 
   list(query: ListUsersQueryDto): Promise<UserPage> {
@@ -146,26 +141,15 @@ export class UsersService {
     return this.writeAsAdmin(id, changes, versions, event, before);
   }
 
-  /**
-   * `update` on behalf of `admin`, whose role is checked here rather than by RolesGuard: a change
-   * of profile fields alone is one statement that checks it too, as a self-profile request's
-   * checks its session; any other change checks it first, before it reads or locks anything.
-   */
-  async updateAsAdmin(
+  /** `update` on behalf of `admin`, whose role RolesGuard checked. */
+  updateAsAdmin(
     admin: AuthenticatedUser,
     id: number,
     changes: UserChanges,
     versions: number[] | undefined,
     origin: ClientOrigin,
   ): Promise<User> {
-    const { role, is_active, password, email, ...profile } = changes;
-    const context = { actorId: admin.id, origin };
-    if (role === undefined && is_active === undefined && password === undefined && email === undefined) {
-      const event = auditRecord(context, AuditAction.ADMIN_USER_UPDATED, id, { fields: fieldNames(changes) });
-      return this.translateConflicts(() => this.writeRow(this.users, { id, admin }, profile, versions, event));
-    }
-    await this.requireRole(admin, [Role.ADMIN]);
-    return this.update(id, changes, versions, context);
+    return this.update(id, changes, versions, { actorId: admin.id, origin });
   }
 
   /**
@@ -462,8 +446,7 @@ export class UsersService {
   ): Promise<User> {
     const user = await users.update(target, values, versions, event);
     if (user) return user;
-    // Nothing written: first whether the admin may ask at all, then why.
-    if ('admin' in target && target.admin) await this.requireRole(target.admin, [Role.ADMIN]);
+    // Nothing written: a stale version, or no such row.
     if (versions && (await users.find(target))) throw preconditionFailed();
     throw this.missing(target);
   }
