@@ -47,7 +47,7 @@ describe('database round trips per request', () => {
     const statements = await count(() => api.put('/users', { token, body: { name: 'One Trip' } }), 200);
     expect(statements).toHaveLength(1);
     // The update and its audit event, in one statement.
-    expect(statements[0]).toMatch(/^WITH updated AS \(UPDATE users .*INSERT INTO audit_events/s);
+    expect(statements[0]).toMatch(/^WITH written AS \(UPDATE users .*INSERT INTO audit_events/s);
   });
 
   it('PUT /users with a stale If-Match: a second query only to tell 412 from 401', async () => {
@@ -68,7 +68,7 @@ describe('database round trips per request', () => {
     const statements = await count(() => api.put(`/api/users/${user.id}`, { token: admin, body: { name: 'Y' } }), 200);
     expect(statements).toHaveLength(2);
     expect(statements[0]).toMatch(/^SELECT role FROM users/);
-    expect(statements[1]).toMatch(/^WITH updated AS \(UPDATE users .*INSERT INTO audit_events/s);
+    expect(statements[1]).toMatch(/^WITH written AS \(UPDATE users .*INSERT INTO audit_events/s);
     // Refused by the role's query alone: nothing else runs, nothing is written.
     expect(await count(() => api.put(`/api/users/${user.id}`, { token, body: { name: 'Z' } }), 403)).toHaveLength(1);
     expect((await api.get('/users', { token })).body.name).toBe('Y');

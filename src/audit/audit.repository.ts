@@ -31,23 +31,39 @@ export interface AuditFilter {
 export const AUDIT_TOTAL_CAP = 10_000;
 
 /**
- * The INSERT of one event, its parameters numbered after `params`' (which it extends), for a
- * statement of another table to write its event with it: `WITH changed AS (...) , audit AS
- * (${insert}) ...`. `userIdSql` may name a column of a CTE, for a row the statement itself makes.
+ * The rows a statement makes or changes, for the events written with them: each event once for
+ * every row of `rows` (a CTE, with a condition if need be; none, no event). What the statement
+ * knows better than the event may come from the row, as SQL: the event's `userId` (the account
+ * it is about), `actorId` (an account that makes itself, a session's user) and `details` (jsonb,
+ * added to the event's own).
  */
-export function auditInsert(record: AuditRecord, params: unknown[], from?: { userIdSql: string; table: string }): string {
-  const values = [
-    param(params, record.action),
-    param(params, record.actorId),
-    from ? from.userIdSql : param(params, record.userId),
-    param(params, record.origin.ip),
-    param(params, record.origin.requestId),
-    `${param(params, JSON.stringify(record.details ?? {}))}::jsonb`,
-  ];
-  const columns = '(action, actor_id, user_id, ip, request_id, details)';
-  return from
-    ? `INSERT INTO audit_events ${columns} SELECT ${values.join(', ')} FROM ${from.table}`
-    : `INSERT INTO audit_events ${columns} VALUES (${values.join(', ')})`;
+export interface AuditedRows {
+  rows: string;
+  userId?: string;
+  actorId?: string;
+  details?: string;
+}
+
+/**
+ * The INSERT of events, in their order, for the statement of the change they record to write
+ * them with it, so that both commit or neither does: `WITH changed AS (... RETURNING *), audited
+ * AS (${auditInsert(records, params, { rows: 'changed', userId: 'changed.id' })}) SELECT ...`.
+ * Without `from`, the events alone. Its parameters are numbered after `params`', which it extends.
+ */
+export function auditInsert(records: AuditRecord[], params: unknown[], from?: AuditedRows): string {
+  const selects = records.map((record) => {
+    const values = [
+      param(params, record.action),
+      from?.actorId ?? `${param(params, record.actorId)}::integer`,
+      from?.userId ?? `${param(params, record.userId)}::integer`,
+      param(params, record.origin.ip),
+      param(params, record.origin.requestId),
+      `${param(params, JSON.stringify(record.details ?? {}))}::jsonb${from?.details ? ` || ${from.details}` : ''}`,
+    ];
+    return `SELECT ${values.join(', ')}${from ? ` FROM ${from.rows}` : ''}`;
+  });
+  // UNION ALL keeps the events' order: their ids follow it.
+  return `INSERT INTO audit_events (action, actor_id, user_id, ip, request_id, details) ${selects.join(' UNION ALL ')}`;
 }
 
 /** Every statement on `audit_events` but the purge's: append, and read newest first. */
@@ -57,9 +73,10 @@ export class AuditRepository extends BoundRepository {
     super(dataSource);
   }
 
+  /** An event that goes with no change of another table (a refused login): on its own. */
   async insert(record: AuditRecord): Promise<void> {
     const params: unknown[] = [];
-    await queryRows(this.manager, auditInsert(record, params), params);
+    await queryRows(this.manager, auditInsert([record], params), params);
   }
 
   /** A page of events, newest first, and how many match (counted up to AUDIT_TOTAL_CAP). */

@@ -51,7 +51,7 @@ const TOKENS: TokenResponseDto = {
 function setup(account: User | null = JANE, passwordIsRight = true, requireVerification = false, attempts = new MemoryLoginAttempts(ATTEMPTS_CONFIG)) {
   const users = {
     findByLogin: jest.fn().mockResolvedValue(account),
-    upgradeHash: jest.fn().mockResolvedValue(undefined),
+    change: jest.fn().mockImplementation((_target, _changes, options: { login?: User }) => Promise.resolve(options.login)),
     create: jest.fn(),
   };
   const passwords = { verify: jest.fn().mockResolvedValue(passwordIsRight) };
@@ -116,7 +116,8 @@ describe('AuthService.login', () => {
 
     expect(users.findByLogin).toHaveBeenCalledWith({ email: 'jane@example.com', password: 'right' });
     expect(passwords.verify).toHaveBeenCalledWith('right', JANE.password_hash);
-    expect(users.upgradeHash).toHaveBeenCalledWith(JANE, 'right');
+    // The same password at today's cost: a rehash, which UsersService makes only when the hash needs it.
+    expect(users.change).toHaveBeenCalledWith({ id: JANE.id }, { password: 'right' }, { context: { actorId: JANE.id, origin: ORIGIN }, login: JANE });
     // The login's event goes to the statement that opens the session: by Jane, on Jane's account.
     expect(sessions.open).toHaveBeenCalledWith(JANE, ORIGIN, {
       action: AuditAction.LOGIN_SUCCEEDED,
@@ -154,7 +155,7 @@ describe('AuthService.login', () => {
     const { service, users, sessions, audit } = setup(JANE, false);
 
     expect(await outcome(service, { email: 'jane@example.com', password: 'wrong' })).toEqual(WRONG);
-    expect(users.upgradeHash).not.toHaveBeenCalled();
+    expect(users.change).not.toHaveBeenCalled();
     expect(sessions.open).not.toHaveBeenCalled();
     expect(audit.record.mock.calls).toEqual([[refusal(AuditAction.LOGIN_FAILED, JANE.id, 'jane@example.com', 'wrong_password')]]);
   });
@@ -243,7 +244,7 @@ describe('AuthService.login', () => {
     const { service, users, sessions, audit } = setup({ ...JANE, is_active: false } as User, true);
 
     expect(await outcome(service, { email: 'jane@example.com', password: 'right' })).toEqual([401, ErrorCode.ACCOUNT_DISABLED, {}]);
-    expect(users.upgradeHash).not.toHaveBeenCalled();
+    expect(users.change).not.toHaveBeenCalled();
     expect(sessions.open).not.toHaveBeenCalled();
     expect(audit.record.mock.calls).toEqual([[refusal(AuditAction.LOGIN_FAILED, JANE.id, 'jane@example.com', 'account_disabled')]]);
   });
@@ -387,7 +388,7 @@ describe('AuthService.register', () => {
 
     expect(users.create.mock.calls[0][0].role).toBe(Role.USER);
     // A sign-up's context: no actor yet (UsersService records it, in the insert's transaction).
-    expect(users.create.mock.calls[0][1]).toEqual({ actorId: null, origin: ORIGIN });
+    expect(users.create.mock.calls[0][1]).toEqual({ context: { actorId: null, origin: ORIGIN } });
     expect(sessions.open).toHaveBeenCalledWith(JANE, ORIGIN);
     expect(audit.record).not.toHaveBeenCalled();
   });

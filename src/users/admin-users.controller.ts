@@ -100,7 +100,7 @@ export class AdminUsersController {
     @Body() dto: AdminCreateUserDto,
     @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.create(dto, { actorId: admin.id, origin }));
+    return taggedUserView(await this.users.create(dto, { context: { actorId: admin.id, origin } }));
   }
 
   @Put(':id')
@@ -129,7 +129,8 @@ export class AdminUsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.updateAsAdmin(admin, id, toUserChanges(dto), acceptedVersions(ifMatch), origin));
+    const context = { actorId: admin.id, origin };
+    return taggedUserView(await this.users.change({ id }, toUserChanges(dto), { context, versions: acceptedVersions(ifMatch) }));
   }
 
   @Delete(':id')
@@ -148,7 +149,7 @@ export class AdminUsersController {
     @Param('id', IdParamPipe) id: number,
     @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.users.remove({ id }, { actorId: admin.id, origin });
+    await this.users.delete({ id }, { context: { actorId: admin.id, origin } });
   }
 
   @Post(':id/unlock')

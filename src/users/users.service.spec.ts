@@ -19,7 +19,7 @@ import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { PasswordService } from './password.service';
 import type { User } from './user.entity';
 import { UsersRepository } from './users.repository';
-import { usernameFromEmail, UsersService } from './users.service';
+import { ChangeOptions, MailedLink, UserChanges, usernameFromEmail, UsersService } from './users.service';
 
 // UsersService's rules on a real (embedded, migrated) database: each test reads what a change left
 // in the rows (users, audit_events, mail_outbox, sessions) and what it answered. The one fake is
@@ -37,6 +37,9 @@ const ORIGIN = { ip: '203.0.113.7', userAgent: 'Firefox/128.0', requestId: 'req-
 const PASSWORD = 'the account password';
 const NEW_PASSWORD = 'a fresh long passphrase';
 const EMAIL_CHANGES_PER_HOUR = 2;
+
+/** An event as stored. */
+type AuditRow = { action: string; actor_id: number | null; user_id: number | null; ip: string; request_id: string; details: object };
 
 /** What AccountSecurity was asked, in order: the method, its account and arguments, and whether it ran in a transaction. */
 interface SeamCall {
@@ -211,12 +214,14 @@ describe('UsersService on PGlite', () => {
   const rowOf = async (id: number): Promise<User> => (await dataSource.query('SELECT * FROM users WHERE id = $1', [id]))[0];
 
   /** The audit trail, oldest first, as stored. */
-  const events = (): Promise<{ action: string; actor_id: number | null; user_id: number | null; ip: string; request_id: string; details: object }[]> =>
+  const events = (): Promise<AuditRow[]> =>
     dataSource.query('SELECT action, actor_id, user_id, ip, request_id, details FROM audit_events ORDER BY id');
 
   /** The mails queued, oldest first: their kind and recipient. */
   const mails = async (): Promise<string[][]> =>
-    (await dataSource.query('SELECT kind, recipient FROM mail_outbox ORDER BY id')).map((mail: { kind: string; recipient: string }) => [mail.kind, mail.recipient]);
+    (await dataSource.query('SELECT kind, recipient FROM mail_outbox ORDER BY id')).map(
+      (mail: { kind: string; recipient: string }) => [mail.kind, mail.recipient],
+    );
 
   /** Which of the user's sessions are still open. */
   const openSessions = async (userId: number): Promise<string[]> =>
@@ -235,6 +240,18 @@ describe('UsersService on PGlite', () => {
   });
 
   const context = (actor: { id: number }) => ({ actorId: actor.id, origin: ORIGIN });
+
+  /** The owner's change of their own account, as PUT /users and POST /users/password make it. */
+  const byOwner = (caller: AuthenticatedUser, changes: UserChanges, options: Partial<ChangeOptions> = {}) =>
+    service.change({ caller }, changes, { context: context(caller), ...options });
+
+  /** The owner's change by a link mailed to the account, as the email links' routes make it. */
+  const byLink = (user: User, changes: UserChanges, link: MailedLink, manager?: EntityManager) =>
+    service.change({ id: user.id }, changes, { context: context(user), link, manager });
+
+  /** An administrator's change of account `id`, as PUT /api/users/:id makes it. */
+  const byAdmin = (admin: AuthenticatedUser, id: number, changes: UserChanges, options: Partial<ChangeOptions> = {}) =>
+    service.change({ id }, changes, { context: context(admin), ...options });
 
   /**
    * The ProblemException a change is refused with, once PGlite has answered all of the refused
@@ -301,10 +318,10 @@ describe('UsersService on PGlite', () => {
     });
 
     it('records a sign-up by the new account itself, and an administrator\'s creation with the role and whether the owner was invited', async () => {
-      const signedUp = await service.create(NEW_USER, { actorId: null, origin: ORIGIN });
+      const signedUp = await service.create(NEW_USER, { context: { actorId: null, origin: ORIGIN } });
       const admin = await administrator();
-      const invited = await service.create({ email: 'ivy@example.com', name: 'Ivy', role: Role.DRIVER }, context(admin));
-      const withPassword = await service.create({ ...NEW_USER, email: 'kim@example.com', role: Role.DRIVER }, context(admin));
+      const invited = await service.create({ email: 'ivy@example.com', name: 'Ivy', role: Role.DRIVER }, { context: context(admin) });
+      const withPassword = await service.create({ ...NEW_USER, email: 'kim@example.com', role: Role.DRIVER }, { context: context(admin) });
 
       expect(await events()).toEqual([
         event(AuditAction.SIGNUP, signedUp.id, signedUp.id),
@@ -316,7 +333,7 @@ describe('UsersService on PGlite', () => {
 
     it('records nothing without a context, and leaves nothing of an insert that failed', async () => {
       await service.create(NEW_USER);
-      const refused = await refusal(service.create({ ...NEW_USER, username: 'another' }, { actorId: null, origin: ORIGIN }));
+      const refused = await refusal(service.create({ ...NEW_USER, username: 'another' }, { context: { actorId: null, origin: ORIGIN } }));
 
       expect(refused.code).toBe(ErrorCode.EMAIL_TAKEN);
       expect(await events()).toEqual([]);
@@ -385,7 +402,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const jane = await account('jane', { firstname: 'Jane', lastname: 'Doe' });
 
-      const user = await service.updateAsAdmin(admin, jane.id, { name: 'New Name', firstname: undefined, lastname: null, password: NEW_PASSWORD }, undefined, ORIGIN);
+      const user = await byAdmin(admin, jane.id, { name: 'New Name', firstname: undefined, lastname: null, password: NEW_PASSWORD });
 
       const row = await rowOf(jane.id);
       expect(user).toEqual(row);
@@ -397,7 +414,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const jane = await account('jane');
 
-      await service.updateAsAdmin(admin, jane.id, { name: 'Jane', phone_number: '+15550100', firstname: undefined }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { name: 'Jane', phone_number: '+15550100', firstname: undefined });
 
       expect(await events()).toEqual([event(AuditAction.ADMIN_USER_UPDATED, admin.id, jane.id, { fields: ['name', 'phone_number'] })]);
       expect(security.calls).toEqual([]);
@@ -407,7 +424,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const jane = await account('jane', { email_verified: true, pending_email: 'later@example.com' });
 
-      const user = await service.updateAsAdmin(admin, jane.id, { email: 'new@example.com' }, undefined, ORIGIN);
+      const user = await byAdmin(admin, jane.id, { email: 'new@example.com' });
 
       expect(await rowOf(jane.id)).toMatchObject({ email: 'new@example.com', email_verified: false, pending_email: null });
       expect(user.email).toBe('new@example.com');
@@ -426,7 +443,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const jane = await account('jane', { email_verified: true });
 
-      await service.updateAsAdmin(admin, jane.id, { email: jane.email, name: 'Same' }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { email: jane.email, name: 'Same' });
 
       expect(await rowOf(jane.id)).toMatchObject({ email: jane.email, email_verified: true, name: 'Same' });
       expect(await mails()).toEqual([]);
@@ -439,7 +456,7 @@ describe('UsersService on PGlite', () => {
 
       for (const changes of [{ name: 'x' }, { role: Role.DRIVER }, { password: NEW_PASSWORD }, { is_active: true }, { email: 'x@example.com' }]) {
         for (const id of [gone.id, 9_999]) {
-          const missing = await refusal(service.updateAsAdmin(admin, id, changes, undefined, ORIGIN));
+          const missing = await refusal(byAdmin(admin, id, changes));
           expect([changes, missing.getStatus(), missing.code]).toEqual([changes, 404, ErrorCode.USER_NOT_FOUND]);
         }
       }
@@ -453,7 +470,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane.doe_news');
 
       for (const password of ['password1', 'JANE.DOE_NEWS', 'new@example.com']) {
-        const weak = await refusal(service.updateAsAdmin(admin, jane.id, { email: 'new@example.com', password }, undefined, ORIGIN));
+        const weak = await refusal(byAdmin(admin, jane.id, { email: 'new@example.com', password }));
         expect([password, weak.getStatus(), weak.code, weak.errors?.[0].field]).toEqual([password, 400, ErrorCode.WEAK_PASSWORD, 'password']);
       }
       expect(await rowOf(jane.id)).toEqual(jane);
@@ -466,7 +483,7 @@ describe('UsersService on PGlite', () => {
       await signIn(jane);
       await signIn(jane);
 
-      await service.updateAsAdmin(admin, jane.id, { password: NEW_PASSWORD }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { password: NEW_PASSWORD });
 
       expect(security.calls.map((call) => call.method)).toEqual(['liftLockout', 'endSessions', 'passwordChanged']);
       expect(security.of('liftLockout')).toEqual([[0, jane.email, jane.username, false]]);
@@ -481,8 +498,8 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane', { is_active: false });
       security.refuse.liftLockout = new Error('store away');
 
-      await expect(service.updateAsAdmin(admin, jane.id, { is_active: true }, undefined, ORIGIN)).rejects.toThrow('store away');
-      await expect(service.updateAsAdmin(admin, jane.id, { password: NEW_PASSWORD }, undefined, ORIGIN)).rejects.toThrow('store away');
+      await expect(byAdmin(admin, jane.id, { is_active: true })).rejects.toThrow('store away');
+      await expect(byAdmin(admin, jane.id, { password: NEW_PASSWORD })).rejects.toThrow('store away');
 
       expect(await rowOf(jane.id)).toEqual(jane);
       expect(await events()).toEqual([]);
@@ -493,7 +510,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane', { is_active: false });
       const session = await signIn(jane);
 
-      await service.updateAsAdmin(admin, jane.id, { is_active: true }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { is_active: true });
 
       expect((await rowOf(jane.id)).is_active).toBe(true);
       expect(security.of('liftLockout')).toEqual([[0, jane.email, jane.username, false]]);
@@ -509,10 +526,10 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       await signIn(jane);
 
-      await service.updateAsAdmin(admin, jane.id, { role: Role.ADMIN }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { role: Role.ADMIN });
       expect(await openSessions(jane.id)).toEqual([]);
       await signIn(jane);
-      await service.updateAsAdmin(admin, jane.id, { role: Role.DRIVER }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { role: Role.DRIVER });
 
       expect((await rowOf(jane.id)).role).toBe(Role.DRIVER);
       expect(await openSessions(jane.id)).toEqual([]);
@@ -531,7 +548,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane', { role: Role.DRIVER });
       const session = await signIn(jane);
 
-      await service.updateAsAdmin(admin, jane.id, { role: Role.DRIVER }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { role: Role.DRIVER });
 
       expect(await openSessions(jane.id)).toEqual([session.sessionId]);
       expect(await events()).toEqual([event(AuditAction.ADMIN_USER_UPDATED, admin.id, jane.id, { fields: ['role'] })]);
@@ -542,7 +559,7 @@ describe('UsersService on PGlite', () => {
       const other = await account('other', { role: Role.ADMIN });
       await signIn(other);
 
-      await service.updateAsAdmin(admin, other.id, { is_active: false }, undefined, ORIGIN);
+      await byAdmin(admin, other.id, { is_active: false });
 
       expect((await rowOf(other.id)).is_active).toBe(false);
       expect(await openSessions(other.id)).toEqual([]);
@@ -560,7 +577,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       await account('retired', { role: Role.ADMIN, is_active: false });
 
-      const refused = await refusal(service.updateAsAdmin(admin, admin.id, changes, undefined, ORIGIN));
+      const refused = await refusal(byAdmin(admin, admin.id, changes));
 
       expect([refused.getStatus(), refused.code]).toEqual([409, ErrorCode.LAST_ADMIN]);
       expect(await rowOf(admin.id)).toMatchObject({ role: Role.ADMIN, is_active: true, version: 1 });
@@ -573,7 +590,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const retired = await account('retired', { role: Role.ADMIN, is_active: false });
 
-      await service.updateAsAdmin(admin, retired.id, { role: Role.USER }, undefined, ORIGIN);
+      await byAdmin(admin, retired.id, { role: Role.USER });
 
       expect((await rowOf(retired.id)).role).toBe(Role.USER);
     });
@@ -584,9 +601,9 @@ describe('UsersService on PGlite', () => {
       const taken = await account('taken');
       await signIn(jane);
 
-      const username = await refusal(service.updateAsAdmin(admin, jane.id, { username: taken.username }, undefined, ORIGIN));
-      const email = await refusal(service.updateAsAdmin(admin, jane.id, { email: taken.email.toUpperCase() }, undefined, ORIGIN));
-      const withPassword = await refusal(service.updateAsAdmin(admin, jane.id, { email: taken.email, password: NEW_PASSWORD }, undefined, ORIGIN));
+      const username = await refusal(byAdmin(admin, jane.id, { username: taken.username }));
+      const email = await refusal(byAdmin(admin, jane.id, { email: taken.email.toUpperCase() }));
+      const withPassword = await refusal(byAdmin(admin, jane.id, { email: taken.email, password: NEW_PASSWORD }));
 
       expect([username.getStatus(), username.code]).toEqual([409, ErrorCode.USERNAME_TAKEN]);
       expect([email.getStatus(), email.code]).toEqual([409, ErrorCode.EMAIL_TAKEN]);
@@ -602,23 +619,23 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const jane = await account('jane');
 
-      const stale = await refusal(service.updateAsAdmin(admin, jane.id, { name: 'x' }, [jane.version + 1], ORIGIN));
+      const stale = await refusal(byAdmin(admin, jane.id, { name: 'x' }, { versions: [jane.version + 1] }));
       expect([stale.getStatus(), stale.code]).toEqual([412, ErrorCode.PRECONDITION_FAILED]);
-      const staleRole = await refusal(service.updateAsAdmin(admin, jane.id, { role: Role.DRIVER }, [jane.version + 1], ORIGIN));
+      const staleRole = await refusal(byAdmin(admin, jane.id, { role: Role.DRIVER }, { versions: [jane.version + 1] }));
       expect(staleRole.code).toBe(ErrorCode.PRECONDITION_FAILED);
       expect(await rowOf(jane.id)).toEqual(jane);
       expect(await events()).toEqual([]);
 
-      const written = await service.updateAsAdmin(admin, jane.id, { name: 'x' }, [jane.version - 1, jane.version], ORIGIN);
+      const written = await byAdmin(admin, jane.id, { name: 'x' }, { versions: [jane.version - 1, jane.version] });
       expect([written.name, written.version]).toEqual(['x', jane.version + 1]);
-      expect((await refusal(service.updateAsAdmin(admin, 9_999, { name: 'x' }, [1], ORIGIN))).code).toBe(ErrorCode.USER_NOT_FOUND);
+      expect((await refusal(byAdmin(admin, 9_999, { name: 'x' }, { versions: [1] }))).code).toBe(ErrorCode.USER_NOT_FOUND);
     });
 
     it('records a new password by the field\'s name only', async () => {
       const admin = await administrator();
       const jane = await account('jane');
 
-      await service.updateAsAdmin(admin, jane.id, { name: 'x', password: NEW_PASSWORD }, undefined, ORIGIN);
+      await byAdmin(admin, jane.id, { name: 'x', password: NEW_PASSWORD });
 
       const trail = JSON.stringify(await events());
       expect(await events()).toEqual([event(AuditAction.ADMIN_USER_UPDATED, admin.id, jane.id, { fields: ['name', 'password'] })]);
@@ -632,7 +649,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
 
-      const user = await service.updateProfile(caller, { name: 'Jane Doe', lastname: null, firstname: undefined }, undefined, ORIGIN);
+      const user = await byOwner(caller, { name: 'Jane Doe', lastname: null, firstname: undefined });
 
       expect(user).toEqual(await rowOf(jane.id));
       expect(user).toMatchObject({ name: 'Jane Doe', lastname: null, version: jane.version + 1 });
@@ -644,14 +661,14 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const revoked = await signIn(jane);
       await dataSource.query('UPDATE sessions SET revoked_at = now() WHERE id = $1', [revoked.sessionId]);
-      const ended = await refusal(service.updateProfile(revoked, { name: 'x' }, undefined, ORIGIN));
+      const ended = await refusal(byOwner(revoked, { name: 'x' }));
       expect([ended.getStatus(), ended.code]).toEqual([401, ErrorCode.UNAUTHORIZED]);
 
       const caller = await signIn(jane);
       await dataSource.query('UPDATE users SET is_active = false WHERE id = $1', [jane.id]);
-      expect((await refusal(service.updateProfile(caller, { name: 'x' }, undefined, ORIGIN))).getStatus()).toBe(401);
+      expect((await refusal(byOwner(caller, { name: 'x' }))).getStatus()).toBe(401);
       await dataSource.query('UPDATE users SET is_active = true, deleted_at = now() WHERE id = $1', [jane.id]);
-      expect((await refusal(service.updateProfile(caller, { name: 'x' }, [1], ORIGIN))).getStatus()).toBe(401);
+      expect((await refusal(byOwner(caller, { name: 'x' }, { versions: [1] }))).getStatus()).toBe(401);
 
       expect((await rowOf(jane.id)).name).toBe('jane');
       expect(await events()).toEqual([]);
@@ -661,7 +678,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
 
-      const stale = await refusal(service.updateProfile(caller, { name: 'x' }, [jane.version + 1], ORIGIN));
+      const stale = await refusal(byOwner(caller, { name: 'x' }, { versions: [jane.version + 1] }));
 
       expect([stale.getStatus(), stale.code]).toEqual([412, ErrorCode.PRECONDITION_FAILED]);
       expect((await rowOf(jane.id)).version).toBe(jane.version);
@@ -672,7 +689,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       await account('taken');
 
-      const taken = await refusal(service.updateProfile(await signIn(jane), { username: 'taken' }, undefined, ORIGIN));
+      const taken = await refusal(byOwner(await signIn(jane), { username: 'taken' }));
 
       expect([taken.getStatus(), taken.code]).toEqual([409, ErrorCode.USERNAME_TAKEN]);
     });
@@ -680,7 +697,7 @@ describe('UsersService on PGlite', () => {
     it('refuses current_password without a new email with 400', async () => {
       const jane = await account('jane');
 
-      const refused = await refusal(service.updateProfile(await signIn(jane), { name: 'x', current_password: PASSWORD }, undefined, ORIGIN));
+      const refused = await refusal(byOwner(await signIn(jane), { name: 'x' }, { currentPassword: PASSWORD }));
 
       expect([refused.getStatus(), refused.errors?.[0].field]).toEqual([400, 'current_password']);
       expect((await rowOf(jane.id)).name).toBe('jane');
@@ -692,7 +709,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane', { email_verified: true });
       const caller = await signIn(jane);
 
-      const user = await service.updateProfile(caller, { email: 'mine@example.com', current_password: PASSWORD, name: 'Jane' }, [jane.version], ORIGIN);
+      const user = await byOwner(caller, { email: 'mine@example.com', name: 'Jane' }, { versions: [jane.version], currentPassword: PASSWORD });
 
       expect(await rowOf(jane.id)).toMatchObject({ email: jane.email, pending_email: 'mine@example.com', email_verified: true, name: 'Jane' });
       expect(user.pending_email).toBe('mine@example.com');
@@ -712,16 +729,16 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
 
-      const missing = await refusal(service.updateProfile(caller, { email: 'mine@example.com' }, undefined, ORIGIN));
+      const missing = await refusal(byOwner(caller, { email: 'mine@example.com' }));
       expect([missing.getStatus(), missing.errors?.[0].field]).toEqual([400, 'current_password']);
-      const wrong = await refusal(service.updateProfile(caller, { email: 'mine@example.com', current_password: 'not it' }, undefined, ORIGIN));
+      const wrong = await refusal(byOwner(caller, { email: 'mine@example.com'}, { currentPassword: 'not it' }));
       expect([wrong.getStatus(), wrong.code]).toEqual([401, ErrorCode.INVALID_CREDENTIALS]);
       expect(await rowOf(jane.id)).toEqual(jane);
       expect(await mails()).toEqual([]);
 
       // The whole hour's budget is still there.
       for (let i = 0; i < EMAIL_CHANGES_PER_HOUR; i++) {
-        await service.updateProfile(caller, { email: `mine${i}@example.com`, current_password: PASSWORD }, undefined, ORIGIN);
+        await byOwner(caller, { email: `mine${i}@example.com`}, { currentPassword: PASSWORD });
       }
       expect((await rowOf(jane.id)).pending_email).toBe(`mine${EMAIL_CHANGES_PER_HOUR - 1}@example.com`);
     });
@@ -730,11 +747,11 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
       for (let i = 0; i < EMAIL_CHANGES_PER_HOUR; i++) {
-        await service.updateProfile(caller, { email: `mine${i}@example.com`, current_password: PASSWORD }, undefined, ORIGIN);
+        await byOwner(caller, { email: `mine${i}@example.com`}, { currentPassword: PASSWORD });
       }
       const before = await rowOf(jane.id);
 
-      const limited = await refusal(service.updateProfile(caller, { email: 'one.more@example.com', current_password: PASSWORD }, undefined, ORIGIN));
+      const limited = await refusal(byOwner(caller, { email: 'one.more@example.com'}, { currentPassword: PASSWORD }));
 
       expect([limited.getStatus(), limited.code]).toEqual([429, ErrorCode.RATE_LIMITED]);
       expect(Number(limited.headers['Retry-After'])).toBeGreaterThan(0);
@@ -745,11 +762,11 @@ describe('UsersService on PGlite', () => {
     it('takes a recent login instead of a password for an account that has none: 401 REAUTHENTICATION_REQUIRED after 10 minutes', async () => {
       const invited = await account('ivy', { password_hash: null });
 
-      const stale = await refusal(service.updateProfile(await signIn(invited, 601), { email: 'mine@example.com' }, undefined, ORIGIN));
+      const stale = await refusal(byOwner(await signIn(invited, 601), { email: 'mine@example.com' }));
       expect([stale.getStatus(), stale.code]).toEqual([401, ErrorCode.REAUTHENTICATION_REQUIRED]);
       expect((await rowOf(invited.id)).pending_email).toBeNull();
 
-      await service.updateProfile(await signIn(invited, 60), { email: 'mine@example.com' }, undefined, ORIGIN);
+      await byOwner(await signIn(invited, 60), { email: 'mine@example.com' });
       expect((await rowOf(invited.id)).pending_email).toBe('mine@example.com');
       expect(security.of('verifyPassword')).toEqual([]);
     });
@@ -759,7 +776,7 @@ describe('UsersService on PGlite', () => {
       const taken = await account('taken');
 
       const refused = await refusal(
-        service.updateProfile(await signIn(jane), { email: taken.email.toUpperCase(), current_password: PASSWORD }, undefined, ORIGIN),
+        byOwner(await signIn(jane), { email: taken.email.toUpperCase() }, { currentPassword: PASSWORD }),
       );
 
       expect([refused.getStatus(), refused.code]).toEqual([409, ErrorCode.EMAIL_TAKEN]);
@@ -771,7 +788,7 @@ describe('UsersService on PGlite', () => {
     it('keeps the address sent again: no password asked, no mail, a pending change dropped', async () => {
       const jane = await account('jane', { pending_email: 'later@example.com' });
 
-      await service.updateProfile(await signIn(jane), { email: jane.email, name: 'Same Mail' }, undefined, ORIGIN);
+      await byOwner(await signIn(jane), { email: jane.email, name: 'Same Mail' });
 
       expect(await rowOf(jane.id)).toMatchObject({ email: jane.email, pending_email: null, name: 'Same Mail' });
       expect(security.of('verifyPassword')).toEqual([]);
@@ -784,7 +801,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       security.refuse.emailChangeRequested = problem(ErrorCode.RATE_LIMITED);
 
-      const refused = await refusal(service.updateProfile(await signIn(jane), { email: 'mine@example.com', current_password: PASSWORD }, undefined, ORIGIN));
+      const refused = await refusal(byOwner(await signIn(jane), { email: 'mine@example.com'}, { currentPassword: PASSWORD }));
 
       expect(refused.code).toBe(ErrorCode.RATE_LIMITED);
       expect(await rowOf(jane.id)).toEqual(jane);
@@ -793,10 +810,14 @@ describe('UsersService on PGlite', () => {
   });
 
   describe('the links that make, undo and prove an address', () => {
+    /** A link mailed to `email` for `purpose`, followed in a transaction of its own (the spent token's, in auth). */
+    const follow = (user: User, changes: UserChanges, email: string, purpose: MailedLink['purpose']) =>
+      dataSource.transaction((manager) => byLink(user, changes, { email, purpose }, manager));
+
     it('makes a pending change: the address proven, its old links voided, its event', async () => {
       const jane = await account('jane', { pending_email: 'mine@example.com' });
 
-      const user = await dataSource.transaction((manager) => service.confirmEmailChange(jane.id, 'mine@example.com', context(jane), manager));
+      const user = await follow(jane, { email: 'mine@example.com' }, 'mine@example.com', 'email-change');
 
       expect(user).toEqual(await rowOf(jane.id));
       expect(user).toMatchObject({ email: 'mine@example.com', pending_email: null, email_verified: true });
@@ -804,19 +825,23 @@ describe('UsersService on PGlite', () => {
       expect(await events()).toEqual([event(AuditAction.EMAIL_CHANGED, jane.id, jane.id, { old_email: jane.email, new_email: 'mine@example.com' })]);
     });
 
-    it('makes no change the account no longer waits on (replaced, or the account disabled), and 409 for an address taken since', async () => {
+    it('refuses a change the account no longer waits on (replaced, the account disabled or gone) with 400 INVALID_TOKEN, a taken address with 409', async () => {
       const jane = await account('jane', { pending_email: 'second@example.com' });
-      const confirm = (email: string) => dataSource.transaction((manager) => service.confirmEmailChange(jane.id, email, context(jane), manager));
+      const confirm = (email: string) => follow(jane, { email }, email, 'email-change');
 
-      expect(await confirm('first@example.com')).toBeUndefined();
+      expect((await refusal(confirm('first@example.com'))).code).toBe(ErrorCode.INVALID_TOKEN);
       await dataSource.query('UPDATE users SET is_active = false WHERE id = $1', [jane.id]);
-      expect(await confirm('second@example.com')).toBeUndefined();
+      expect((await refusal(confirm('second@example.com'))).code).toBe(ErrorCode.INVALID_TOKEN);
       await dataSource.query('UPDATE users SET is_active = true WHERE id = $1', [jane.id]);
       await account('quick', { email: 'second@example.com' });
       const taken = await refusal(confirm('second@example.com'));
+      await dataSource.query('UPDATE users SET deleted_at = now() WHERE id = $1', [jane.id]);
+      const gone = await refusal(confirm('second@example.com'));
 
       expect([taken.getStatus(), taken.code]).toEqual([409, ErrorCode.EMAIL_TAKEN]);
+      expect([gone.getStatus(), gone.code]).toEqual([400, ErrorCode.INVALID_TOKEN]);
       expect((await rowOf(jane.id)).email).toBe(jane.email);
+      expect(security.of('emailChanged')).toEqual([]);
       expect(await events()).toEqual([]);
     });
 
@@ -824,7 +849,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane', { email: 'taker@example.com', pending_email: 'other@example.com', email_verified: false });
       await signIn(jane);
 
-      const user = await dataSource.transaction((manager) => service.cancelEmailChange(jane.id, 'jane@example.com', context(jane), manager));
+      const user = await follow(jane, { email: 'jane@example.com' }, 'jane@example.com', 'email-change-undo');
 
       expect(user).toMatchObject({ email: 'jane@example.com', pending_email: null, email_verified: true });
       expect(await openSessions(jane.id)).toEqual([]);
@@ -834,36 +859,60 @@ describe('UsersService on PGlite', () => {
       ]);
     });
 
-    it('undoes a change still pending: the address stays as proven as it was', async () => {
+    it("undoes a change still pending: the address stays as proven as it was, the change's links voided", async () => {
       const jane = await account('jane', { pending_email: 'other@example.com', email_verified: false });
 
-      const user = await dataSource.transaction((manager) => service.cancelEmailChange(jane.id, jane.email, context(jane), manager));
+      const user = await follow(jane, { email: jane.email }, jane.email, 'email-change-undo');
 
       expect(user).toMatchObject({ email: jane.email, pending_email: null, email_verified: false });
+      expect(security.of('emailChanged')).toEqual([[jane.id, jane.email, jane.email, false, true]]);
       expect(await events()).toEqual([event(AuditAction.EMAIL_CHANGE_CANCELLED, jane.id, jane.id, { email: jane.email, sessions: 'all' })]);
     });
 
-    it('marks the address verified while it is still the account\'s, with its event; nothing for an address it left', async () => {
-      const jane = await account('jane');
+    it("marks the address verified while it is still the account's, active or not, with its event; 400 INVALID_TOKEN for an address it left", async () => {
+      const jane = await account('jane', { is_active: false });
+      const verify = (email: string) => byLink(jane, { email_verified: true }, { email, purpose: 'address' });
 
-      expect(await service.markEmailVerified(jane.id, 'old@example.com', context(jane))).toBeUndefined();
+      const left = await refusal(verify('old@example.com'));
+      expect([left.getStatus(), left.code]).toEqual([400, ErrorCode.INVALID_TOKEN]);
       expect(await events()).toEqual([]);
-      const user = await service.markEmailVerified(jane.id, jane.email, context(jane));
+      const user = await verify(jane.email);
 
       expect(user).toMatchObject({ email_verified: true, version: jane.version + 1 });
       expect(await events()).toEqual([event(AuditAction.EMAIL_VERIFIED, jane.id, jane.id)]);
     });
 
-    it('sets a password from a reset link as a password.reset, ending every session', async () => {
+    it("sets a password from a reset link (the address proven), ending every session, while it is the account's address and the account active", async () => {
       const jane = await account('jane');
       await signIn(jane);
+      const reset = (email: string) =>
+        byLink(jane, { password: NEW_PASSWORD }, { email, purpose: 'address' });
 
-      await service.update(jane.id, { password: NEW_PASSWORD }, undefined, context(jane), AuditAction.PASSWORD_RESET);
+      expect((await refusal(reset('old@example.com'))).code).toBe(ErrorCode.INVALID_TOKEN);
+      await dataSource.query('UPDATE users SET is_active = false WHERE id = $1', [jane.id]);
+      expect((await refusal(reset(jane.email))).code).toBe(ErrorCode.INVALID_TOKEN);
+      expect(security.calls).toEqual([]);
+      await dataSource.query('UPDATE users SET is_active = true WHERE id = $1', [jane.id]);
+      await reset(jane.email);
 
-      expect(await passwords.verify(NEW_PASSWORD, (await rowOf(jane.id)).password_hash)).toBe(true);
+      const row = await rowOf(jane.id);
+      expect(await passwords.verify(NEW_PASSWORD, row.password_hash)).toBe(true);
+      expect(row.email_verified).toBe(true);
       expect(await openSessions(jane.id)).toEqual([]);
-      expect(security.of('passwordChanged')).toEqual([[jane.id, true]]);
-      expect(await events()).toEqual([event(AuditAction.PASSWORD_RESET, jane.id, jane.id, { fields: ['password'] })]);
+      expect(security.calls.map((call) => call.method)).toEqual(['liftLockout', 'endSessions', 'passwordChanged']);
+      expect(await events()).toEqual([
+        event(AuditAction.PASSWORD_RESET, jane.id, jane.id, { fields: ['password'] }),
+        event(AuditAction.EMAIL_VERIFIED, jane.id, jane.id),
+      ]);
+    });
+
+    it('refuses a weak password from a reset link with 400 WEAK_PASSWORD naming new_password', async () => {
+      const jane = await account('jane');
+
+      const weak = await refusal(byLink(jane, { password: 'jane' }, { email: jane.email, purpose: 'address' }));
+
+      expect([weak.code, weak.errors?.[0].field]).toEqual([ErrorCode.WEAK_PASSWORD, 'new_password']);
+      expect(await rowOf(jane.id)).toEqual(jane);
     });
   });
 
@@ -873,9 +922,10 @@ describe('UsersService on PGlite', () => {
       const caller = await signIn(jane);
       await signIn(jane);
 
-      await expect(service.changePassword(caller, PASSWORD, NEW_PASSWORD, ORIGIN)).resolves.toBeUndefined();
+      const user = await byOwner(caller, { password: NEW_PASSWORD }, { currentPassword: PASSWORD });
 
       const row = await rowOf(jane.id);
+      expect(user).toEqual(row);
       expect(await passwords.verify(NEW_PASSWORD, row.password_hash)).toBe(true);
       expect(row.version).toBe(jane.version + 1);
       expect(await openSessions(jane.id)).toEqual([caller.sessionId]);
@@ -889,7 +939,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
 
-      const refused = await refusal(service.changePassword(caller, 'wrong', NEW_PASSWORD, ORIGIN));
+      const refused = await refusal(byOwner(caller, { password: NEW_PASSWORD }, { currentPassword: 'wrong' }));
 
       expect([refused.getStatus(), refused.code]).toEqual([401, ErrorCode.INVALID_CREDENTIALS]);
       expect(security.of('verifyPassword')).toEqual([[jane.id, ORIGIN.ip, false]]);
@@ -899,7 +949,7 @@ describe('UsersService on PGlite', () => {
     it('refuses a weak new password with 400 WEAK_PASSWORD naming new_password', async () => {
       const jane = await account('jane');
 
-      const weak = await refusal(service.changePassword(await signIn(jane), PASSWORD, 'jane@example.com', ORIGIN));
+      const weak = await refusal(byOwner(await signIn(jane), { password: 'jane@example.com' }, { currentPassword: PASSWORD }));
 
       expect([weak.getStatus(), weak.code, weak.errors?.[0].field]).toEqual([400, ErrorCode.WEAK_PASSWORD, 'new_password']);
       expect(await rowOf(jane.id)).toEqual(jane);
@@ -909,7 +959,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       security.refuse.verifyPassword = problem(ErrorCode.ACCOUNT_LOCKED);
 
-      const locked = await refusal(service.changePassword(await signIn(jane), PASSWORD, NEW_PASSWORD, ORIGIN));
+      const locked = await refusal(byOwner(await signIn(jane), { password: NEW_PASSWORD }, { currentPassword: PASSWORD }));
 
       expect([locked.getStatus(), locked.code]).toEqual([429, ErrorCode.ACCOUNT_LOCKED]);
       expect(await rowOf(jane.id)).toEqual(jane);
@@ -921,7 +971,7 @@ describe('UsersService on PGlite', () => {
       const caller = await signIn(jane);
       await dataSource.query('UPDATE sessions SET revoked_at = now()');
 
-      expect((await refusal(service.changePassword(caller, PASSWORD, NEW_PASSWORD, ORIGIN))).code).toBe(ErrorCode.UNAUTHORIZED);
+      expect((await refusal(byOwner(caller, { password: NEW_PASSWORD }, { currentPassword: PASSWORD }))).code).toBe(ErrorCode.UNAUTHORIZED);
       expect(security.calls).toEqual([]);
     });
   });
@@ -931,7 +981,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
 
-      await expect(service.removeSelf(caller, PASSWORD, ORIGIN)).resolves.toBeUndefined();
+      await expect(service.delete({ caller }, { context: context(caller), currentPassword: PASSWORD })).resolves.toBeUndefined();
 
       expect((await rowOf(jane.id)).deleted_at).not.toBeNull();
       expect(await service.findById(jane.id)).toBeNull();
@@ -948,7 +998,7 @@ describe('UsersService on PGlite', () => {
       const jane = await account('jane');
       if (thrown) security.refuse.verifyPassword = thrown;
 
-      const refused = await refusal(service.removeSelf(await signIn(jane), 'wrong', ORIGIN));
+      const refused = await refusal(service.delete({ caller: await signIn(jane) }, { context: context(jane), currentPassword: 'wrong' }));
 
       expect(refused.code).toBe(code);
       expect(await rowOf(jane.id)).toEqual(jane);
@@ -959,7 +1009,7 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const jane = await account('jane');
 
-      await service.remove({ id: jane.id }, context(admin));
+      await service.delete({ id: jane.id }, { context: context(admin) });
 
       expect((await rowOf(jane.id)).deleted_at).not.toBeNull();
       expect(await events()).toEqual([event(AuditAction.ADMIN_USER_DELETED, admin.id, jane.id)]);
@@ -968,8 +1018,8 @@ describe('UsersService on PGlite', () => {
     it('refuses to delete the last active admin with 409 LAST_ADMIN, by themselves or another', async () => {
       const admin = await administrator();
 
-      const own = await refusal(service.removeSelf(admin, PASSWORD, ORIGIN));
-      const byId = await refusal(service.remove({ id: admin.id }, context(admin)));
+      const own = await refusal(service.delete({ caller: admin }, { context: context(admin), currentPassword: PASSWORD }));
+      const byId = await refusal(service.delete({ id: admin.id }, { context: context(admin) }));
 
       expect([own.getStatus(), own.code, byId.code]).toEqual([409, ErrorCode.LAST_ADMIN, ErrorCode.LAST_ADMIN]);
       expect((await rowOf(admin.id)).deleted_at).toBeNull();
@@ -981,9 +1031,9 @@ describe('UsersService on PGlite', () => {
       const admin = await administrator();
       const gone = await account('gone', { deleted_at: new Date() });
 
-      expect((await refusal(service.remove({ id: gone.id }, context(admin)))).code).toBe(ErrorCode.USER_NOT_FOUND);
+      expect((await refusal(service.delete({ id: gone.id }, { context: context(admin) }))).code).toBe(ErrorCode.USER_NOT_FOUND);
       const caller = await signIn(gone);
-      expect((await refusal(service.removeSelf(caller, PASSWORD, ORIGIN))).code).toBe(ErrorCode.UNAUTHORIZED);
+      expect((await refusal(service.delete({ caller }, { context: context(caller), currentPassword: PASSWORD }))).code).toBe(ErrorCode.UNAUTHORIZED);
       expect(security.of('endSessions')).toEqual([]);
     });
   });
@@ -996,10 +1046,10 @@ describe('UsersService on PGlite', () => {
 
       const locked = await dataSource.transaction(async (manager) => {
         const previous = await service.lockedImagePath({ caller }, manager);
-        await service.setImagePath({ caller }, '/avatars/own.webp', context(jane), manager);
+        await byOwner(caller, { image_path: '/avatars/own.webp' }, { manager: manager });
         return previous;
       });
-      await dataSource.transaction((manager) => service.setImagePath({ id: jane.id }, '/avatars/admin.webp', context(admin), manager));
+      await dataSource.transaction((manager) => byAdmin(admin, jane.id, { image_path: '/avatars/admin.webp' }, { manager: manager }));
 
       expect(locked).toBe(jane.image_path);
       expect((await rowOf(jane.id)).image_path).toBe('/avatars/admin.webp');
@@ -1007,7 +1057,7 @@ describe('UsersService on PGlite', () => {
         event(AuditAction.PROFILE_UPDATED, jane.id, jane.id, { fields: ['image_path'] }),
         event(AuditAction.ADMIN_USER_UPDATED, admin.id, jane.id, { fields: ['image_path'] }),
       ]);
-      const gone = await refusal(dataSource.transaction((manager) => service.setImagePath({ id: 9_999 }, '/avatars/x.webp', context(admin), manager)));
+      const gone = await refusal(dataSource.transaction((manager) => byAdmin(admin, 9_999, { image_path: '/avatars/x.webp' }, { manager: manager })));
       expect(gone.code).toBe(ErrorCode.USER_NOT_FOUND);
     });
 
@@ -1024,14 +1074,15 @@ describe('UsersService on PGlite', () => {
     });
 
     it('rehashes a hash made at a lower cost, only while it is still the stored one, and leaves one at the current cost alone', async () => {
-      const cheap = await account('cheap', { password_hash: await new PasswordService(AppConfig.fromEnvironment({ BCRYPT_ROUNDS: '4' })).hash(PASSWORD) });
+      const cheaper = new PasswordService(AppConfig.fromEnvironment({ BCRYPT_ROUNDS: '4' }));
+      const cheap = await account('cheap', { password_hash: await cheaper.hash(PASSWORD) });
       const current = await account('current');
       const moved = await account('moved', { password_hash: cheap.password_hash });
       await dataSource.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, moved.id]);
 
-      await service.upgradeHash(cheap, PASSWORD);
-      await service.upgradeHash(current, PASSWORD);
-      await service.upgradeHash(moved, PASSWORD);
+      for (const login of [cheap, current, moved]) {
+        await expect(service.change({ id: login.id }, { password: PASSWORD }, { context: context(login), login })).resolves.toBe(login);
+      }
 
       const rehashed = await rowOf(cheap.id);
       expect(passwords.needsRehash(rehashed.password_hash!)).toBe(false);

@@ -62,7 +62,7 @@ export class SessionsRepository extends BoundRepository {
   ): Promise<void> {
     const params: unknown[] = [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent];
     // The login's event in the same statement: written with the session, or not at all.
-    const audited = audit ? `, audited AS (${auditInsert(audit, params)})` : '';
+    const audited = audit ? `, audited AS (${auditInsert([audit], params)})` : '';
     await this.manager.query(
       `WITH session AS (
          INSERT INTO sessions (id, user_id, expires_at, ip, user_agent)
