@@ -272,26 +272,30 @@ describe('AuthService.login', () => {
 describe('AuthService.logout', () => {
   const CALLER = { id: 7, sessionId: SESSION_ID };
   const TRANSACTION_MANAGER = { name: "a transaction's manager" } as unknown as EntityManager;
+  /** The logout event the statement that ends a session writes with it, as SessionsService hands it over. */
+  const OWN_LOGOUT = { action: AuditAction.LOGOUT, actorId: 7, userId: 7, origin: ORIGIN, details: { session_id: SESSION_ID } };
+  /** By and about the session's user, its session_id: the statement knows them. */
+  const REFRESH_LOGOUT = { action: AuditAction.LOGOUT, actorId: null, userId: null, origin: ORIGIN, details: undefined };
 
   /**
-   * AuthService over a real SessionsService (which ends both sessions and records each logout in
-   * one transaction), whose repository is a fake: by default neither token names an open session.
+   * AuthService over a real SessionsService (which ends both sessions in one transaction, each
+   * statement with its logout event), whose repository is a fake: by default neither token names
+   * an open session.
    */
   function logoutSetup() {
     const { users, passwords, attempts, audit } = setup();
     const repository = {
       manager: TRANSACTION_MANAGER,
       transaction: jest.fn<Promise<unknown>, [(bound: unknown) => Promise<unknown>]>(),
-      revoke: jest.fn<Promise<boolean>, [string, number]>().mockResolvedValue(false),
+      revoke: jest.fn<Promise<boolean>, [string, number, unknown]>().mockResolvedValue(false),
       revokeByRefreshToken: jest
-        .fn<Promise<{ sessionId: string; userId: number } | undefined>, [string]>()
+        .fn<Promise<{ sessionId: string; userId: number } | undefined>, [string, unknown]>()
         .mockResolvedValue(undefined),
     };
     repository.transaction.mockImplementation((work) => work(repository));
     const sessions = new SessionsService(
       repository as unknown as SessionsRepository,
       {} as SessionActivity,
-      audit as unknown as AuditService,
       {} as JwtService,
       {} as AppConfig,
     );
@@ -307,12 +311,6 @@ describe('AuthService.logout', () => {
     return { service, repository, logout, audit };
   }
 
-  /** The logout event of `sessionId`, by its owner, as it is recorded in the transaction. */
-  const logoutEvent = (sessionId: string) => [
-    { action: AuditAction.LOGOUT, actorId: 7, userId: 7, origin: ORIGIN, details: { session_id: sessionId } },
-    TRANSACTION_MANAGER,
-  ];
-
   it('answers 401 when neither the access token nor the refresh token ends a session', async () => {
     const { service, repository, logout, audit } = logoutSetup();
 
@@ -321,8 +319,8 @@ describe('AuthService.logout', () => {
     expect(problem.getStatus()).toBe(401);
     expect(problem.code).toBe(ErrorCode.UNAUTHORIZED);
     expect(logout).toHaveBeenCalledWith(CALLER, 'stale refresh', ORIGIN);
-    expect(repository.revoke).toHaveBeenCalledWith(SESSION_ID, 7);
-    expect(repository.revokeByRefreshToken).toHaveBeenCalledWith(sha256Hex('stale refresh'));
+    expect(repository.revoke).toHaveBeenCalledWith(SESSION_ID, 7, OWN_LOGOUT);
+    expect(repository.revokeByRefreshToken).toHaveBeenCalledWith(sha256Hex('stale refresh'), REFRESH_LOGOUT);
     expect(audit.record).not.toHaveBeenCalled();
   });
 
@@ -340,9 +338,9 @@ describe('AuthService.logout', () => {
     repository.revoke.mockResolvedValue(true);
 
     await expect(service.logout(CALLER, undefined, ORIGIN)).resolves.toBeUndefined();
-    expect(repository.revoke).toHaveBeenCalledTimes(1);
+    expect(repository.revoke.mock.calls).toEqual([[SESSION_ID, 7, OWN_LOGOUT]]);
     expect(repository.revokeByRefreshToken).not.toHaveBeenCalled();
-    expect(audit.record.mock.calls).toEqual([logoutEvent(SESSION_ID)]);
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it("ends the refresh token's session without an access token", async () => {
@@ -350,9 +348,9 @@ describe('AuthService.logout', () => {
     repository.revokeByRefreshToken.mockResolvedValue({ sessionId: 'refresh-session', userId: 7 });
 
     await expect(service.logout(undefined, 'refresh', ORIGIN)).resolves.toBeUndefined();
-    expect(repository.revokeByRefreshToken).toHaveBeenCalledWith(sha256Hex('refresh'));
+    expect(repository.revokeByRefreshToken.mock.calls).toEqual([[sha256Hex('refresh'), REFRESH_LOGOUT]]);
     expect(repository.revoke).not.toHaveBeenCalled();
-    expect(audit.record.mock.calls).toEqual([logoutEvent('refresh-session')]);
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it('is ok when only one of the two ends a session', async () => {
@@ -363,8 +361,10 @@ describe('AuthService.logout', () => {
     repository.revoke.mockResolvedValueOnce(true);
     await expect(service.logout(CALLER, 'already used', ORIGIN)).resolves.toBeUndefined();
 
-    // One event for each session that ended, none for the token that named none.
-    expect(audit.record.mock.calls).toEqual([logoutEvent('refresh-session'), logoutEvent(SESSION_ID)]);
+    // Each statement carries its event, written only for a session it ends (sessions.repository.db.spec.ts).
+    expect(repository.revoke).toHaveBeenCalledTimes(2);
+    expect(repository.revokeByRefreshToken).toHaveBeenCalledTimes(2);
+    expect(audit.record).not.toHaveBeenCalled();
   });
 });
 
