@@ -89,8 +89,8 @@ describe('UsersRepository on PGlite', () => {
 
   it('soft-deletes once, freeing the email for a new account', async () => {
     const gone = await account('gone_repo');
-    expect(await users.softDelete({ id: gone.id })).toBe(true);
-    expect(await users.softDelete({ id: gone.id })).toBe(false);
+    expect(await users.softDelete({ id: gone.id }, [])).toBe(true);
+    expect(await users.softDelete({ id: gone.id }, [])).toBe(false);
     expect(await users.find({ id: gone.id })).toBeNull();
     expect((await account('gone_repo')).id).not.toBe(gone.id);
   });

@@ -129,7 +129,7 @@ export class UsersRepository extends BoundRepository {
   }
 
   /** Soft-deletes the target's row, with its events; false when there was none. */
-  async softDelete(target: Target, events: AuditRecord[] = []): Promise<boolean> {
+  async softDelete(target: Target, events: AuditRecord[]): Promise<boolean> {
     const [deleted] = await this.run(deleteUser(target, events));
     return Boolean(deleted);
   }

@@ -78,7 +78,7 @@ describe('SessionsRepository on PGlite', () => {
     expect(await sessions.revoke(a, userId)).toBe(false);
     expect(await sessions.revokeByRefreshToken(tb)).toEqual({ sessionId: b, userId });
     expect(await sessions.revokeByRefreshToken(tb)).toBeUndefined();
-    await sessions.transaction((tx) => tx.revokeAllOf(userId, c));
+    await sessions.transaction((tx) => tx.revokeAllOf(userId, { exceptSessionId: c }));
     expect(await isOpen(c)).toBe(true);
     await sessions.revokeAllOf(userId);
     expect(await isOpen(c)).toBe(false);
@@ -113,10 +113,10 @@ describe('SessionsRepository on PGlite', () => {
     const [mine, other, lost] = [randomUUID(), randomUUID(), randomUUID()];
     for (const id of [mine, other, lost]) await sessions.open(id, userId, 3600, hash(), ORIGIN);
     expect(await sessions.endListed(other, userId + 1)).toBe(false);
-    expect(await sessions.endListed(other, userId, mine)).toBe(true);
-    expect(await sessions.endListed(other, userId, mine)).toBe(false);
+    expect(await sessions.endListed(other, userId, { callerSessionId: mine })).toBe(true);
+    expect(await sessions.endListed(other, userId, { callerSessionId: mine })).toBe(false);
     await sessions.revoke(mine, userId);
-    expect(await sessions.endListed(lost, userId, mine)).toBe(false);
+    expect(await sessions.endListed(lost, userId, { callerSessionId: mine })).toBe(false);
     expect(await isOpen(lost)).toBe(true);
     expect(await sessions.endOthers(userId, mine)).toBe(false);
     expect(await isOpen(lost)).toBe(true);
@@ -138,8 +138,8 @@ describe('SessionsRepository on PGlite', () => {
     await sessions.claimRefreshToken(replayedHash);
 
     const ended = event(AuditAction.SESSION_ENDED, { session_id: listed });
-    expect(await sessions.endListed(listed, userId, current, ended)).toBe(true);
-    expect(await sessions.endListed(listed, userId, current, ended)).toBe(false);
+    expect(await sessions.endListed(listed, userId, { callerSessionId: current, audit: ended })).toBe(true);
+    expect(await sessions.endListed(listed, userId, { callerSessionId: current, audit: ended })).toBe(false);
     const logout = event(AuditAction.LOGOUT, { session_id: own });
     expect(await sessions.revoke(own, userId, logout)).toBe(true);
     expect(await sessions.revoke(own, userId, logout)).toBe(false);
@@ -148,7 +148,7 @@ describe('SessionsRepository on PGlite', () => {
     expect(await sessions.revokeByAnyRefreshToken(hash(), fromTheRow(AuditAction.REFRESH_TOKEN_REUSED))).toBeUndefined();
     expect(await sessions.endOthers(userId, randomUUID(), event(AuditAction.SESSION_ENDED, { sessions: 'all_but_current' }))).toBe(false);
     expect(await sessions.endOthers(userId, current, event(AuditAction.SESSION_ENDED, { sessions: 'all_but_current' }))).toBe(true);
-    await sessions.revokeAllOf(userId, undefined, event(AuditAction.SESSION_ENDED, { sessions: 'all' }));
+    await sessions.revokeAllOf(userId, { audit: event(AuditAction.SESSION_ENDED, { sessions: 'all' }) });
 
     const rows = await dataSource.query(`SELECT action, actor_id, user_id, details FROM audit_events WHERE request_id = 'req-ends' ORDER BY id`);
     expect(rows).toEqual([

@@ -185,7 +185,11 @@ export class SessionsRepository extends BoundRepository {
    * when there is none. With `callerSessionId`, only while that session of the user is open and
    * the account live and active: the owner's request checks its own token in the same statement.
    */
-  async endListed(sessionId: string, userId: number, callerSessionId?: string, audit?: AuditRecord): Promise<boolean> {
+  async endListed(
+    sessionId: string,
+    userId: number,
+    { callerSessionId, audit }: { callerSessionId?: string; audit?: AuditRecord } = {},
+  ): Promise<boolean> {
     const params: unknown[] = [sessionId, userId, callerSessionId ?? null];
     const [ended] = await this.endSessions(
       `UPDATE sessions SET revoked_at = now()
@@ -238,7 +242,7 @@ export class SessionsRepository extends BoundRepository {
    * Ends a user's sessions (all, or all but one): their access tokens stop working at once and
    * their refresh tokens are refused. With `audit`, written whether any was open.
    */
-  async revokeAllOf(userId: number, exceptSessionId?: string, audit?: AuditRecord): Promise<void> {
+  async revokeAllOf(userId: number, { exceptSessionId, audit }: { exceptSessionId?: string; audit?: AuditRecord } = {}): Promise<void> {
     const params: unknown[] = [userId, exceptSessionId ?? null];
     const revoke = `UPDATE sessions SET revoked_at = now()
        WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`;

@@ -72,7 +72,7 @@ export class SessionsService {
    */
   end(userId: number, sessionId: string, context: AuditContext, callerSessionId?: string): Promise<boolean> {
     const event = auditRecord(context, AuditAction.SESSION_ENDED, userId, { session_id: sessionId });
-    return this.sessions.endListed(sessionId, userId, callerSessionId, event);
+    return this.sessions.endListed(sessionId, userId, { callerSessionId, audit: event });
   }
 
   /** Ends every session of the caller but its own; false when its own is no longer open. */
@@ -83,7 +83,7 @@ export class SessionsService {
 
   /** Ends every session of the user, by the context's actor. */
   endAll(userId: number, context: AuditContext): Promise<void> {
-    return this.sessions.revokeAllOf(userId, undefined, auditRecord(context, AuditAction.SESSION_ENDED, userId, { sessions: 'all' }));
+    return this.sessions.revokeAllOf(userId, { audit: auditRecord(context, AuditAction.SESSION_ENDED, userId, { sessions: 'all' }) });
   }
 
   /**
