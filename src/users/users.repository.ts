@@ -117,7 +117,8 @@ export class UsersRepository extends BoundRepository {
   async insert(values: NewRow, event?: AuditRecord): Promise<User> {
     const params: unknown[] = [];
     const columns = WRITABLE_COLUMNS.filter((column) => values[column] !== undefined);
-    const sql = `INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map((column) => param(params, values[column])).join(', ')}) RETURNING *`;
+    const placeholders = columns.map((column) => param(params, values[column]));
+    const sql = `INSERT INTO users (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING *`;
     const [user] = await this.run(withEvents({ sql, params }, event ? [event] : [], event?.actorId === null));
     return user;
   }

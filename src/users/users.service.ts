@@ -86,7 +86,7 @@ const USERNAME_ATTEMPTS = 5;
 const PROFILE_FIELDS = new Set(['username', 'name', 'firstname', 'lastname', 'phone_number', 'image_path']);
 
 /**
- * The account rules. Three methods write a user row, each its rules, then one transaction:
+ * The account rules. Three methods write a user row, each its rules, then one statement or one transaction:
  * `create`, `change`, `delete`.
  */
 @Injectable()
