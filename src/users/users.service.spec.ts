@@ -391,9 +391,17 @@ describe('UsersService on PGlite', () => {
       expect((await service.create(NEW_USER)).id).not.toBe(first.id);
     });
 
-    it('rethrows an error that is no conflict as it is', async () => {
+    it('rethrows an error that is no conflict as it is, leaving no account', async () => {
       const refused = service.create({ ...NEW_USER, name: 'x'.repeat(101) });
       await expect(refused).rejects.toBeInstanceOf(QueryFailedError);
+
+      // A unique index the users domain does not know is not a conflict it can explain.
+      const otherIndex = Object.assign(new Error('duplicate key value violates unique constraint'), {
+        driverError: { code: '23505', constraint: 'sessions_pkey' },
+      });
+      security.refuse.accountCreated = otherIndex;
+      await expect(service.create(NEW_USER)).rejects.toBe(otherIndex);
+      expect(await dataSource.query('SELECT id FROM users')).toEqual([]);
     });
   });
 
@@ -631,6 +639,25 @@ describe('UsersService on PGlite', () => {
       expect((await refusal(byAdmin(admin, 9_999, { name: 'x' }, { versions: [1] }))).code).toBe(ErrorCode.USER_NOT_FOUND);
     });
 
+    it('sets a new email and password at once: both events, the sessions ended, the mails of the new address', async () => {
+      const admin = await administrator();
+      const jane = await account('jane', { email_verified: true });
+      await signIn(jane);
+
+      await byAdmin(admin, jane.id, { email: 'new@example.com', password: NEW_PASSWORD });
+
+      expect(await rowOf(jane.id)).toMatchObject({ email: 'new@example.com', email_verified: false });
+      expect(await openSessions(jane.id)).toEqual([]);
+      expect(await mails()).toEqual([
+        ['verify-email', 'new@example.com'],
+        ['email-changed', jane.email],
+      ]);
+      expect(await events()).toEqual([
+        event(AuditAction.ADMIN_USER_UPDATED, admin.id, jane.id, { fields: ['email', 'password'] }),
+        event(AuditAction.EMAIL_CHANGED, admin.id, jane.id, { old_email: jane.email, new_email: 'new@example.com' }),
+      ]);
+    });
+
     it('records a new password by the field\'s name only', async () => {
       const admin = await administrator();
       const jane = await account('jane');
@@ -783,6 +810,19 @@ describe('UsersService on PGlite', () => {
       expect(await rowOf(jane.id)).toEqual(jane);
       expect(await mails()).toEqual([]);
       expect(security.of('emailChangeRequested')).toEqual([]);
+    });
+
+    it('asks again for the address already waiting: its mails sent anew, within the quota', async () => {
+      const jane = await account('jane', { pending_email: 'mine@example.com' });
+
+      await byOwner(await signIn(jane), { email: 'mine@example.com' }, { currentPassword: PASSWORD });
+
+      expect((await rowOf(jane.id)).pending_email).toBe('mine@example.com');
+      expect(await mails()).toEqual([
+        ['confirm-email-change', 'mine@example.com'],
+        ['cancel-email-change', jane.email],
+      ]);
+      expect(await events()).toEqual([event(AuditAction.EMAIL_CHANGE_REQUESTED, jane.id, jane.id, { new_email: 'mine@example.com' })]);
     });
 
     it('keeps the address sent again: no password asked, no mail, a pending change dropped', async () => {
