@@ -4,8 +4,8 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 /**
- * The audit trail: every feature that changes an account writes its event through AuditService,
- * in the transaction of its change. Global: every feature writes to it, and it imports none.
+ * The audit trail: a change's events are written by its own statement (auditInsert), an event of
+ * no change through AuditService. Global: every feature writes to it, and it imports none.
  */
 @Global()
 @Module({

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
+import { param } from '../database/sql-parameter';
 import type { AuditRecord } from './audit-record';
 
 /** An event as stored. */
@@ -30,17 +31,39 @@ export interface AuditFilter {
 export const AUDIT_TOTAL_CAP = 10_000;
 
 /**
- * The INSERT of one event, its parameters numbered after `params`' (which it extends), for a
- * statement of another table to write its event with it: `WITH changed AS (...) , audit AS
- * (${insert}) ...`. `userIdSql` may name a column of a CTE, for a row the statement itself makes.
+ * The rows a statement makes or changes, for the events written with them: each event once for
+ * every row of `rows` (a CTE, with a condition if need be; none, no event). What the statement
+ * knows better than the event may come from the row, as SQL: the event's `userId` (the account
+ * it is about), `actorId` (an account that makes itself, a session's user) and `details` (jsonb,
+ * added to the event's own).
  */
-export function auditInsert(record: AuditRecord, params: unknown[], from?: { userIdSql: string; table: string }): string {
-  const p = (value: unknown) => `$${params.push(value)}`;
-  const values = [p(record.action), p(record.actorId), from ? from.userIdSql : p(record.userId), p(record.origin.ip), p(record.origin.requestId), `${p(JSON.stringify(record.details ?? {}))}::jsonb`];
-  const columns = '(action, actor_id, user_id, ip, request_id, details)';
-  return from
-    ? `INSERT INTO audit_events ${columns} SELECT ${values.join(', ')} FROM ${from.table}`
-    : `INSERT INTO audit_events ${columns} VALUES (${values.join(', ')})`;
+export interface AuditedRows {
+  rows: string;
+  userId?: string;
+  actorId?: string;
+  details?: string;
+}
+
+/**
+ * The INSERT of events, in their order, for the statement of the change they record to write
+ * them with it, so that both commit or neither does: `WITH changed AS (... RETURNING *), audited
+ * AS (${auditInsert(records, params, { rows: 'changed', userId: 'changed.id' })}) SELECT ...`.
+ * Without `from`, the events alone. Its parameters are numbered after `params`', which it extends.
+ */
+export function auditInsert(records: AuditRecord[], params: unknown[], from?: AuditedRows): string {
+  const selects = records.map((record) => {
+    const values = [
+      param(params, record.action),
+      from?.actorId ?? `${param(params, record.actorId)}::integer`,
+      from?.userId ?? `${param(params, record.userId)}::integer`,
+      param(params, record.origin.ip),
+      param(params, record.origin.requestId),
+      `${param(params, JSON.stringify(record.details ?? {}))}::jsonb${from?.details ? ` || ${from.details}` : ''}`,
+    ];
+    return `SELECT ${values.join(', ')}${from ? ` FROM ${from.rows}` : ''}`;
+  });
+  // UNION ALL keeps the events' order: their ids follow it.
+  return `INSERT INTO audit_events (action, actor_id, user_id, ip, request_id, details) ${selects.join(' UNION ALL ')}`;
 }
 
 /** Every statement on `audit_events` but the purge's: append, and read newest first. */
@@ -50,21 +73,21 @@ export class AuditRepository extends BoundRepository {
     super(dataSource);
   }
 
+  /** An event that goes with no change of another table (a refused login): on its own. */
   async insert(record: AuditRecord): Promise<void> {
     const params: unknown[] = [];
-    await queryRows(this.manager, auditInsert(record, params), params);
+    await queryRows(this.manager, auditInsert([record], params), params);
   }
 
   /** A page of events, newest first, and how many match (counted up to AUDIT_TOTAL_CAP). */
   async page(filter: AuditFilter, page: number, limit: number): Promise<{ rows: AuditRow[]; matches: number }> {
     const params: unknown[] = [];
-    const p = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['true'];
-    if (filter.userId !== undefined) conditions.push(`user_id = ${p(filter.userId)}`);
-    if (filter.actorId !== undefined) conditions.push(`actor_id = ${p(filter.actorId)}`);
-    if (filter.action !== undefined) conditions.push(`action = ${p(filter.action)}`);
-    if (filter.from !== undefined) conditions.push(`at >= ${p(filter.from)}`);
-    if (filter.to !== undefined) conditions.push(`at <= ${p(filter.to)}`);
+    if (filter.userId !== undefined) conditions.push(`user_id = ${param(params, filter.userId)}`);
+    if (filter.actorId !== undefined) conditions.push(`actor_id = ${param(params, filter.actorId)}`);
+    if (filter.action !== undefined) conditions.push(`action = ${param(params, filter.action)}`);
+    if (filter.from !== undefined) conditions.push(`at >= ${param(params, filter.from)}`);
+    if (filter.to !== undefined) conditions.push(`at <= ${param(params, filter.to)}`);
     const where = conditions.join(' AND ');
     const [{ matches }] = await queryRows<{ matches: number }>(
       this.manager,
@@ -74,7 +97,7 @@ export class AuditRepository extends BoundRepository {
     const rows = await queryRows<AuditRow>(
       this.manager,
       `SELECT id::text AS id, at, action, actor_id, user_id, ip, request_id, details FROM audit_events
-        WHERE ${where} ORDER BY audit_events.id DESC LIMIT ${p(limit)} OFFSET ${p((page - 1) * limit)}`,
+        WHERE ${where} ORDER BY audit_events.id DESC LIMIT ${param(params, limit)} OFFSET ${param(params, (page - 1) * limit)}`,
       params,
     );
     return { rows, matches };

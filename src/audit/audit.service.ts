@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { AuditRecord } from './audit-record';
 import { AuditFilter, AuditRepository, AuditRow, AUDIT_TOTAL_CAP } from './audit.repository';
 
@@ -11,15 +10,16 @@ export interface AuditPage {
 }
 
 /**
- * The audit trail. A change writes its event with `record`, on the manager of its own transaction,
- * so that both commit or neither does; an event of no change (a failed login) on its own.
+ * The audit trail. A change's events are written by the change's own statement (auditInsert, in
+ * the repository of the table it changes), so that both commit or neither does; `record` writes
+ * an event of no change (a refused login, a lockout lifted) on its own.
  */
 @Injectable()
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  record(record: AuditRecord, manager?: EntityManager): Promise<void> {
-    return (manager ? this.audit.on(manager) : this.audit).insert(record);
+  record(record: AuditRecord): Promise<void> {
+    return this.audit.insert(record);
   }
 
   async page(filter: AuditFilter, page: number, limit: number): Promise<AuditPage> {

@@ -119,14 +119,14 @@ describe('AuthAccountSecurity.endSessions', () => {
     const { security, sessions, bound } = setup();
     await security.endSessions(TRANSACTION_MANAGER, JANE.id);
     expect(sessions.on).toHaveBeenCalledWith(TRANSACTION_MANAGER);
-    expect(bound.revokeAllOf).toHaveBeenCalledWith(JANE.id, undefined);
+    expect(bound.revokeAllOf).toHaveBeenCalledWith(JANE.id, { exceptSessionId: undefined });
   });
 
   it('keeps the given session, in the given transaction', async () => {
     const { security, sessions, bound } = setup();
     await security.endSessions(TRANSACTION_MANAGER, JANE.id, SESSION_ID);
     expect(sessions.on).toHaveBeenCalledWith(TRANSACTION_MANAGER);
-    expect(bound.revokeAllOf).toHaveBeenCalledWith(JANE.id, SESSION_ID);
+    expect(bound.revokeAllOf).toHaveBeenCalledWith(JANE.id, { exceptSessionId: SESSION_ID });
   });
 
   it('fails when the revoke fails, so that the change rolls back', async () => {

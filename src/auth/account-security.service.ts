@@ -41,7 +41,7 @@ export class AuthAccountSecurity extends AccountSecurity {
   }
 
   endSessions(manager: EntityManager, userId: number, exceptSessionId?: string): Promise<void> {
-    return this.sessions.on(manager).revokeAllOf(userId, exceptSessionId);
+    return this.sessions.on(manager).revokeAllOf(userId, { exceptSessionId });
   }
 
   /**

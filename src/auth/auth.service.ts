@@ -35,7 +35,7 @@ export class AuthService {
 
   /** Sign-up always makes a USER; the caller is logged in at once. */
   async register(dto: RegisterDto, origin: ClientOrigin): Promise<{ user: User; tokens: TokenResponseDto }> {
-    const user = await this.users.create({ ...dto, role: Role.USER }, { actorId: null, origin });
+    const user = await this.users.create({ ...dto, role: Role.USER }, { context: { actorId: null, origin } });
     return { user, tokens: await this.sessions.open(user, origin) };
   }
 
@@ -76,7 +76,8 @@ export class AuthService {
         await refused(AuditAction.LOGIN_FAILED, user.id, 'email_not_verified');
         throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
       }
-      await this.users.upgradeHash(user, dto.password);
+      // The same password, re-hashed when its hash was made at a lower cost: no change of the account.
+      await this.users.change({ id: user.id }, { password: dto.password }, { context: { actorId: user.id, origin }, login: user });
       return await this.sessions.open(user, origin, auditRecord({ actorId: user.id, origin }, AuditAction.LOGIN_SUCCEEDED, user.id));
     } finally {
       // A check that ended in an error (the database away) gives its place back, counting nothing.

@@ -50,14 +50,15 @@ export class AvatarsService {
   private change(target: Target, imagePath: string, context: AuditContext, picture?: { hash: string; bytes: Buffer }): Promise<User> {
     return this.avatars.transaction(async (avatars) => {
       const previous = await this.users.lockedImagePath(target, avatars.manager);
-      // No such target: setImagePath says why (401, 403 or 404), and nothing is stored.
-      if (previous === undefined) return this.users.setImagePath(target, imagePath, context, avatars.manager);
-      const replaced = hashOfPath(previous);
+      // No such target: the change below says why (401 or 404), and nothing is stored.
+      const replaced = previous === undefined ? undefined : hashOfPath(previous);
       const old = replaced !== picture?.hash ? replaced : undefined;
-      const locked = [picture?.hash, old].filter((hash): hash is string => hash !== undefined);
-      if (locked.length > 0) await avatars.lock(locked);
-      if (picture) await avatars.store(picture.hash, picture.bytes);
-      const user = await this.users.setImagePath(target, imagePath, context, avatars.manager);
+      if (previous !== undefined) {
+        const locked = [picture?.hash, old].filter((hash): hash is string => hash !== undefined);
+        if (locked.length > 0) await avatars.lock(locked);
+        if (picture) await avatars.store(picture.hash, picture.bytes);
+      }
+      const user = await this.users.change(target, { image_path: imagePath }, { context, manager: avatars.manager });
       if (old) await avatars.deleteUnlessShown(old);
       return user;
     });

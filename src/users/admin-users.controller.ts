@@ -35,7 +35,6 @@ import { UsersService } from './users.service';
 import { AdminRoute } from '../access/route-access.decorators';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { CurrentUser } from '../access/current-user.decorator';
-import { RoleCheckedInStatement } from '../access/roles.decorator';
 
 /** The request of the seed document (password_hash is plain text; the server hashes it). */
 const SEED_EXAMPLE = {
@@ -101,11 +100,10 @@ export class AdminUsersController {
     @Body() dto: AdminCreateUserDto,
     @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.create(dto, { actorId: admin.id, origin }));
+    return taggedUserView(await this.users.create(dto, { context: { actorId: admin.id, origin } }));
   }
 
   @Put(':id')
-  @RoleCheckedInStatement(true)
   @ApiIfMatch()
   @ApiOperation({
     operationId: 'adminUpdateUser',
@@ -131,7 +129,8 @@ export class AdminUsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.updateAsAdmin(admin, id, toUserChanges(dto), acceptedVersions(ifMatch), origin));
+    const context = { actorId: admin.id, origin };
+    return taggedUserView(await this.users.change({ id }, toUserChanges(dto), { context, versions: acceptedVersions(ifMatch) }));
   }
 
   @Delete(':id')
@@ -150,7 +149,7 @@ export class AdminUsersController {
     @Param('id', IdParamPipe) id: number,
     @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.users.remove({ id }, { actorId: admin.id, origin });
+    await this.users.delete({ id }, { context: { actorId: admin.id, origin } });
   }
 
   @Post(':id/unlock')

@@ -68,7 +68,9 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Origin() origin: ClientOrigin,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.updateProfile(caller, dto, acceptedVersions(ifMatch), origin));
+    const { current_password: currentPassword, ...changes } = dto;
+    const context = { actorId: caller.id, origin };
+    return taggedUserView(await this.users.change({ caller }, changes, { context, versions: acceptedVersions(ifMatch), currentPassword }));
   }
 
   @Post('password')
@@ -92,7 +94,8 @@ export class UsersController {
     @Body() dto: ChangePasswordDto,
     @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.users.changePassword(caller, dto.current_password, dto.new_password, origin);
+    const context = { actorId: caller.id, origin };
+    await this.users.change({ caller }, { password: dto.new_password }, { context, currentPassword: dto.current_password });
   }
 
   @Delete()
@@ -116,6 +119,6 @@ export class UsersController {
     @Body() dto: DeleteAccountDto,
     @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.users.removeSelf(caller, dto.current_password, origin);
+    await this.users.delete({ caller }, { context: { actorId: caller.id, origin }, currentPassword: dto.current_password });
   }
 }

@@ -3,6 +3,7 @@ import { migratedDatabase } from '../../test/support/migrated-database';
 import type { AppDataSource } from '../database/app-data-source';
 import { encodeCursor, ListUsersQueryDto } from './dto/list-users-query.dto';
 import { Role } from '../access/role.enum';
+import { AuditAction } from '../audit/audit-action.enum';
 import { UsersRepository } from './users.repository';
 
 /** UsersRepository's statements on a real (embedded) database, migrated as the service migrates it. */
@@ -36,12 +37,25 @@ describe('UsersRepository on PGlite', () => {
     expect((await users.findByLogin({ email: 'JANE_REPO@example.com' }))?.id).toBe(jane.id);
   });
 
-  it('marks an email verified only while it is still the account\'s address: a link mailed to an old one proves nothing', async () => {
-    const moved = await account('moved_repo');
-    await dataSource.query(`UPDATE users SET email = 'moved.now@example.com' WHERE id = $1`, [moved.id]);
-    expect(await users.markEmailVerified(moved.id, 'moved_repo@example.com')).toBeUndefined();
-    expect((await users.find({ id: moved.id }))?.email_verified).toBe(false);
-    expect((await users.markEmailVerified(moved.id, 'moved.now@example.com'))?.email_verified).toBe(true);
+  it('writes the events of an insert, an update and a deletion in their statements, for the row written only', async () => {
+    const origin = { ip: '203.0.113.7', userAgent: null, requestId: 'req-events' };
+    const signup = { action: AuditAction.SIGNUP, actorId: null, userId: null, origin };
+    const ann = await users.insert({ email: 'events_repo@example.com', username: 'events_repo', name: 'Ann', password_hash: null }, signup);
+    const updated = { action: AuditAction.PROFILE_UPDATED, actorId: ann.id, userId: ann.id, origin, details: { fields: ['name'] } };
+    const verified = { action: AuditAction.EMAIL_VERIFIED, actorId: ann.id, userId: ann.id, origin };
+    await users.update({ id: ann.id }, { name: 'Annie' }, { events: [updated, verified] });
+    expect(await users.update({ id: ann.id }, { name: 'Stale' }, { versions: [1], events: [updated] })).toBeNull();
+    await users.softDelete({ id: ann.id }, [{ action: AuditAction.ACCOUNT_DELETED, actorId: ann.id, userId: ann.id, origin }]);
+    expect(await users.softDelete({ id: ann.id }, [{ action: AuditAction.ACCOUNT_DELETED, actorId: ann.id, userId: ann.id, origin }])).toBe(false);
+
+    const rows = await dataSource.query(`SELECT action, actor_id, user_id, details FROM audit_events WHERE request_id = 'req-events' ORDER BY id`);
+    expect(rows).toEqual([
+      // A sign-up's event is by the account it makes.
+      { action: 'signup', actor_id: ann.id, user_id: ann.id, details: {} },
+      { action: 'profile.updated', actor_id: ann.id, user_id: ann.id, details: { fields: ['name'] } },
+      { action: 'email.verified', actor_id: ann.id, user_id: ann.id, details: {} },
+      { action: 'account.deleted', actor_id: ann.id, user_id: ann.id, details: {} },
+    ]);
   });
 
   it('finds a login name as normalizeLoginName reads it, and no account for a spelling PostgreSQL alone would fold', async () => {
@@ -66,42 +80,28 @@ describe('UsersRepository on PGlite', () => {
     expect(await users.roleOf(caller)).toBeUndefined();
   });
 
-  it("writes an admin's target only while the admin is an active ADMIN with an open session", async () => {
-    const target = await account('target_repo');
-    const chief = await account('chief_repo', Role.ADMIN);
-    const admin = { id: chief.id, sessionId: await sessionOf(chief.id) };
-    const updated = await users.update({ id: target.id, admin }, { name: 'By Admin' });
-    expect(updated?.name).toBe('By Admin');
-    const clerk = await account('clerk_repo');
-    expect(await users.update({ id: target.id, admin: { id: clerk.id, sessionId: await sessionOf(clerk.id) } }, { name: 'By User' })).toBeNull();
-    expect(await users.update({ id: target.id, admin: { id: chief.id, sessionId: randomUUID() } }, { name: 'No Session' })).toBeNull();
-    await dataSource.query(`UPDATE users SET is_active = false WHERE id = $1`, [chief.id]);
-    expect(await users.update({ id: target.id, admin }, { name: 'Inactive' })).toBeNull();
-    expect((await users.find({ id: target.id }))?.name).toBe('By Admin');
-  });
-
   it('updates only at a version If-Match names, raising the version', async () => {
     const joe = await account('joe_repo');
-    expect(await users.update({ id: joe.id }, { name: 'Joe' }, [joe.version + 1])).toBeNull();
-    const updated = await users.update({ id: joe.id }, { name: 'Joe' }, [joe.version]);
+    expect(await users.update({ id: joe.id }, { name: 'Joe' }, { versions: [joe.version + 1] })).toBeNull();
+    const updated = await users.update({ id: joe.id }, { name: 'Joe' }, { versions: [joe.version] });
     expect([updated?.name, updated?.version]).toEqual(['Joe', joe.version + 1]);
   });
 
   it('soft-deletes once, freeing the email for a new account', async () => {
     const gone = await account('gone_repo');
-    expect(await users.softDelete({ id: gone.id })).toBe(true);
-    expect(await users.softDelete({ id: gone.id })).toBe(false);
+    expect(await users.softDelete({ id: gone.id }, [])).toBe(true);
+    expect(await users.softDelete({ id: gone.id }, [])).toBe(false);
     expect(await users.find({ id: gone.id })).toBeNull();
     expect((await account('gone_repo')).id).not.toBe(gone.id);
   });
 
-  it('locks a row for an admin change in a transaction, and counts the active admins', async () => {
+  it('locks a row in a transaction, and counts the active admins', async () => {
     const admin = await account('admin_repo', Role.ADMIN);
     const locked = await users.transaction(async (tx) => {
       await tx.serializeAdminChanges();
-      return tx.lockForAdminChange(admin.id);
+      return tx.lockedRow({ id: admin.id });
     });
-    expect(locked).toEqual({ role: Role.ADMIN, is_active: true });
+    expect(locked).toMatchObject({ id: admin.id, role: Role.ADMIN, is_active: true });
     expect(await users.activeAdminIds()).toContain(admin.id);
     expect(await users.hasActiveAdmin()).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { Role } from '../access/role.enum';
+import { AuditAction } from '../audit/audit-action.enum';
 import { deleteUser, selectUser, updateUser } from './users.repository';
 
 const CALLER = { id: 5, sessionId: '00000000-0000-4000-8000-000000000000' };
@@ -47,9 +48,26 @@ describe('user statements', () => {
   });
 
   it('writes only a row at one of the If-Match versions, when given', () => {
-    const { sql, params } = updateUser({ id: 9 }, { name: 'x' }, [3, 4]);
+    const { sql, params } = updateUser({ id: 9 }, { name: 'x' }, { versions: [3, 4] });
     expect(sql).toMatch(/WHERE users\.id = \$2 AND users\.deleted_at IS NULL AND users\.version IN \(\$3, \$4\) RETURNING \*$/);
     expect(params).toEqual(['x', 9, 3, 4]);
+  });
+
+  it("writes a change's events in its statement, in their order, for the row it returns only", () => {
+    const origin = { ip: '203.0.113.7', userAgent: null, requestId: 'req-1' };
+    const events = [
+      { action: AuditAction.ADMIN_USER_UPDATED, actorId: 2, userId: 9, origin, details: { fields: ['email'] } },
+      { action: AuditAction.EMAIL_CHANGED, actorId: 2, userId: 9, origin },
+    ];
+    const { sql, params } = updateUser({ id: 9 }, { email: 'new@example.com' }, { events });
+    const insert = (n: number) => `SELECT $${n}, $${n + 1}::integer, written.id, $${n + 2}, $${n + 3}, $${n + 4}::jsonb FROM written`;
+    expect(sql).toBe(
+      'WITH written AS (UPDATE users SET email = $1, version = version + 1, updated_at = CURRENT_TIMESTAMP ' +
+        'WHERE users.id = $2 AND users.deleted_at IS NULL RETURNING *), ' +
+        `audited AS (INSERT INTO audit_events (action, actor_id, user_id, ip, request_id, details) ${insert(3)} UNION ALL ${insert(8)}) ` +
+        'SELECT * FROM written',
+    );
+    expect(params).toEqual(['new@example.com', 9, ...['admin.user_updated', 2, origin.ip, 'req-1', '{"fields":["email"]}'], ...['email.changed', 2, origin.ip, 'req-1', '{}']]);
   });
 
   it('soft-deletes with the database clock, raising the version like every update', () => {

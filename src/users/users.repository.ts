@@ -5,7 +5,9 @@ import { BoundRepository } from '../database/bound-repository';
 import { auditInsert } from '../audit/audit.repository';
 import type { AuditRecord } from '../audit/audit-record';
 import { queryRows } from '../database/query-rows';
+import { param } from '../database/sql-parameter';
 import type { AuthenticatedUser } from '../access/authenticated-user';
+import { callerCondition } from './caller-condition';
 import { normalizeLoginName } from './login-name';
 import {
   decodeCursor,
@@ -108,34 +110,29 @@ export class UsersRepository extends BoundRepository {
     return { users, total: Math.min(matches, TOTAL_CAP), totalIsCapped: matches > TOTAL_CAP, nextCursor };
   }
 
-  /** Inserts an account; a unique index it meets throws (the service tells which). */
-  async insert(values: WritableColumns & Pick<User, 'email' | 'username' | 'name' | 'password_hash'>): Promise<User> {
-    const { raw } = await this.manager.createQueryBuilder().insert().into(User).values(values).returning('*').execute();
-    return (raw as User[])[0];
+  /**
+   * Inserts an account, and its event when given, in one statement; a unique index it meets
+   * throws (the service tells which). An event without an actor is a sign-up's: by the account.
+   */
+  async insert(values: NewRow, event?: AuditRecord): Promise<User> {
+    const params: unknown[] = [];
+    const columns = WRITABLE_COLUMNS.filter((column) => values[column] !== undefined);
+    const placeholders = columns.map((column) => param(params, values[column]));
+    const sql = `INSERT INTO users (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING *`;
+    const [user] = await this.run(withEvents({ sql, params }, event ? [event] : [], event?.actorId === null));
+    return user;
   }
 
-  /**
-   * The target's row updated, guarded by If-Match's versions when given; null when not written.
-   * With `audit`, its event is written by the same statement, for the row written only.
-   */
-  async update(target: Target, values: WritableColumns, versions?: number[], audit?: AuditRecord): Promise<User | null> {
-    const [user] = await this.run(updateUser(target, values, versions, audit));
+  /** The target's row updated, with its events, guarded by If-Match's versions when given; null when not written. */
+  async update(target: Target, values: WritableColumns, options: UpdateOptions = {}): Promise<User | null> {
+    const [user] = await this.run(updateUser(target, values, options));
     return user ?? null;
   }
 
-  /** Soft-deletes the target's row; false when there was none. */
-  async softDelete(target: Target): Promise<boolean> {
-    const [deleted] = await this.run(deleteUser(target));
+  /** Soft-deletes the target's row, with its events; false when there was none. */
+  async softDelete(target: Target, events: AuditRecord[]): Promise<boolean> {
+    const [deleted] = await this.run(deleteUser(target, events));
     return Boolean(deleted);
-  }
-
-  /** Locks a live row for an administrator's change and answers what the change may depend on. */
-  async lockForAdminChange(id: number): Promise<{ role: Role; is_active: boolean } | undefined> {
-    const [current] = await this.manager.query(
-      `SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
-      [id],
-    );
-    return current;
   }
 
   /**
@@ -161,7 +158,7 @@ export class UsersRepository extends BoundRepository {
     return rows.length > 0;
   }
 
-  /** Replaces a password hash, unless the password changed since `previous` was read. */
+  /** Replaces a password hash, unless the password changed since `previous` was read: a login's rehash, no change of the account. */
   async replaceHash(id: number, hash: string, previous: string): Promise<void> {
     await this.dataSource.query(`UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, [
       hash,
@@ -181,18 +178,6 @@ export class UsersRepository extends BoundRepository {
   async emailTaken(email: string): Promise<boolean> {
     const rows = await queryRows(this.manager, `SELECT 1 FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`, [email]);
     return rows.length > 0;
-  }
-
-  /** Sets `email_verified` of a live account whose address is still `email`; its version moves on. */
-  async markEmailVerified(id: number, email: string): Promise<User | undefined> {
-    const [user] = await queryRows<User>(
-      this.manager,
-      `UPDATE users SET email_verified = true, version = version + 1, updated_at = now()
-        WHERE id = $1 AND email = $2 AND deleted_at IS NULL
-        RETURNING *`,
-      [id, email],
-    );
-    return user;
   }
 
   private run({ sql, params }: Statement): Promise<User[]> {
@@ -244,11 +229,10 @@ const ADMIN_CHANGES_LOCK = 7_401_302;
 // User as it is.
 
 /**
- * Whose row a statement is for: an administrator's target (`id`: any live account), the same
- * only while `admin` is an active ADMIN with an open session (the admin check in the statement),
- * or the caller of the self-profile API, whose account must be live and active and whose session open.
+ * Whose row a statement is for: any live account by id (an administrator's target), or the
+ * caller of the self-profile API, whose account must be live and active and whose session open.
  */
-export type Target = { id: number; admin?: AuthenticatedUser } | { caller: AuthenticatedUser };
+export type Target = { id: number } | { caller: AuthenticatedUser };
 
 /** The id of the account a target names. */
 export function targetUserId(target: Target): number {
@@ -273,10 +257,19 @@ export const WRITABLE_COLUMNS = [
 
 export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;
 
+/** A new account's columns: the others take their defaults. */
+export type NewRow = WritableColumns & Pick<User, 'email' | 'username' | 'name' | 'password_hash'>;
+
 /** SQL text and its positional parameters, for `EntityManager.query`. */
 export interface Statement {
   sql: string;
   params: unknown[];
+}
+
+/** What an update writes with the row: its events, and whether only at one of If-Match's versions. */
+export interface UpdateOptions {
+  versions?: number[];
+  events?: AuditRecord[];
 }
 
 /** The target's row, with every column. */
@@ -287,24 +280,20 @@ export function selectUser(target: Target): Statement {
 
 /**
  * One UPDATE ... RETURNING * of the target's row: the given columns, a new version and
- * `updated_at` (as the entity's version and update-date columns have them), and, when
- * `versions` is given, only if the row's version is one of them (If-Match).
+ * `updated_at` (as the entity's version and update-date columns have them), only if the row's
+ * version is one of `versions` when given (If-Match), and its events.
  */
-export function updateUser(target: Target, values: WritableColumns, versions?: number[], audit?: AuditRecord): Statement {
+export function updateUser(target: Target, values: WritableColumns, { versions, events = [] }: UpdateOptions = {}): Statement {
   const params: unknown[] = [];
   const assignments = WRITABLE_COLUMNS.filter((column) => values[column] !== undefined).map(
     (column) => `${column} = ${param(params, values[column])}`,
   );
-  const update = updateRow(target, assignments, params, versions);
-  if (!audit) return update;
-  // One statement still: the event is inserted for the row the update returns, if it does.
-  const insert = auditInsert(audit, params, { userIdSql: 'updated.id', table: 'updated' });
-  return { sql: `WITH updated AS (${update.sql}), audited AS (${insert}) SELECT * FROM updated`, params };
+  return withEvents(updateRow(target, assignments, params, versions), events);
 }
 
-/** Soft-deletes the target's row: email and username are free again. */
-export function deleteUser(target: Target): Statement {
-  return updateRow(target, ['deleted_at = now()'], []);
+/** Soft-deletes the target's row, with its events: email and username are free again. */
+export function deleteUser(target: Target, events: AuditRecord[] = []): Statement {
+  return withEvents(updateRow(target, ['deleted_at = now()'], []), events);
 }
 
 function updateRow(target: Target, assignments: string[], params: unknown[], versions?: number[]): Statement {
@@ -315,29 +304,21 @@ function updateRow(target: Target, assignments: string[], params: unknown[], ver
 }
 
 /**
+ * A statement that makes or changes one row, with its events in the same statement: they are
+ * written for the row it returns, if it returns one. `byTheRow`: the row is their actor too.
+ */
+function withEvents(statement: Statement, events: AuditRecord[], byTheRow = false): Statement {
+  if (events.length === 0) return statement;
+  const { sql, params } = statement;
+  const insert = auditInsert(events, params, { rows: 'written', userId: 'written.id', actorId: byTheRow ? 'written.id' : undefined });
+  return { sql: `WITH written AS (${sql}), audited AS (${insert}) SELECT * FROM written`, params };
+}
+
+/**
  * The condition that picks the target's row. For a caller it also checks the token's session,
- * and for an admin's target the admin's role and session, so that the route's own statement is
- * the token check: no extra round trip.
+ * so that the route's own statement is the token check: no extra round trip.
  */
 function targetCondition(target: Target, params: unknown[]): string {
-  if ('caller' in target) return callerCondition('users', target.caller, params);
-  const row = `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
-  if (!target.admin) return row;
-  return `${row} AND EXISTS (SELECT 1 FROM users a WHERE ${callerCondition('a', target.admin, params)} AND a.role = 'ADMIN')`;
-}
-
-/** The row `alias` is the caller's live and active account, and the token's session is open. */
-function callerCondition(alias: string, caller: AuthenticatedUser, params: unknown[]): string {
-  const id = param(params, caller.id);
-  const session = param(params, caller.sessionId);
-  return (
-    `${alias}.id = ${id} AND ${alias}.deleted_at IS NULL AND ${alias}.is_active AND EXISTS ` +
-    `(SELECT 1 FROM sessions s WHERE s.id = ${session} AND s.user_id = ${alias}.id AND s.revoked_at IS NULL)`
-  );
-}
-
-/** Adds a parameter and answers its placeholder. */
-function param(params: unknown[], value: unknown): string {
-  params.push(value);
-  return `$${params.length}`;
+  if ('caller' in target) return callerCondition('users', param(params, target.caller.id), param(params, target.caller.sessionId));
+  return `users.id = ${param(params, target.id)} AND users.deleted_at IS NULL`;
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action.enum';
 import { AuditContext, AuditRecord, auditRecord } from '../audit/audit-record';
 import { AuditService } from '../audit/audit.service';
-import type { ClientOrigin } from '../common/http/client-origin';
-import { randomInt } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { problem, ProblemException } from '../common/problems/problem.exception';
 import { violatedUniqueIndex } from '../database/unique-violation';
@@ -20,19 +19,59 @@ import { Role } from '../access/role.enum';
 import { User } from './user.entity';
 import { Target, targetUserId, UserPage, UsersRepository, WritableColumns } from './users.repository';
 
-/** The columns a caller may set; `password` is plain text and stored as a bcrypt hash. */
+/** The columns a change may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
 
-/** What an owner may send to change their own profile: a new email goes with the current password. */
-export type ProfileChanges = Omit<UserChanges, 'password' | 'role' | 'is_active' | 'email_verified' | 'pending_email'> & {
-  current_password?: string;
-};
+/** A new account; without a password, its owner is invited to choose one. */
+export type NewUser = UserChanges & Pick<User, 'email' | 'name'>;
+
+export interface CreateOptions {
+  /** Who asks, from where: a sign-up (no actor) or an administrator. Without it, no event (the seeded administrator). */
+  context?: AuditContext;
+}
+
+export interface ChangeOptions {
+  /** Who asks, from where: the actor of the change's events. */
+  context: AuditContext;
+  /** If-Match: the row is written only at one of these versions, else 412. */
+  versions?: number[];
+  /** The transaction the caller opened, for a change that commits with the caller's own rows (a picture, a spent link). */
+  manager?: EntityManager;
+  /** The owner's current password: what their new password or new email asks for. */
+  currentPassword?: string;
+  /** The owner's change by a link mailed to the account. */
+  link?: MailedLink;
+  /**
+   * The account as a login read it, `changes.password` the password that login just checked:
+   * a hash made at a lower cost than today's is made anew, over that hash only. Not a change of
+   * the account: its version stays, no event is written, no session ends.
+   */
+  login?: User;
+}
+
+/** A link mailed to the account was followed: its holder reads `email`. */
+export interface MailedLink {
+  /** The address the link was mailed to. */
+  email: string;
+  /**
+   * `address`: it proves the address (a verification, a reset's new password); `email-change`:
+   * it makes the owner's change to it; `email-change-undo`: the address left gets the account back.
+   */
+  purpose: 'address' | 'email-change' | 'email-change-undo';
+}
+
+export interface DeleteOptions {
+  /** Who asks, from where: the actor of the deletion's event. */
+  context: AuditContext;
+  /** The owner's password, which deleting their own account asks for. */
+  currentPassword?: string;
+}
+
+/** Who makes a change, which decides what it must prove and what it records. */
+type Author = 'owner' | 'admin' | 'link';
 
 /** A login this recent stands in for the current password of an account that has none. */
 export const RECENT_LOGIN_SECONDS = 600;
-
-/** A new account; without a password, its owner is invited to choose one. */
-export type NewUser = UserChanges & Pick<User, 'email' | 'name'> & { password?: string };
 
 /** What each unique index of the users table means to a caller. */
 const CONFLICTS: Record<string, ErrorCode> = {
@@ -43,6 +82,13 @@ const CONFLICTS: Record<string, ErrorCode> = {
 /** Tries for a free generated username before giving up with 409. */
 const USERNAME_ATTEMPTS = 5;
 
+/** The fields a change may set in one statement, with nothing else to check, end or mail. */
+const PROFILE_FIELDS = new Set(['username', 'name', 'firstname', 'lastname', 'phone_number', 'image_path']);
+
+/**
+ * The account rules. Three methods write a user row, each its rules, then one statement or one transaction:
+ * `create`, `change`, `delete`.
+ */
 @Injectable()
 export class UsersService {
   constructor(
@@ -64,14 +110,9 @@ export class UsersService {
     return this.users.find({ caller });
   }
 
-  /**
-   * Refuses a caller whose account is not live and active or whose session ended (401), or
-   * whose role, read from the database rather than from the token, is not one of `roles` (403).
-   */
-  async requireRole(caller: AuthenticatedUser, roles: readonly Role[]): Promise<void> {
-    const role = await this.users.roleOf(caller);
-    if (!role) throw ProblemException.unauthorized();
-    if (!roles.includes(role)) throw problem(ErrorCode.FORBIDDEN);
+  /** The caller's role, while its account is live and active and the token's session open: what RolesGuard checks. */
+  roleOf(caller: AuthenticatedUser): Promise<Role | undefined> {
+    return this.users.roleOf(caller);
   }
 
   list(query: ListUsersQueryDto): Promise<UserPage> {
@@ -88,393 +129,206 @@ export class UsersService {
   }
 
   /**
-   * Inserts an account. A username left out is made from the email and, when taken, retried
-   * with a random suffix; every other collision is a 409 decided by the unique indexes. With a
-   * context, its event: a sign-up (no actor), or an administrator's creation.
-   */
-  async create(input: NewUser, context?: AuditContext): Promise<User> {
-    const { password, ...fields } = input;
-    const base = fields.username ?? usernameFromEmail(fields.email);
-    if (password !== undefined) assertStrongPassword(password, { email: fields.email, username: base });
-    const values = { ...fields, password_hash: password === undefined ? null : await this.passwords.hash(password) };
-    for (let attempt = 0; ; attempt++) {
-      const username = attempt === 0 ? base : withSuffix(base);
-      try {
-        // The raw unique violation must reach the catch below: not this.transaction, which translates it.
-        return await this.users.transaction(async (users) => {
-          const user = await users.insert({ ...values, username });
-          await this.security.accountCreated(users.manager, user);
-          if (context) await this.audit.record(creationRecord(context, user, password === undefined), users.manager);
-          return user;
-        });
-      } catch (error) {
-        const index = violatedUniqueIndex(error);
-        const generated = fields.username === undefined;
-        if (index === 'users_username_live_key' && generated && attempt < USERNAME_ATTEMPTS) {
-          continue;
-        }
-        throw conflictOr(error, index);
-      }
-    }
-  }
-
-  /**
-   * An administrator's partial update. Only the columns given are written, in one statement;
-   * a new role, a deactivation or a new password also ends the user's sessions, and taking
-   * the role or activity from the last active admin is refused with 409. With a context, the
-   * change's event is written with it: `action` (a reset link's new password is password.reset).
-   */
-  async update(
-    id: number,
-    changes: UserChanges,
-    versions?: number[],
-    context?: AuditContext,
-    action = AuditAction.ADMIN_USER_UPDATED,
-  ): Promise<User> {
-    const event = context && ((details: Record<string, unknown>) => auditRecord(context, action, id, details));
-    let before: User | undefined;
-    if (changes.is_active === true || changes.password !== undefined) {
-      const user = (before = await this.liveUser(id));
-      if (changes.password !== undefined) {
-        const { email = user.email, username = user.username } = changes;
-        assertStrongPassword(changes.password, { email, username });
-      }
-      // Re-enabling an account, or giving it a new password, lifts a login lockout. Before the
-      // write: were the lockout store away, the answer (503) must be that nothing changed.
-      await this.security.liftLockout(user);
-    }
-    return this.writeAsAdmin(id, changes, versions, event, before);
-  }
-
-  /**
-   * `update` on behalf of `admin`, whose role is checked here rather than by RolesGuard: a change
-   * of profile fields alone is one statement that checks it too, as a self-profile request's
-   * checks its session; any other change checks it first, before it reads or locks anything.
-   */
-  async updateAsAdmin(
-    admin: AuthenticatedUser,
-    id: number,
-    changes: UserChanges,
-    versions: number[] | undefined,
-    origin: ClientOrigin,
-  ): Promise<User> {
-    const { role, is_active, password, email, ...profile } = changes;
-    const context = { actorId: admin.id, origin };
-    if (role === undefined && is_active === undefined && password === undefined && email === undefined) {
-      const event = auditRecord(context, AuditAction.ADMIN_USER_UPDATED, id, { fields: fieldNames(changes) });
-      return this.translateConflicts(() => this.writeRow(this.users, { id, admin }, profile, versions, event));
-    }
-    await this.requireRole(admin, [Role.ADMIN]);
-    return this.update(id, changes, versions, context);
-  }
-
-  /**
    * The target's `image_path`, its row locked until the transaction of `manager` ends: the
-   * picture that a change of it replaces. Undefined when the target is missing (setImagePath
-   * then says why).
+   * picture that a change of it replaces. Undefined when the target is missing (the change then
+   * says why).
    */
   async lockedImagePath(target: Target, manager: EntityManager): Promise<string | undefined> {
     return (await this.users.on(manager).lockedRow(target))?.image_path;
   }
 
   /**
-   * Points the target's `image_path` at a picture (avatars), in the transaction of `manager`
-   * when given: the picture's row, the account's change and its event commit together.
+   * Inserts an account, with its event when there is a context: a sign-up (by the account
+   * itself) or an administrator's creation. A username left out is made from the email and,
+   * when taken, retried with a random suffix; every other collision is a 409 decided by the
+   * unique indexes. The owner is asked to prove the address (or, without a password, invited)
+   * in the transaction that inserts the account.
    */
-  setImagePath(target: Target, imagePath: string, context: AuditContext, manager?: EntityManager): Promise<User> {
-    const id = targetUserId(target);
-    const action = 'id' in target ? AuditAction.ADMIN_USER_UPDATED : AuditAction.PROFILE_UPDATED;
-    const event = auditRecord(context, action, id, { fields: ['image_path'] });
-    return this.writeRow(manager ? this.users.on(manager) : this.users, target, { image_path: imagePath }, undefined, event);
+  async create(account: NewUser, { context }: CreateOptions = {}): Promise<User> {
+    const { password, ...fields } = account;
+    const base = fields.username ?? usernameFromEmail(fields.email);
+    if (password !== undefined) assertStrongPassword(password, { email: fields.email, username: base });
+    const values = { ...fields, password_hash: password === undefined ? null : await this.passwords.hash(password) };
+    const event = context && creationEvent(context, fields.role ?? Role.USER, password === undefined);
+    for (let attempt = 0; ; attempt++) {
+      const username = attempt === 0 ? base : withSuffix(base);
+      try {
+        return await this.users.transaction(async (users) => {
+          const user = await users.insert({ ...values, username }, event);
+          await this.security.accountCreated(users.manager, user);
+          return user;
+        });
+      } catch (error) {
+        const index = violatedUniqueIndex(error);
+        if (index === 'users_username_live_key' && fields.username === undefined && attempt < USERNAME_ATTEMPTS) continue;
+        throw conflictOr(error, index);
+      }
+    }
   }
 
   /**
-   * Marks the email verified, if it is still the account's address (a link sent to an address
-   * since replaced proves nothing). Answers the account, or undefined.
+   * Changes an account: the caller's own (`{ caller }`: its owner, whose session the write
+   * checks), or any live account (`{ id }`: an administrator's change, or the owner's by a mailed
+   * `link`). Profile fields alone are one statement with its event. Any other change is first
+   * proven and checked against the account as it is (the current password or a recent login,
+   * the link, the password's strength, the hour's quota of email changes, a lockout lifted), then
+   * made in one transaction, the caller's when it gives one, else its own: the row locked, the
+   * last active admin kept, the row written with its events, and what the change ends or mails.
    */
-  markEmailVerified(id: number, email: string, context: AuditContext): Promise<User | undefined> {
-    return this.users.transaction(async (users) => {
-      const user = await users.markEmailVerified(id, email);
-      if (user) await this.audit.record(auditRecord(context, AuditAction.EMAIL_VERIFIED, id), users.manager);
-      return user;
+  async change(target: Target, changes: UserChanges, options: ChangeOptions): Promise<User> {
+    if (options.login) return this.rehash(options.login, changes.password);
+    // Who asks, and what: the fields a change sets, never their values, name it in its events.
+    const { context, versions, manager, link, currentPassword } = options;
+    const caller = 'caller' in target ? target.caller : undefined;
+    const by: Author = caller ? 'owner' : link ? 'link' : 'admin';
+    const fields = fieldNames(changes);
+    const users = manager ? this.users.on(manager) : this.users;
+    if (currentPassword !== undefined && changes.email === undefined && changes.password === undefined) {
+      throw ProblemException.validation([{ field: 'current_password', message: 'current_password goes with a new email only.' }]);
+    }
+
+    if (by !== 'link' && fields.every((field) => PROFILE_FIELDS.has(field))) {
+      // No row to read first, nothing to end or mail: the statement finds the row, or not.
+      const events = changeEvents(by, context, targetUserId(target), fields);
+      return this.translateConflicts(() => this.write(users, target, changes, { versions, events, by }));
+    }
+
+    // The rules, on the account as it is, before anything is written.
+    const before = await users.find(target);
+    if (!before) throw this.missing(by);
+    if (link) assertLinkHolds(link, before, changes);
+    const newEmail = caller && changes.email !== undefined && changes.email !== before.email ? changes.email : undefined;
+    if (caller && changes.password !== undefined) await this.verifyCurrentPassword(before, currentPassword, context);
+    else if (caller && newEmail !== undefined) await this.reauthenticate(caller, before, currentPassword, context);
+    if (changes.password !== undefined) {
+      const names = { email: changes.email ?? before.email, username: changes.username ?? before.username };
+      assertStrongPassword(changes.password, names, by === 'admin' ? 'password' : 'new_password');
+    }
+    if (newEmail !== undefined) {
+      const { emailChangesPerHour } = this.config.emailTokens;
+      await this.quota.spend({ name: 'email-change', limit: emailChangesPerHour, windowSeconds: 3_600 }, before.id);
+      // Told now rather than at the link: the address is someone else's already.
+      if (await users.emailTaken(newEmail)) throw problem(ErrorCode.EMAIL_TAKEN);
+    }
+    // Before the write: were the lockout's store away, the answer (503) must be that nothing changed.
+    if (by !== 'owner' && (changes.is_active === true || changes.password !== undefined)) await this.security.liftLockout(before);
+    const { password, ...columns } = changes;
+    const values: WritableColumns = password === undefined ? columns : { ...columns, password_hash: await this.passwords.hash(password) };
+
+    // One transaction: the row locked, the last active admin kept, the row written with its
+    // events, then what the change ends or mails.
+    return this.translateConflicts(() =>
+      this.inTransaction(manager, async (tx) => {
+        if (changes.role !== undefined || changes.is_active === false || password !== undefined) await tx.serializeAdminChanges();
+        const current = await tx.lockedRow(target);
+        if (!current) throw this.missing(by);
+        if (link) assertLinkHolds(link, current, changes);
+        if ((changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false) {
+          await this.keepOneActiveAdmin(tx, current.id);
+        }
+        const written = writtenColumns(by, current, values, link);
+        const events = changeEvents(by, context, current.id, fields, { before: current, written, link });
+        const user = await this.write(tx, target, written, { versions, events, by });
+        await this.followUp(by, tx.manager, { before: current, after: user, written, link, caller });
+        return user;
+      }),
+    );
+  }
+
+  /**
+   * Soft-deletes an account: its email and username are free again, its sessions end, and its
+   * event is written with it. The owner gives the password first; the last active admin cannot
+   * be deleted (409).
+   */
+  async delete(target: Target, { context, currentPassword }: DeleteOptions): Promise<void> {
+    const by: Author = 'caller' in target ? 'owner' : 'admin';
+    if (by === 'owner') {
+      const user = await this.users.find(target);
+      if (!user) throw ProblemException.unauthorized();
+      await this.verifyCurrentPassword(user, currentPassword, context);
+    }
+    const id = targetUserId(target);
+    const event = auditRecord(context, by === 'owner' ? AuditAction.ACCOUNT_DELETED : AuditAction.ADMIN_USER_DELETED, id);
+    await this.users.transaction(async (users) => {
+      await users.serializeAdminChanges();
+      await this.keepOneActiveAdmin(users, id);
+      if (!(await users.softDelete(target, [event]))) throw this.missing(by);
+      await this.security.endSessions(users.manager, id);
     });
   }
 
-  /** Lifts the login lockout of a live account's email and username. */
+  /** Lifts the login lockout of a live account's email and username: no change of its row, an event of its own. */
   async unlock(id: number, context: AuditContext): Promise<void> {
-    await this.security.liftLockout(await this.liveUser(id));
+    const user = await this.findById(id);
+    if (!user) throw ProblemException.userNotFound();
+    await this.security.liftLockout(user);
     await this.audit.record(auditRecord(context, AuditAction.ADMIN_USER_UNLOCKED, id));
   }
 
-  private async writeAsAdmin(
-    id: number,
-    changes: UserChanges,
-    versions?: number[],
-    event?: (details: Record<string, unknown>) => AuditRecord,
-    before?: User,
-  ): Promise<User> {
-    const values = await this.columns(changes);
-    const fields = fieldNames(changes);
-    const sensitive =
-      changes.role !== undefined || changes.is_active === false || changes.password !== undefined;
-    if (!sensitive) {
-      // A re-activation's old activity is the row read before it.
-      const details = { fields, ...(before && roleAndActivity(before, { ...before, ...values } as User)) };
-      return this.translateConflicts(() => this.write(this.users, { id }, values, versions, event?.(details)));
+  /** The work in the transaction the caller opened when it gives one, else in one of its own. */
+  private inTransaction<T>(manager: EntityManager | undefined, work: (users: UsersRepository) => Promise<T>): Promise<T> {
+    return manager ? work(this.users.on(manager)) : this.users.transaction(work);
+  }
+
+  /**
+   * One UPDATE ... RETURNING of the target's row with its events, guarded by If-Match's versions
+   * when given. Only when nothing was written does a second look tell a stale version from a missing row.
+   */
+  private async write(users: UsersRepository, target: Target, values: WritableColumns, options: WriteOptions): Promise<User> {
+    const user = await users.update(target, values, options);
+    if (user) return user;
+    if (options.versions && (await users.find(target))) throw preconditionFailed();
+    throw this.missing(options.by);
+  }
+
+  /** What follows a change in its transaction: sessions ended, links voided, mails queued. */
+  private async followUp(by: Author, manager: EntityManager, change: WrittenChange & { after: User; caller?: AuthenticatedUser }): Promise<void> {
+    const { before, after, written, link, caller } = change;
+    const newPassword = written.password_hash !== undefined;
+    if (caller && newPassword) {
+      // The caller's own session stays: it just proved the password.
+      await this.security.endSessions(manager, after.id, caller.sessionId);
+    } else if (newPassword || after.role !== before.role || written.is_active === false || link?.purpose === 'email-change-undo') {
+      await this.security.endSessions(manager, after.id);
     }
-    return this.transaction(async (users) => {
-      await users.serializeAdminChanges();
-      const current = await users.lockForAdminChange(id);
-      if (!current) throw ProblemException.userNotFound();
-      const demotes = (changes.role !== undefined && changes.role !== Role.ADMIN) || changes.is_active === false;
-      if (demotes) await this.keepOneActiveAdmin(users, id);
-      const user = await this.write(users, { id }, values, versions);
-      const roleChanged = changes.role !== undefined && changes.role !== current.role;
-      if (roleChanged || changes.is_active === false || changes.password !== undefined) {
-        await this.security.endSessions(users.manager, id);
-      }
-      if (changes.password !== undefined) await this.security.passwordChanged(users.manager, id);
-      if (event) await this.audit.record(event({ fields, ...roleAndActivity(current, user) }), users.manager);
-      return user;
-    });
-  }
-
-  /**
-   * A user's change to their own profile, in one statement. A new email is not written: it
-   * waits as `pending_email` for its link (see changeOwnEmail).
-   */
-  async updateProfile(caller: AuthenticatedUser, changes: ProfileChanges, versions: number[] | undefined, origin: ClientOrigin): Promise<User> {
-    const { email, current_password: password, ...profile } = changes;
-    const context = { actorId: caller.id, origin };
-    const fields = fieldNames(profile);
-    const event = fields.length > 0 ? auditRecord(context, AuditAction.PROFILE_UPDATED, caller.id, { fields }) : undefined;
-    if (email === undefined) {
-      if (password !== undefined) {
-        throw ProblemException.validation([{ field: 'current_password', message: 'current_password goes with a new email only.' }]);
-      }
-      return this.translateConflicts(() => this.writeRow(this.users, { caller }, profile, versions, event));
+    if (newPassword) await this.security.passwordChanged(manager, after.id);
+    if (by === 'owner' && written.pending_email) {
+      await this.security.emailChangeRequested(manager, after, written.pending_email);
+    } else if (by === 'owner' && written.pending_email === null && before.pending_email !== null) {
+      await this.security.emailChangeDropped(manager, after.id);
+    } else if ((by === 'admin' && after.email !== before.email) || (link && link.purpose !== 'address')) {
+      await this.security.emailChanged(manager, after, before.email, by === 'admin');
     }
-    return this.changeOwnEmail(caller, email, password, profile, versions, context, event);
   }
 
-  /**
-   * An owner's new email, once they prove who they are (the current password, or a recent login
-   * for an account without one) and within EMAIL_CHANGES_PER_HOUR: the account keeps its address,
-   * the new one waits as `pending_email` for its link, and the current one gets a notice whose
-   * link undoes the change. The current address sent again drops a pending change.
-   */
-  private async changeOwnEmail(
-    caller: AuthenticatedUser,
-    email: string,
-    password: string | undefined,
-    profile: WritableColumns,
-    versions: number[] | undefined,
-    context: AuditContext,
-    event: AuditRecord | undefined,
-  ): Promise<User> {
-    const user = await this.findByCaller(caller);
-    if (!user) throw ProblemException.unauthorized();
-    if (email === user.email) {
-      return this.transaction(async (users) => {
-        const updated = await this.writeRow(users, { caller }, { ...profile, pending_email: null }, versions, event);
-        if (user.pending_email !== null) await this.security.emailChangeDropped(users.manager, user.id);
-        return updated;
-      });
-    }
-    await this.reauthenticate(caller, user, password, context.origin);
-    const { emailChangesPerHour } = this.config.emailTokens;
-    await this.quota.spend({ name: 'email-change', limit: emailChangesPerHour, windowSeconds: 3_600 }, user.id);
-    // Told now rather than at the link: the address is someone else's already.
-    if (await this.users.emailTaken(email)) throw problem(ErrorCode.EMAIL_TAKEN);
-    return this.transaction(async (users) => {
-      const updated = await this.writeRow(users, { caller }, { ...profile, pending_email: email }, versions, event);
-      await this.security.emailChangeRequested(users.manager, updated, email);
-      await this.audit.record(auditRecord(context, AuditAction.EMAIL_CHANGE_REQUESTED, caller.id, { new_email: email }), users.manager);
-      return updated;
-    });
-  }
-
-  /**
-   * The link of an owner's change to `email` was followed, in `manager`'s transaction: the address
-   * is the account's now, and proven. Undefined when the account no longer waits on that change
-   * (replaced, dropped, undone, or the account gone or disabled); 409 when the address was taken since.
-   */
-  async confirmEmailChange(id: number, email: string, context: AuditContext, manager: EntityManager): Promise<User | undefined> {
-    const users = this.users.on(manager);
-    const current = await users.lockedRow({ id });
-    if (!current || !current.is_active || current.pending_email !== email) return undefined;
-    const user = await this.translateConflicts(() =>
-      this.writeRow(users, { id }, { email, pending_email: null, email_verified: true }),
-    );
-    await this.security.emailChanged(manager, user, current.email, false);
-    const details = { old_email: current.email, new_email: email };
-    await this.audit.record(auditRecord(context, AuditAction.EMAIL_CHANGED, id, details), manager);
-    return user;
-  }
-
-  /**
-   * The link that undoes an owner's change was followed, in `manager`'s transaction: the account
-   * has `email` again (proven: its owner followed the link), no pending change, no session, and
-   * no live link bound to another address. Undefined for an account that is gone; 409 when
-   * `email` became another account's since.
-   */
-  async cancelEmailChange(id: number, email: string, context: AuditContext, manager: EntityManager): Promise<User | undefined> {
-    const users = this.users.on(manager);
-    const current = await users.lockedRow({ id });
-    if (!current) return undefined;
-    const verified = current.email === email ? current.email_verified : true;
-    const user = await this.translateConflicts(() =>
-      this.writeRow(users, { id }, { email, pending_email: null, email_verified: verified }),
-    );
-    await this.security.endSessions(manager, id);
-    await this.security.emailChanged(manager, user, current.email, false);
-    const details = { email, ...(current.email !== email && { replaced_email: current.email }), sessions: 'all' };
-    await this.audit.record(auditRecord(context, AuditAction.EMAIL_CHANGE_CANCELLED, id, details), manager);
-    return user;
-  }
-
-  /** Sets a new password after checking the current one; every other session ends. */
-  async changePassword(caller: AuthenticatedUser, current: string, next: string, origin: ClientOrigin): Promise<void> {
-    const user = await this.verifyCaller(caller, current, origin);
-    assertStrongPassword(next, user, 'new_password');
-    const values = await this.columns({ password: next });
-    await this.transaction(async (users) => {
-      await this.write(users, { caller }, values);
-      await this.security.endSessions(users.manager, caller.id, caller.sessionId);
-      await this.security.passwordChanged(users.manager, caller.id);
-      const event = auditRecord({ actorId: caller.id, origin }, AuditAction.PASSWORD_CHANGED, caller.id);
-      await this.audit.record(event, users.manager);
-    });
-  }
-
-  /** The caller deletes their own account after giving its password. */
-  async removeSelf(caller: AuthenticatedUser, password: string, origin: ClientOrigin): Promise<void> {
-    await this.verifyCaller(caller, password, origin);
-    await this.remove({ caller }, { actorId: caller.id, origin });
-  }
-
-  /**
-   * Soft-deletes an account: its email and username are free again and its sessions end. The
-   * last active admin cannot be deleted.
-   */
-  async remove(target: Target, context: AuditContext): Promise<void> {
-    const id = targetUserId(target);
-    const action = 'id' in target ? AuditAction.ADMIN_USER_DELETED : AuditAction.ACCOUNT_DELETED;
-    await this.transaction(async (users) => {
-      await users.serializeAdminChanges();
-      await this.keepOneActiveAdmin(users, id);
-      if (!(await users.softDelete(target))) throw this.missing(target);
-      await this.security.endSessions(users.manager, id);
-      await this.audit.record(auditRecord(context, action, id), users.manager);
-    });
-  }
-
-  /** Replaces a hash made at a lower cost, unless the password changed meanwhile. */
-  async upgradeHash(user: User, password: string): Promise<void> {
-    if (user.password_hash === null || !this.passwords.needsRehash(user.password_hash)) return;
+  /** A login's rehash: the password it just checked, at today's cost, unless it changed meanwhile. */
+  private async rehash(user: User, password: string | undefined): Promise<User> {
+    if (password === undefined || user.password_hash === null || !this.passwords.needsRehash(user.password_hash)) return user;
     await this.users.replaceHash(user.id, await this.passwords.hash(password), user.password_hash);
-  }
-
-  private async liveUser(id: number): Promise<User> {
-    const user = await this.findById(id);
-    if (!user) throw ProblemException.userNotFound();
-    return user;
-  }
-
-  /** The caller's account, once its password is given (counted toward its lockout by auth). */
-  private async verifyCaller(caller: AuthenticatedUser, password: string, origin: ClientOrigin): Promise<User> {
-    const user = await this.findByCaller(caller);
-    if (!user) throw ProblemException.unauthorized();
-    await this.security.verifyPassword(user, password, origin.ip);
     return user;
   }
 
   /**
-   * What a sensitive change asks of an owner who holds a valid token: the current password
-   * (counted toward the lockout), or, for an account without one, a login within the last
-   * RECENT_LOGIN_SECONDS (the token's auth_time).
+   * What the owner's new email asks of a caller who holds a valid token: the current password, or,
+   * for an account without one, a login within the last RECENT_LOGIN_SECONDS (the token's auth_time).
    */
-  private async reauthenticate(caller: AuthenticatedUser, user: User, password: string | undefined, origin: ClientOrigin): Promise<void> {
-    if (user.password_hash !== null) {
-      if (password === undefined) {
-        throw ProblemException.validation([{ field: 'current_password', message: 'current_password is required to change the email.' }]);
-      }
-      return this.security.verifyPassword(user, password, origin.ip);
-    }
+  private async reauthenticate(caller: AuthenticatedUser, user: User, currentPassword: string | undefined, context: AuditContext): Promise<void> {
+    if (user.password_hash !== null) return this.verifyCurrentPassword(user, currentPassword, context);
     if (!loggedInWithin(caller, RECENT_LOGIN_SECONDS)) throw problem(ErrorCode.REAUTHENTICATION_REQUIRED);
   }
 
-  /** The columns to write: the fields given, and a new password as its hash. */
-  private async columns(changes: UserChanges): Promise<WritableColumns> {
-    const { password, ...fields } = changes;
-    return password === undefined ? fields : { ...fields, password_hash: await this.passwords.hash(password) };
-  }
-
-  /**
-   * One UPDATE ... RETURNING of the target's row, guarded by If-Match's versions when given.
-   * Only when nothing was written does a second look tell a stale version from a missing row.
-   */
-  private async write(
-    users: UsersRepository,
-    target: Target,
-    values: WritableColumns,
-    versions?: number[],
-    event?: AuditRecord,
-  ): Promise<User> {
-    if (values.email === undefined) return this.writeRow(users, target, values, versions, event);
-    // An email change: outside a transaction, it opens its own (the mails go with the change).
-    if (users === this.users) return users.transaction((bound) => this.writeEmail(bound, target, values, versions, event));
-    return this.writeEmail(users, target, values, versions, event);
-  }
-
-  /**
-   * An administrator's write that may change the email: the row is locked to read the address
-   * before; a new address is set at once, unverified, a pending change of the owner's dropped,
-   * and the links bound to the old address die, with the mails of the change, in the same transaction.
-   */
-  private async writeEmail(
-    users: UsersRepository,
-    target: Target,
-    values: WritableColumns,
-    versions?: number[],
-    event?: AuditRecord,
-  ): Promise<User> {
-    const before = (await users.lockedRow(target))?.email;
-    const changed = before !== undefined && before !== values.email;
-    const written = changed ? { ...values, email_verified: false, pending_email: null } : values;
-    const user = await this.writeRow(users, target, written, versions, event);
-    if (changed) {
-      await this.security.emailChanged(users.manager, user, before, true);
-      if (event) {
-        const details = { old_email: before, new_email: user.email };
-        await this.audit.record({ ...event, action: AuditAction.EMAIL_CHANGED, details }, users.manager);
-      }
+  /** The owner's current password, checked as a login checks it (counted toward its lockout by auth). */
+  private async verifyCurrentPassword(user: User, password: string | undefined, context: AuditContext): Promise<void> {
+    if (password === undefined) {
+      throw ProblemException.validation([{ field: 'current_password', message: 'current_password is required for this change.' }]);
     }
-    return user;
+    await this.security.verifyPassword(user, password, context.origin.ip);
   }
 
-  private async writeRow(
-    users: UsersRepository,
-    target: Target,
-    values: WritableColumns,
-    versions?: number[],
-    event?: AuditRecord,
-  ): Promise<User> {
-    const user = await users.update(target, values, versions, event);
-    if (user) return user;
-    // Nothing written: first whether the admin may ask at all, then why.
-    if ('admin' in target && target.admin) await this.requireRole(target.admin, [Role.ADMIN]);
-    if (versions && (await users.find(target))) throw preconditionFailed();
-    throw this.missing(target);
-  }
-
-  /** A missing row: an admin's target is not found; a caller's token no longer holds. */
-  private missing(target: Target): ProblemException {
-    return 'id' in target ? ProblemException.userNotFound() : ProblemException.unauthorized();
-  }
-
-  private transaction<T>(work: (users: UsersRepository) => Promise<T>): Promise<T> {
-    return this.translateConflicts(() => this.users.transaction(work));
+  /** A missing row: a caller's token no longer holds; an administrator's target is not found; a link no longer works. */
+  private missing(by: Author): ProblemException {
+    if (by === 'owner') return ProblemException.unauthorized();
+    return by === 'admin' ? ProblemException.userNotFound() : problem(ErrorCode.INVALID_TOKEN);
   }
 
   private async translateConflicts<T>(work: () => Promise<T>): Promise<T> {
@@ -492,6 +346,103 @@ export class UsersService {
   }
 }
 
+/**
+ * Whether a link still does what it was mailed for, on the account as it is (else 400
+ * INVALID_TOKEN): an address's link while the account has that address (and, to set a password,
+ * is active); a change's while it waits on that address and the account is active; an undo's
+ * whatever became of the account.
+ */
+function assertLinkHolds(link: MailedLink, user: User, changes: UserChanges): void {
+  const holds =
+    link.purpose === 'address'
+      ? user.email === link.email && (changes.password === undefined || user.is_active)
+      : link.purpose === 'email-change'
+        ? user.is_active && user.pending_email === link.email
+        : true;
+  if (!holds) throw problem(ErrorCode.INVALID_TOKEN);
+}
+
+/**
+ * The columns a change writes. The owner's new email waits as `pending_email` for its link (the
+ * current one sent again drops a pending change); an administrator's is the account's at once,
+ * unverified, an owner's pending change dropped; a link proves the address it went to.
+ */
+function writtenColumns(by: Author, current: User, values: WritableColumns, link: MailedLink | undefined): WritableColumns {
+  const { email, ...others } = values;
+  if (by === 'owner') return email === undefined ? values : { ...others, pending_email: email === current.email ? null : email };
+  if (by === 'admin') return email === undefined || email === current.email ? values : { ...values, email_verified: false, pending_email: null };
+  if (link!.purpose === 'address') return { ...values, email_verified: true };
+  // An undone change gives the address back proven, unless it never left (the change still pending).
+  const verified = link!.purpose === 'email-change' || current.email !== link!.email || current.email_verified;
+  return { ...values, email: link!.email, pending_email: null, email_verified: verified };
+}
+
+/** What a write writes with the row, and who asks (what a missing row means). */
+interface WriteOptions {
+  versions?: number[];
+  events: AuditRecord[];
+  by: Author;
+}
+
+/** A change as it is written: the row before it, the columns it writes, and the link that makes it. */
+interface WrittenChange {
+  before: User;
+  written: WritableColumns;
+  link?: MailedLink;
+}
+
+/**
+ * A change's events, in order: the owner's profile fields, new password or asked-for email; an
+ * administrator's change (the fields' names, never their values; the role and activity before
+ * and after) and the email it changed; a link's reset, verification, email change or its undoing.
+ * Without `change`, a change of profile fields alone.
+ */
+function changeEvents(by: Author, context: AuditContext, id: number, fields: string[], change?: WrittenChange): AuditRecord[] {
+  const event = (action: AuditAction, details?: Record<string, unknown>) => auditRecord(context, action, id, details);
+  const { before, written = {}, link } = change ?? {};
+  const emailChanged = before !== undefined && written.email !== undefined && written.email !== before.email;
+  if (by === 'owner') {
+    const profile = fields.filter((field) => field !== 'email' && field !== 'password');
+    return [
+      ...(profile.length > 0 ? [event(AuditAction.PROFILE_UPDATED, { fields: profile })] : []),
+      ...(written.password_hash !== undefined ? [event(AuditAction.PASSWORD_CHANGED)] : []),
+      ...(written.pending_email ? [event(AuditAction.EMAIL_CHANGE_REQUESTED, { new_email: written.pending_email })] : []),
+    ];
+  }
+  if (by === 'admin') {
+    return [
+      event(AuditAction.ADMIN_USER_UPDATED, { fields, ...(before && roleAndActivity(before, written)) }),
+      ...(emailChanged ? [event(AuditAction.EMAIL_CHANGED, { old_email: before.email, new_email: written.email })] : []),
+    ];
+  }
+  if (link!.purpose === 'address') {
+    const reset = written.password_hash !== undefined ? [event(AuditAction.PASSWORD_RESET, { fields: ['password'] })] : [];
+    return [...reset, event(AuditAction.EMAIL_VERIFIED)];
+  }
+  if (link!.purpose === 'email-change') return [event(AuditAction.EMAIL_CHANGED, { old_email: before!.email, new_email: written.email })];
+  return [event(AuditAction.EMAIL_CHANGE_CANCELLED, { email: written.email, ...(emailChanged && { replaced_email: before.email }), sessions: 'all' })];
+}
+
+/** A role's or an activity's change, old and new, when there is one. */
+function roleAndActivity(before: User, written: WritableColumns): Record<string, unknown> {
+  const { role = before.role, is_active = before.is_active } = written;
+  return {
+    ...(role !== before.role && { role: { old: before.role, new: role } }),
+    ...(is_active !== before.is_active && { is_active: { old: before.is_active, new: is_active } }),
+  };
+}
+
+/** The names of the fields a change sets (never their values: a password is among them). */
+function fieldNames(changes: UserChanges): string[] {
+  return Object.keys(changes).filter((key) => changes[key as keyof UserChanges] !== undefined);
+}
+
+/** A new account's event: a sign-up (no actor: the account itself), or an administrator's creation. */
+function creationEvent(context: AuditContext, role: Role, invited: boolean): AuditRecord {
+  if (context.actorId === null) return auditRecord(context, AuditAction.SIGNUP, null);
+  return auditRecord(context, AuditAction.ADMIN_USER_CREATED, null, { role, invited });
+}
+
 function conflictOr(error: unknown, index: string | undefined): unknown {
   const conflict = index !== undefined && Object.hasOwn(CONFLICTS, index) ? CONFLICTS[index] : undefined;
   return conflict ? problem(conflict) : error;
@@ -505,23 +456,4 @@ export function usernameFromEmail(email: string): string {
 
 function withSuffix(base: string): string {
   return `${base}_${randomInt(100000, 1000000)}`;
-}
-
-/** The names of the fields a change sets (never their values: a password is among them). */
-function fieldNames(changes: UserChanges): string[] {
-  return Object.keys(changes).filter((key) => changes[key as keyof UserChanges] !== undefined);
-}
-
-/** A role's or an activity's change, old and new, when there was one. */
-function roleAndActivity(before: { role: Role; is_active: boolean }, after: User): Record<string, unknown> {
-  return {
-    ...(before.role !== after.role && { role: { old: before.role, new: after.role } }),
-    ...(before.is_active !== after.is_active && { is_active: { old: before.is_active, new: after.is_active } }),
-  };
-}
-
-/** A new account's event: a sign-up (its own actor), or an administrator's creation. */
-function creationRecord(context: AuditContext, user: User, invited: boolean): AuditRecord {
-  if (context.actorId === null) return auditRecord({ ...context, actorId: user.id }, AuditAction.SIGNUP, user.id);
-  return auditRecord(context, AuditAction.ADMIN_USER_CREATED, user.id, { role: user.role, invited });
 }

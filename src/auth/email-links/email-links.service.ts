@@ -1,4 +1,3 @@
-import { AuditAction } from '../../audit/audit-action.enum';
 import type { ClientOrigin } from '../../common/http/client-origin';
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '../../common/problems/error-code.enum';
@@ -44,9 +43,9 @@ export class EmailLinksService {
   /** POST /auth/verify-email: the link proves the address it was sent to, if it is still the account's. */
   async verifyEmail(token: string, origin: ClientOrigin): Promise<User> {
     const spent = await this.tokens.spend(sha256Hex(token), [EmailTokenKind.VERIFY]);
-    const user = spent && (await this.users.markEmailVerified(spent.user_id, spent.email, { actorId: spent.user_id, origin }));
-    if (!user) throw problem(ErrorCode.INVALID_TOKEN);
-    return user;
+    if (!spent) throw problem(ErrorCode.INVALID_TOKEN);
+    const link = { email: spent.email, purpose: 'address' } as const;
+    return this.users.change({ id: spent.user_id }, { email_verified: true }, { context: { actorId: spent.user_id, origin }, link });
   }
 
   /**
@@ -74,10 +73,9 @@ export class EmailLinksService {
     // Before the token is spent: a weak password must leave the link usable.
     assertStrongPassword(password, user, 'new_password');
     if (!(await this.tokens.spend(hash, kinds))) throw problem(ErrorCode.INVALID_TOKEN);
-    // The link's holder is the account's owner: the actor of both events.
-    const context = { actorId: user.id, origin };
-    await this.users.update(user.id, { password }, undefined, context, AuditAction.PASSWORD_RESET);
-    await this.users.markEmailVerified(user.id, usable.email, context);
+    // The link's holder is the account's owner: the actor of its events.
+    const link = { email: usable.email, purpose: 'address' } as const;
+    await this.users.change({ id: user.id }, { password }, { context: { actorId: user.id, origin }, link });
   }
 
   /** POST /auth/email-change/confirm: the new address followed its link; the change is made. */
@@ -85,9 +83,9 @@ export class EmailLinksService {
     return this.tokens.transaction(async (tokens) => {
       const spent = await tokens.spend(sha256Hex(token), [EmailTokenKind.EMAIL_CHANGE]);
       if (!spent) throw problem(ErrorCode.INVALID_TOKEN);
-      const user = await this.users.confirmEmailChange(spent.user_id, spent.email, { actorId: spent.user_id, origin }, tokens.manager);
-      if (!user) throw problem(ErrorCode.INVALID_TOKEN);
-      return user;
+      const link = { email: spent.email, purpose: 'email-change' } as const;
+      const context = { actorId: spent.user_id, origin };
+      return this.users.change({ id: spent.user_id }, { email: spent.email }, { context, link, manager: tokens.manager });
     });
   }
 
@@ -100,8 +98,9 @@ export class EmailLinksService {
     return this.tokens.transaction(async (tokens) => {
       const spent = await tokens.spend(hash, [EmailTokenKind.EMAIL_CHANGE_CANCEL]);
       if (!spent) throw problem(ErrorCode.INVALID_TOKEN);
-      const user = await this.users.cancelEmailChange(spent.user_id, spent.email, { actorId: spent.user_id, origin }, tokens.manager);
-      if (!user) throw problem(ErrorCode.INVALID_TOKEN);
+      const link = { email: spent.email, purpose: 'email-change-undo' } as const;
+      const context = { actorId: spent.user_id, origin };
+      const user = await this.users.change({ id: spent.user_id }, { email: spent.email }, { context, link, manager: tokens.manager });
       await tokens.voidLaterCancelLinks(user.id, hash);
       return user;
     });

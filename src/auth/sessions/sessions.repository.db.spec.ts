@@ -78,7 +78,7 @@ describe('SessionsRepository on PGlite', () => {
     expect(await sessions.revoke(a, userId)).toBe(false);
     expect(await sessions.revokeByRefreshToken(tb)).toEqual({ sessionId: b, userId });
     expect(await sessions.revokeByRefreshToken(tb)).toBeUndefined();
-    await sessions.transaction((tx) => tx.revokeAllOf(userId, c));
+    await sessions.transaction((tx) => tx.revokeAllOf(userId, { exceptSessionId: c }));
     expect(await isOpen(c)).toBe(true);
     await sessions.revokeAllOf(userId);
     expect(await isOpen(c)).toBe(false);
@@ -113,10 +113,10 @@ describe('SessionsRepository on PGlite', () => {
     const [mine, other, lost] = [randomUUID(), randomUUID(), randomUUID()];
     for (const id of [mine, other, lost]) await sessions.open(id, userId, 3600, hash(), ORIGIN);
     expect(await sessions.endListed(other, userId + 1)).toBe(false);
-    expect(await sessions.endListed(other, userId, mine)).toBe(true);
-    expect(await sessions.endListed(other, userId, mine)).toBe(false);
+    expect(await sessions.endListed(other, userId, { callerSessionId: mine })).toBe(true);
+    expect(await sessions.endListed(other, userId, { callerSessionId: mine })).toBe(false);
     await sessions.revoke(mine, userId);
-    expect(await sessions.endListed(lost, userId, mine)).toBe(false);
+    expect(await sessions.endListed(lost, userId, { callerSessionId: mine })).toBe(false);
     expect(await isOpen(lost)).toBe(true);
     expect(await sessions.endOthers(userId, mine)).toBe(false);
     expect(await isOpen(lost)).toBe(true);
@@ -124,5 +124,41 @@ describe('SessionsRepository on PGlite', () => {
     await sessions.open(current, userId, 3600, hash(), ORIGIN);
     expect(await sessions.endOthers(userId, current)).toBe(true);
     expect([await isOpen(lost), await isOpen(current)]).toEqual([false, true]);
+  });
+
+  it('writes the event of each statement that ends sessions with it, and none when it ends nothing', async () => {
+    const origin = { ...ORIGIN, requestId: 'req-ends' };
+    const event = (action: AuditAction, details?: Record<string, unknown>) => ({ action, actorId: userId, userId, origin, details });
+    const fromTheRow = (action: AuditAction) => ({ action, actorId: null, userId: null, origin });
+    const [listed, own, byToken, replayed, current] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [byTokenHash, replayedHash] = [hash(), hash()];
+    for (const id of [listed, own, current]) await sessions.open(id, userId, 3600, hash(), ORIGIN);
+    await sessions.open(byToken, userId, 3600, byTokenHash, ORIGIN);
+    await sessions.open(replayed, userId, 3600, replayedHash, ORIGIN);
+    await sessions.claimRefreshToken(replayedHash);
+
+    const ended = event(AuditAction.SESSION_ENDED, { session_id: listed });
+    expect(await sessions.endListed(listed, userId, { callerSessionId: current, audit: ended })).toBe(true);
+    expect(await sessions.endListed(listed, userId, { callerSessionId: current, audit: ended })).toBe(false);
+    const logout = event(AuditAction.LOGOUT, { session_id: own });
+    expect(await sessions.revoke(own, userId, logout)).toBe(true);
+    expect(await sessions.revoke(own, userId, logout)).toBe(false);
+    expect(await sessions.revokeByRefreshToken(byTokenHash, fromTheRow(AuditAction.LOGOUT))).toEqual({ sessionId: byToken, userId });
+    expect(await sessions.revokeByAnyRefreshToken(replayedHash, fromTheRow(AuditAction.REFRESH_TOKEN_REUSED))).toEqual({ sessionId: replayed, userId });
+    expect(await sessions.revokeByAnyRefreshToken(hash(), fromTheRow(AuditAction.REFRESH_TOKEN_REUSED))).toBeUndefined();
+    expect(await sessions.endOthers(userId, randomUUID(), event(AuditAction.SESSION_ENDED, { sessions: 'all_but_current' }))).toBe(false);
+    expect(await sessions.endOthers(userId, current, event(AuditAction.SESSION_ENDED, { sessions: 'all_but_current' }))).toBe(true);
+    await sessions.revokeAllOf(userId, { audit: event(AuditAction.SESSION_ENDED, { sessions: 'all' }) });
+
+    const rows = await dataSource.query(`SELECT action, actor_id, user_id, details FROM audit_events WHERE request_id = 'req-ends' ORDER BY id`);
+    expect(rows).toEqual([
+      { action: 'session.ended', actor_id: userId, user_id: userId, details: { session_id: listed } },
+      { action: 'logout', actor_id: userId, user_id: userId, details: { session_id: own } },
+      // By and about the session's user, its id added by the statement that found it.
+      { action: 'logout', actor_id: userId, user_id: userId, details: { session_id: byToken } },
+      { action: 'refresh_token.reused', actor_id: null, user_id: userId, details: { session_id: replayed } },
+      { action: 'session.ended', actor_id: userId, user_id: userId, details: { sessions: 'all_but_current' } },
+      { action: 'session.ended', actor_id: userId, user_id: userId, details: { sessions: 'all' } },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { BoundRepository } from '../../database/bound-repository';
 import { auditInsert } from '../../audit/audit.repository';
 import type { AuditRecord } from '../../audit/audit-record';
 import { queryRows } from '../../database/query-rows';
+import { callerCondition } from '../../users/caller-condition';
 
 /** A session in good standing: open, unexpired, its user live and active. */
 export interface LiveSession {
@@ -37,10 +38,8 @@ export interface SessionOrigin {
   userAgent: string | null;
 }
 
-/** The caller's session (parameter `session`) of the user (`user`) is open, its account live and active. */
-const openCaller = (user: string, session: string) => `EXISTS (
-  SELECT 1 FROM sessions c JOIN users u ON u.id = c.user_id
-   WHERE c.id = ${session} AND c.user_id = ${user} AND c.revoked_at IS NULL AND u.deleted_at IS NULL AND u.is_active)`;
+/** The caller's session (SQL `session`) of the user (`user`) is open, its account live and active. */
+const openCaller = (user: string, session: string) => `EXISTS (SELECT 1 FROM users u WHERE ${callerCondition('u', user, session)})`;
 
 /**
  * Every statement on the `sessions` and `refresh_tokens` tables, named for what it means;
@@ -63,7 +62,7 @@ export class SessionsRepository extends BoundRepository {
   ): Promise<void> {
     const params: unknown[] = [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent];
     // The login's event in the same statement: written with the session, or not at all.
-    const audited = audit ? `, audited AS (${auditInsert(audit, params)})` : '';
+    const audited = audit ? `, audited AS (${auditInsert([audit], params)})` : '';
     await this.manager.query(
       `WITH session AS (
          INSERT INTO sessions (id, user_id, expires_at, ip, user_agent)
@@ -131,13 +130,17 @@ export class SessionsRepository extends BoundRepository {
     return row?.session_id;
   }
 
-  /** Ends the session a refresh token was ever issued for; undefined when no session has it. */
-  async revokeByAnyRefreshToken(refreshHash: string): Promise<LiveSession | undefined> {
-    const [known] = await queryRows<{ id: string; user_id: number }>(
-      this.manager,
+  /**
+   * Ends the session a refresh token was ever issued for, with `audit` about its user (its
+   * `session_id` added); undefined when no session has it.
+   */
+  async revokeByAnyRefreshToken(refreshHash: string, audit?: AuditRecord): Promise<LiveSession | undefined> {
+    const params: unknown[] = [refreshHash];
+    const [known] = await this.endSessions(
       `UPDATE sessions SET revoked_at = coalesce(revoked_at, now())
        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) RETURNING id, user_id`,
-      [refreshHash],
+      params,
+      audit && auditInsert([audit], params, { rows: 'ended', userId: 'ended.user_id', details: SESSION_ID }),
     );
     return known && { sessionId: known.id, userId: known.user_id };
   }
@@ -165,73 +168,93 @@ export class SessionsRepository extends BoundRepository {
     ]);
   }
 
-  /** Ends an open session of the user; false when there was none. */
-  async revoke(sessionId: string, userId: number): Promise<boolean> {
-    const [ended] = await queryRows(
-      this.manager,
+  /** Ends an open session of the user, with `audit`; false when there was none. */
+  async revoke(sessionId: string, userId: number, audit?: AuditRecord): Promise<boolean> {
+    const params: unknown[] = [sessionId, userId];
+    const [ended] = await this.endSessions(
       `UPDATE sessions SET revoked_at = now()
-       WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
-      [sessionId, userId],
+       WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id, user_id`,
+      params,
+      audit && auditInsert([audit], params, { rows: 'ended', userId: 'ended.user_id' }),
     );
     return Boolean(ended);
   }
 
   /**
-   * Ends a session of the user that is still listed (open and unexpired); false when there is
-   * none. With `callerSessionId`, only while that session of the user is open and the account
-   * live and active: the owner's request checks its own token in the same statement.
+   * Ends a session of the user that is still listed (open and unexpired), with `audit`; false
+   * when there is none. With `callerSessionId`, only while that session of the user is open and
+   * the account live and active: the owner's request checks its own token in the same statement.
    */
-  async endListed(sessionId: string, userId: number, callerSessionId?: string): Promise<boolean> {
-    const [ended] = await queryRows(
-      this.manager,
+  async endListed(
+    sessionId: string,
+    userId: number,
+    { callerSessionId, audit }: { callerSessionId?: string; audit?: AuditRecord } = {},
+  ): Promise<boolean> {
+    const params: unknown[] = [sessionId, userId, callerSessionId ?? null];
+    const [ended] = await this.endSessions(
       `UPDATE sessions SET revoked_at = now()
        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
          AND ($3::uuid IS NULL OR ${openCaller('$2', '$3::uuid')})
-       RETURNING id`,
-      [sessionId, userId, callerSessionId ?? null],
+       RETURNING id, user_id`,
+      params,
+      audit && auditInsert([audit], params, { rows: 'ended', userId: 'ended.user_id' }),
     );
     return Boolean(ended);
   }
 
   /**
    * Ends every listed session of the user but the caller's, while the caller's is open and the
-   * account live and active; answers whether it was (else nothing ended).
+   * account live and active, with `audit`; answers whether it was (else nothing ended, nothing recorded).
    */
-  async endOthers(userId: number, callerSessionId: string): Promise<boolean> {
+  async endOthers(userId: number, callerSessionId: string, audit?: AuditRecord): Promise<boolean> {
+    const params: unknown[] = [userId, callerSessionId];
+    const audited = audit ? `, audited AS (${auditInsert([audit], params, { rows: 'caller WHERE caller.open' })})` : '';
     const [{ open }] = await queryRows<{ open: boolean }>(
       this.manager,
-      `WITH ended AS (
+      `WITH caller AS (SELECT ${openCaller('$1', '$2')} AS open),
+       ended AS (
          UPDATE sessions SET revoked_at = now()
-          WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL AND ${openCaller('$1', '$2')}
-          RETURNING 1
-       )
-       SELECT ${openCaller('$1', '$2')} AS open`,
-      [userId, callerSessionId],
+          WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL AND (SELECT open FROM caller)
+       )${audited}
+       SELECT open FROM caller`,
+      params,
     );
     return open;
   }
 
-  /** Ends the open session of an unused refresh token; undefined when there was none. */
-  async revokeByRefreshToken(refreshHash: string): Promise<LiveSession | undefined> {
-    const [ended] = await queryRows<{ id: string; user_id: number }>(
-      this.manager,
+  /**
+   * Ends the open session of an unused refresh token, with `audit` by and about its user (its
+   * `session_id` added); undefined when there was none.
+   */
+  async revokeByRefreshToken(refreshHash: string, audit?: AuditRecord): Promise<LiveSession | undefined> {
+    const params: unknown[] = [refreshHash];
+    const [ended] = await this.endSessions(
       `UPDATE sessions SET revoked_at = now()
        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL)
          AND revoked_at IS NULL RETURNING id, user_id`,
-      [refreshHash],
+      params,
+      audit && auditInsert([audit], params, { rows: 'ended', userId: 'ended.user_id', actorId: 'ended.user_id', details: SESSION_ID }),
     );
     return ended && { sessionId: ended.id, userId: ended.user_id };
   }
 
   /**
    * Ends a user's sessions (all, or all but one): their access tokens stop working at once and
-   * their refresh tokens are refused.
+   * their refresh tokens are refused. With `audit`, written whether any was open.
    */
-  async revokeAllOf(userId: number, exceptSessionId?: string): Promise<void> {
-    await this.manager.query(
-      `UPDATE sessions SET revoked_at = now()
-       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-      [userId, exceptSessionId ?? null],
-    );
+  async revokeAllOf(userId: number, { exceptSessionId, audit }: { exceptSessionId?: string; audit?: AuditRecord } = {}): Promise<void> {
+    const params: unknown[] = [userId, exceptSessionId ?? null];
+    const revoke = `UPDATE sessions SET revoked_at = now()
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`;
+    await queryRows(this.manager, audit ? `WITH ended AS (${revoke}) ${auditInsert([audit], params)}` : revoke, params);
+  }
+
+  /** An UPDATE of sessions RETURNING id, user_id, with its event's INSERT when given, for the rows it returns. */
+  private endSessions(update: string, params: unknown[], audited: string | undefined): Promise<{ id: string; user_id: number }[]> {
+    const sql = audited ? `WITH ended AS (${update}), audited AS (${audited}) SELECT id, user_id FROM ended` : update;
+    return queryRows(this.manager, sql, params);
   }
 }
+
+/** The ended session's id, as an event's detail. */
+const SESSION_ID = `jsonb_build_object('session_id', ended.id)`;

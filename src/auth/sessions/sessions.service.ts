@@ -3,7 +3,6 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { AuditAction } from '../../audit/audit-action.enum';
 import { AuditContext, AuditRecord, auditRecord } from '../../audit/audit-record';
-import { AuditService } from '../../audit/audit.service';
 import type { ClientOrigin } from '../../common/http/client-origin';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { AppConfig } from '../../config/app-config';
@@ -14,7 +13,7 @@ import type { AuthenticatedUser } from '../../access/authenticated-user';
 import { deviceLabel } from './device-label';
 import { SessionView } from './dto/session-view.dto';
 import { SessionActivity } from './session-activity';
-import { LiveSession, RefreshedSession, SessionOrigin, SessionsRepository } from './sessions.repository';
+import { RefreshedSession, SessionOrigin, SessionsRepository } from './sessions.repository';
 import type { User } from '../../users/user.entity';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 
@@ -29,7 +28,6 @@ export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly activity: SessionActivity,
-    private readonly audit: AuditService,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
   ) {}
@@ -73,29 +71,19 @@ export class SessionsService {
    * false when there is none. `callerSessionId`: the owner's request, checked in the statement.
    */
   end(userId: number, sessionId: string, context: AuditContext, callerSessionId?: string): Promise<boolean> {
-    return this.sessions.transaction(async (sessions) => {
-      if (!(await sessions.endListed(sessionId, userId, callerSessionId))) return false;
-      await this.audit.record(auditRecord(context, AuditAction.SESSION_ENDED, userId, { session_id: sessionId }), sessions.manager);
-      return true;
-    });
+    const event = auditRecord(context, AuditAction.SESSION_ENDED, userId, { session_id: sessionId });
+    return this.sessions.endListed(sessionId, userId, { callerSessionId, audit: event });
   }
 
   /** Ends every session of the caller but its own; false when its own is no longer open. */
   endOthers(caller: AuthenticatedUser, origin: ClientOrigin): Promise<boolean> {
-    return this.sessions.transaction(async (sessions) => {
-      if (!(await sessions.endOthers(caller.id, caller.sessionId))) return false;
-      const event = auditRecord({ actorId: caller.id, origin }, AuditAction.SESSION_ENDED, caller.id, { sessions: 'all_but_current' });
-      await this.audit.record(event, sessions.manager);
-      return true;
-    });
+    const event = auditRecord({ actorId: caller.id, origin }, AuditAction.SESSION_ENDED, caller.id, { sessions: 'all_but_current' });
+    return this.sessions.endOthers(caller.id, caller.sessionId, event);
   }
 
   /** Ends every session of the user, by the context's actor. */
   endAll(userId: number, context: AuditContext): Promise<void> {
-    return this.sessions.transaction(async (sessions) => {
-      await sessions.revokeAllOf(userId);
-      await this.audit.record(auditRecord(context, AuditAction.SESSION_ENDED, userId, { sessions: 'all' }), sessions.manager);
-    });
+    return this.sessions.revokeAllOf(userId, { audit: auditRecord(context, AuditAction.SESSION_ENDED, userId, { sessions: 'all' }) });
   }
 
   /**
@@ -113,13 +101,9 @@ export class SessionsService {
       const claimed = await sessions.claimRefreshToken(hash);
       const sessionId = claimed ?? (refreshReuseSeconds > 0 ? await sessions.exchangedWithin(hash, refreshReuseSeconds) : undefined);
       if (!sessionId) {
-        const replayed = await sessions.revokeByAnyRefreshToken(hash);
-        if (!replayed) return 'invalid';
-        const event = auditRecord({ actorId: null, origin }, AuditAction.REFRESH_TOKEN_REUSED, replayed.userId, {
-          session_id: replayed.sessionId,
-        });
-        await this.audit.record(event, sessions.manager);
-        return 'reused';
+        // The event is about the session's user, its session_id added: the statement knows both.
+        const event = auditRecord({ actorId: null, origin }, AuditAction.REFRESH_TOKEN_REUSED, null);
+        return (await sessions.revokeByAnyRefreshToken(hash, event)) ? 'reused' : 'invalid';
       }
       const session = await sessions.extend(sessionId, refreshExpiresInSeconds);
       if (!session) return 'invalid';
@@ -144,15 +128,12 @@ export class SessionsService {
    */
   logout(caller: AuthenticatedUser | undefined, refreshToken: string | undefined, origin: ClientOrigin): Promise<boolean> {
     return this.sessions.transaction(async (sessions) => {
-      const ended: LiveSession[] = [];
-      if (caller && (await sessions.revoke(caller.sessionId, caller.id))) ended.push({ sessionId: caller.sessionId, userId: caller.id });
-      const byRefresh = refreshToken === undefined ? undefined : await sessions.revokeByRefreshToken(sha256Hex(refreshToken));
-      if (byRefresh) ended.push(byRefresh);
-      for (const { sessionId, userId } of ended) {
-        const event = auditRecord({ actorId: userId, origin }, AuditAction.LOGOUT, userId, { session_id: sessionId });
-        await this.audit.record(event, sessions.manager);
-      }
-      return ended.length > 0;
+      const own = caller && auditRecord({ actorId: caller.id, origin }, AuditAction.LOGOUT, caller.id, { session_id: caller.sessionId });
+      const byAccess = caller !== undefined && (await sessions.revoke(caller.sessionId, caller.id, own));
+      // By and about the session's user, its session_id added: the statement knows them.
+      const event = auditRecord({ actorId: null, origin }, AuditAction.LOGOUT, null);
+      const byRefresh = refreshToken !== undefined && (await sessions.revokeByRefreshToken(sha256Hex(refreshToken), event)) !== undefined;
+      return byAccess || byRefresh;
     });
   }
 
