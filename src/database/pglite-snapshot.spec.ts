@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrationSourcesSha256 } from '../../scripts/pglite-snapshot';
-import { migrationNames, openPglite, SNAPSHOT_MANIFEST_PATH, SNAPSHOT_PATH, type SnapshotManifest } from './pglite-snapshot';
+import { migrationNames, openPglite, preparePglite, SNAPSHOT_MANIFEST_PATH, SNAPSHOT_PATH, type SnapshotManifest } from './pglite-snapshot';
+import { compiledPgliteWasm } from './pglite-wasm';
 
 describe('openPglite', () => {
   let dataDir: string;
@@ -40,6 +41,15 @@ describe('openPglite', () => {
     rmSync(join(folder, 'PG_VERSION'));
     writeFileSync(join(folder, 'global', 'pg_control'), 'half-written');
     const pglite = await openPglite(folder);
+    expect((await pglite.query('SELECT count(*)::int AS users FROM users')).rows).toEqual([{ users: 0 }]);
+    await pglite.close();
+  });
+
+  it("opens with PGlite's WebAssembly as preparePglite compiled it ahead, from the installed release's file", async () => {
+    preparePglite('memory://');
+    const compiled = await compiledPgliteWasm();
+    expect(compiled && WebAssembly.Module.exports(compiled).map(({ name }) => name)).toContain('pgl_exit');
+    const pglite = await openPglite('memory://');
     expect((await pglite.query('SELECT count(*)::int AS users FROM users')).rows).toEqual([{ users: 0 }]);
     await pglite.close();
   });

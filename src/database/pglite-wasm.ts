@@ -11,9 +11,13 @@ let compiled: Promise<WebAssembly.Module | undefined> | undefined;
  */
 export function compilePgliteWasm(): void {
   if (compiled) return;
-  const wasm = readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm'));
-  // Should it fail, PGlite compiles its own and reports whatever is wrong.
-  compiled = WebAssembly.compile(wasm).catch(() => undefined);
+  // Should either step fail, PGlite compiles its own and reports whatever is wrong.
+  try {
+    const wasm = readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm'));
+    compiled = WebAssembly.compile(wasm).catch(() => undefined);
+  } catch {
+    compiled = Promise.resolve(undefined);
+  }
 }
 
 /** The module compilePgliteWasm compiled, or undefined when it was not called (PGlite compiles its own). */
