@@ -7,7 +7,6 @@ import { problem, ProblemException } from '../common/problems/problem.exception'
 import { UNVERIFIED_ALLOWED } from '../access/unverified-allowed.decorator';
 import { AppConfig } from '../config/app-config';
 import { IS_PUBLIC } from '../access/public.decorator';
-import { routeMetadata } from '../common/route-metadata';
 import type { AuthenticatedRequest, AuthenticatedUser } from '../access/authenticated-user';
 import { JWT_STRATEGY } from './tokens/jwt.strategy';
 import { SessionActivity } from './sessions/session-activity';
@@ -18,18 +17,14 @@ import { SessionActivity } from './sessions/session-activity';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  private readonly isPublicRoute: (context: ExecutionContext) => boolean | undefined;
-  private readonly allowsUnverified: (context: ExecutionContext) => boolean | undefined;
   private readonly requireVerification: boolean;
 
   constructor(
-    reflector: Reflector,
+    private readonly reflector: Reflector,
     private readonly activity: SessionActivity,
     config: AppConfig,
   ) {
     super();
-    this.isPublicRoute = routeMetadata<boolean>(reflector, IS_PUBLIC);
-    this.allowsUnverified = routeMetadata<boolean>(reflector, UNVERIFIED_ALLOWED);
     this.requireVerification = config.emailTokens.requireVerification;
   }
 
@@ -50,14 +45,13 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     _info: unknown,
     context: ExecutionContext,
   ): TUser {
-    const isPublic = this.isPublic(context);
     // A strategy error (a token its library could not read) refuses like a bad token.
     if (!caller) {
-      if (isPublic) return undefined as TUser;
+      if (this.isPublic(context)) return undefined as TUser;
       throw ProblemException.unauthorized();
     }
     // With REQUIRE_EMAIL_VERIFICATION, an unproven address's token reaches what verifying needs only.
-    if (this.requireVerification && caller.emailVerified === false && !isPublic && !this.allowsUnverified(context)) {
+    if (this.requireVerification && caller.emailVerified === false && !this.isPublic(context) && !this.flag(context, UNVERIFIED_ALLOWED)) {
       throw problem(ErrorCode.EMAIL_NOT_VERIFIED);
     }
     this.activity.touch(caller.sessionId);
@@ -65,6 +59,11 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   }
 
   private isPublic(context: ExecutionContext): boolean {
-    return this.isPublicRoute(context) === true;
+    return this.flag(context, IS_PUBLIC);
+  }
+
+  /** Whether the route's handler, or else its controller, sets `key`. */
+  private flag(context: ExecutionContext, key: string): boolean {
+    return this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) === true;
   }
 }

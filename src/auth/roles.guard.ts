@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { routeMetadata } from '../common/route-metadata';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import type { Role } from '../access/role.enum';
 import { RoleCheckedInStatement, Roles } from '../access/roles.decorator';
@@ -14,21 +13,16 @@ import { UsersService } from '../users/users.service';
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  private readonly rolesOf: (context: ExecutionContext) => Role[] | undefined;
-  private readonly checksInStatement: (context: ExecutionContext) => boolean | undefined;
-
   constructor(
-    reflector: Reflector,
+    private readonly reflector: Reflector,
     private readonly users: UsersService,
-  ) {
-    this.rolesOf = routeMetadata(reflector, Roles);
-    this.checksInStatement = routeMetadata(reflector, RoleCheckedInStatement);
-  }
+  ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const roles = this.rolesOf(context);
+    const targets = [context.getHandler(), context.getClass()];
+    const roles = this.reflector.getAllAndOverride(Roles, targets);
     // Other routes pass at once, without a promise: most requests are theirs.
-    return roles && !this.checksInStatement(context) ? this.hasRole(context, roles) : true;
+    return roles && !this.reflector.getAllAndOverride(RoleCheckedInStatement, targets) ? this.hasRole(context, roles) : true;
   }
 
   private async hasRole(context: ExecutionContext, roles: Role[]): Promise<boolean> {
