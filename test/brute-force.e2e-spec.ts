@@ -23,6 +23,19 @@ describe('brute force: a rate limit per address on the auth routes', () => {
   });
 });
 
+describe('brute force: the rate limit counts only its routes', () => {
+  const api = useTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '5', LOGIN_MAX_FAILURES: '100' });
+
+  it('spends nothing of the budget on routes without @RateLimited()', async () => {
+    const { token } = await api.register();
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await api.get('/users', { token })).status);
+    // The sign-up spent one of 5: four logins still get their 401, not 429.
+    for (let i = 0; i < 4; i++) statuses.push((await api.post('/auth/login', { body: { email: 'a@example.com', password: 'whatever-1' } })).status);
+    expect(statuses).toEqual([...Array(10).fill(200), 401, 401, 401, 401]);
+  });
+});
+
 describe('brute force: locking an account after failed logins', () => {
   const api = useTestApp({ LOGIN_MAX_FAILURES: '3', LOCKOUT_MINUTES: '1' });
 

@@ -11,7 +11,6 @@ import { UsersModule } from '../users/users.module';
 import { AccessTokenModule } from './tokens/access-token.module';
 import { AuthAccountSecurity } from './account-security.service';
 import { AdminSeeder } from './admin.seeder';
-import { AuthRateLimitGuard } from './lockout/auth-rate-limit.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { EmailLinksModule } from './email-links/email-links.module';
@@ -51,7 +50,6 @@ import { RolesGuard } from './roles.guard';
   providers: [
     AuthService,
     AdminSeeder,
-    RateLimitThrottler,
     AccountQuota,
     {
       provide: LoginAttempts,
@@ -62,7 +60,7 @@ import { RolesGuard } from './roles.guard';
     { provide: AccountSecurity, useClass: AuthAccountSecurity },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
-    { provide: APP_GUARD, useClass: AuthRateLimitGuard },
+    { provide: APP_GUARD, useClass: RateLimitThrottler },
   ],
   exports: [AccountSecurity, AccountQuota],
 })

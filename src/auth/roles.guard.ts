@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { routeMetadata } from '../common/route-metadata';
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { problem, ProblemException } from '../common/problems/problem.exception';
 import type { AuthenticatedUser } from '../access/authenticated-user';
@@ -16,17 +15,13 @@ import { UsersService } from '../users/users.service';
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  private readonly rolesOf: (context: ExecutionContext) => Role[] | undefined;
-
   constructor(
-    reflector: Reflector,
+    private readonly reflector: Reflector,
     private readonly users: UsersService,
-  ) {
-    this.rolesOf = routeMetadata(reflector, Roles);
-  }
+  ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const roles = this.rolesOf(context);
+    const roles = this.reflector.getAllAndOverride(Roles, [context.getHandler(), context.getClass()]);
     // Other routes pass at once, without a promise: most requests are theirs.
     return roles ? this.hasRole(context, roles) : true;
   }

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
-import { getMetadataStorage, validateSync, ValidatorOptions } from 'class-validator';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, ProblemException } from '../problems/problem.exception';
 import { inputProblem } from './request-input';
 
@@ -20,20 +20,6 @@ function fieldsOf(metatype: Type): Set<string> {
     declaredFields.set(metatype, fields);
   }
   return fields;
-}
-
-/** Whether a DTO has a rule that answers a promise (validateSync would skip it); made once a class. */
-const asyncRules = new Map<Type, boolean>();
-
-function hasAsyncRules(metatype: Type): boolean {
-  let found = asyncRules.get(metatype);
-  if (found === undefined) {
-    const storage = getMetadataStorage();
-    const rules = storage.getTargetValidationMetadatas(metatype, '', true, false);
-    found = rules.some(({ constraintCls }) => storage.getTargetValidatorConstraints(constraintCls).some((c) => c.async));
-    asyncRules.set(metatype, found);
-  }
-  return found;
 }
 
 /**
@@ -75,14 +61,6 @@ export class StrictValidationPipe extends ValidationPipe {
       }
       return [...own, ...this.fieldErrors(error.children ?? [], `${field}.`)];
     });
-  }
-
-  /**
-   * class-validator's validate() runs every rule through promises (Promise.all per object) for
-   * the sake of async rules; a DTO without any gets the synchronous walk, which does the same.
-   */
-  protected override validate(object: object, options?: ValidatorOptions): ValidationError[] | Promise<ValidationError[]> {
-    return hasAsyncRules(object.constructor as Type) ? super.validate(object, options) : validateSync(object, options);
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
