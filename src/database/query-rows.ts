@@ -14,10 +14,16 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 export async function queryRows<T>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
   if (manager.queryRunner === undefined) {
     const pool = (manager.connection.driver as PostgresDriver).master as Pool;
+    // Not pool.query: it drops the connection after any failed statement (a 409's unique
+    // violation), and PGlite's one connection, still finishing that statement, then broke the
+    // next queries and the process with them. TypeORM releases it as this does.
+    const client = await pool.connect();
     try {
-      return (await pool.query(sql, parameters)).rows as T[];
+      return (await client.query(sql, parameters)).rows as T[];
     } catch (error) {
       throw new QueryFailedError(sql, parameters, error as Error);
+    } finally {
+      client.release();
     }
   }
   const result: unknown[] = await manager.query(sql, parameters);
