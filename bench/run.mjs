@@ -307,10 +307,11 @@ async function main() {
     // JavaScript on one) while wrk uses a fraction of one.
     const generator = comparisons['GET /users'].rows.map(({ target, cores, wrkCores }) => ({ target, cores, wrkCores }));
     const non2xx = table.filter((row) => row.target === 'service').reduce((sum, row) => sum + row.non2xx + row.errors, 0);
+    // 0.80 since issue 23: the request path takes Nest's own way where it costs 3% or less.
     const targets = [
-      ['GET /users req/s ≥ 0.85 × floor', ratios.getRps, ratios.getRps >= 0.85],
+      ['GET /users req/s ≥ 0.80 × floor', ratios.getRps, ratios.getRps >= 0.8],
       ['GET /users p99 ≤ 1.3 × floor', ratios.getP99, ratios.getP99 <= 1.3],
-      ['PUT /users req/s ≥ 0.85 × floor', ratios.putRps, ratios.putRps >= 0.85],
+      ['PUT /users req/s ≥ 0.80 × floor', ratios.putRps, ratios.putRps >= 0.8],
       ['PUT /users p99 ≤ 1.3 × floor', ratios.putP99, ratios.putP99 <= 1.3],
       ['PUT /api/users/:id req/s ≥ 0.8 × PUT /users', ratios.adminPutPerPut, ratios.adminPutPerPut >= 0.8],
       ['no non-2xx (nor errors) from the service', non2xx, non2xx === 0],

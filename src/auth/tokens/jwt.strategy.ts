@@ -23,7 +23,7 @@ const VERIFIED_TOKENS_CACHED = 10_000;
  * sign in are other strategies beside it.
  *
  * A token verified once is remembered until its `exp` (VerifiedTokens): a hit skips decoding,
- * the HMAC and the promise of `validate` (bench/README.md).
+ * the HMAC and the promise of `validate`, 2 µs instead of 22 (docs/decisions.md).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
