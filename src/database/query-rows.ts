@@ -3,12 +3,12 @@ import { type EntityManager, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /**
- * Runs SQL and answers its rows. TypeORM's postgres driver answers an UPDATE or DELETE as
+ * Runs SQL and returns its rows. TypeORM's postgres driver returns an UPDATE or DELETE as
  * `[rows, rowCount]` but a SELECT or INSERT as the rows alone; this evens that out.
  *
  * Outside a transaction the statement goes straight to the driver's pool (PGlite's too): a
  * TypeORM query makes a query runner, broadcasts events and chains promises around the same
- * pool.query, 8 to 9 µs a statement, 3% of the CPU of GET /users (docs/decisions.md). Errors
+ * pool client, 8 to 9 µs a statement, 3% of the CPU of GET /users (docs/decisions.md). Errors
  * are wrapped as TypeORM wraps them, so callers see one shape either way.
  */
 export async function queryRows<T>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {

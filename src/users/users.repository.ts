@@ -211,7 +211,7 @@ const utcText = (column: SortColumn) => `to_char(${column} AT TIME ZONE 'UTC', '
 
 /**
  * The rows after the cursor's in the sort's order: a row comparison on (column, id), which the
- * sort's index (or, for id, the primary key) answers as a range.
+ * sort's index (or, for id, the primary key) serves as a range.
  */
 function keysetCondition(column: SortColumn, descending: boolean, after: ListCursor, params: unknown[]): string {
   const comparison = descending ? '<' : '>';

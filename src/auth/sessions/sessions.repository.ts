@@ -104,7 +104,7 @@ export class SessionsRepository extends BoundRepository {
 
   /**
    * Marks an unused refresh token used, in the statement that finds it, so that of two
-   * concurrent exchanges one wins. Answers its session, or undefined.
+   * concurrent exchanges one wins. Returns its session, or undefined.
    */
   async claimRefreshToken(refreshHash: string): Promise<string | undefined> {
     const [claimed] = await queryRows<{ session_id: string }>(
@@ -204,7 +204,7 @@ export class SessionsRepository extends BoundRepository {
 
   /**
    * Ends every listed session of the user but the caller's, while the caller's is open and the
-   * account live and active, with `audit`; answers whether it was (else nothing ended, nothing recorded).
+   * account live and active, with `audit`; returns whether it was (else nothing ended, nothing recorded).
    */
   async endOthers(userId: number, callerSessionId: string, audit?: AuditRecord): Promise<boolean> {
     const params: unknown[] = [userId, callerSessionId];
