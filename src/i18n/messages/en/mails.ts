@@ -1,0 +1,2 @@
+/** English mails texts: the source every other language mirrors (see ../translation.ts). */
+export const mails = {};

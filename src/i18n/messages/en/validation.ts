@@ -1,0 +1,2 @@
+/** English validation texts: the source every other language mirrors (see ../translation.ts). */
+export const validation = {};
