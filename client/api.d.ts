@@ -482,6 +482,11 @@ export interface components {
         };
         /** @enum {string} */
         Role: "USER" | "ADMIN" | "DRIVER";
+        /**
+         * @description the language of the account's mails and pages
+         * @enum {string}
+         */
+        Locale: "en" | "es";
         UserView: {
             /** @example 1 */
             id: number;
@@ -514,6 +519,11 @@ export interface components {
              */
             pending_email: string | null;
             /**
+             * @description the language of the account's mails and pages
+             * @example en
+             */
+            locale: components["schemas"]["Locale"];
+            /**
              * Format: date-time
              * @example 2025-09-25T12:14:44.000Z
              */
@@ -544,6 +554,8 @@ export interface components {
             lastname?: string | null;
             /** @example +1234567890 */
             phone_number?: string | null;
+            /** @example en */
+            locale?: components["schemas"]["Locale"];
         };
         ChangePasswordDto: {
             /** @example correct-horse-battery */
@@ -598,6 +610,8 @@ export interface components {
             lastname?: string | null;
             /** @example +1234567890 */
             phone_number?: string | null;
+            /** @example en */
+            locale?: components["schemas"]["Locale"];
             /** @example USER */
             role?: components["schemas"]["Role"];
             /** @example true */
@@ -628,6 +642,8 @@ export interface components {
             name?: string;
             /** @example +1234567890 */
             phone_number?: string | null;
+            /** @example en */
+            locale?: components["schemas"]["Locale"];
             /** @example USER */
             role?: components["schemas"]["Role"];
             /** @example true */
@@ -709,6 +725,8 @@ export interface components {
             name: string;
             /** @example janedoe_123 */
             username?: string;
+            /** @example en */
+            locale?: components["schemas"]["Locale"];
         };
         RegisterResponseDto: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */

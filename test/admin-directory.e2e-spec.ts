@@ -36,7 +36,7 @@ describe('the admin API: list, read, create, delete', () => {
         [...response.body.data.map((user: { id: number }) => user.id)].sort((a, b) => a - b),
       );
       expect(Object.keys(response.body.data[0]).sort()).toEqual(
-        ['created_at', 'email', 'email_verified', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'name', 'pending_email', 'phone_number', 'role', 'updated_at', 'username'],
+        ['created_at', 'email', 'email_verified', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'locale', 'name', 'pending_email', 'phone_number', 'role', 'updated_at', 'username'],
       );
     });
 
@@ -207,6 +207,21 @@ describe('the admin API: list, read, create, delete', () => {
       expect(response.body).toMatchObject({ email: 'new.admin@example.com', role: 'ADMIN', is_active: true, username: 'new.admin' });
       const token = await api.login('new.admin@example.com', 'new-admin-pw-1');
       expect((await api.get('/api/users', { token })).status).toBe(200);
+    });
+
+    it("sets the account's language from the body, else from the administrator's Accept-Language; PUT changes it", async () => {
+      const given = await api.post('/api/users', {
+        token: admin,
+        body: { email: 'locale.given@example.com', name: 'Given', locale: 'es' },
+      });
+      const fromHeader = await api.post('/api/users', {
+        token: admin,
+        body: { email: 'locale.admin@example.com', name: 'From Header' },
+        headers: { 'accept-language': 'es-ES' },
+      });
+      expect([given.body.locale, fromHeader.body.locale]).toEqual(['es', 'es']);
+      const changed = await api.put(`/api/users/${given.body.id}`, { token: admin, body: { locale: 'en' } });
+      expect([changed.status, changed.body.locale]).toEqual([200, 'en']);
     });
 
     it('answers 409 for a taken email and 400 for bad fields', async () => {

@@ -24,6 +24,7 @@ describe('sign-up and login', () => {
         is_active: true,
         email_verified: false,
         pending_email: null,
+        locale: 'en',
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });
@@ -33,6 +34,30 @@ describe('sign-up and login', () => {
       const me = await api.get('/users', { token: access_token });
       expect(me.status).toBe(200);
       expect(me.body).toEqual(user);
+    });
+
+    it('takes the account\'s language from the body, else from Accept-Language, else English', async () => {
+      const chosen = await api.post('/auth/register', {
+        body: { email: 'locale.body@example.com', password: 'Plum-Orbit-42', name: 'X', locale: 'es' },
+        headers: { 'accept-language': 'en' },
+      });
+      const fromHeader = await api.post('/auth/register', {
+        body: { email: 'locale.header@example.com', password: 'Plum-Orbit-42', name: 'X' },
+        headers: { 'accept-language': 'fr-FR, es-MX;q=0.8, en;q=0.5' },
+      });
+      const unknown = await api.post('/auth/register', {
+        body: { email: 'locale.unknown@example.com', password: 'Plum-Orbit-42', name: 'X' },
+        headers: { 'accept-language': 'de' },
+      });
+      expect([chosen, fromHeader, unknown].map((r) => [r.status, r.body.user?.locale])).toEqual([
+        [201, 'es'],
+        [201, 'es'],
+        [201, 'en'],
+      ]);
+      const refused = await api.post('/auth/register', {
+        body: { email: 'locale.bad@example.com', password: 'Plum-Orbit-42', name: 'X', locale: 'fr' },
+      });
+      expect([refused.status, refused.body.errors]).toEqual([400, [{ field: 'locale', message: expect.any(String) }]]);
     });
 
     it('keeps a username given at sign-up', async () => {

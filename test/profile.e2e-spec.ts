@@ -56,6 +56,19 @@ describe('the self-profile: GET and PUT /users', () => {
       expect((await api.get('/users', { token })).body).toEqual(name.body);
     });
 
+    it('changes the account\'s language, en or es, and nothing else', async () => {
+      const { user, token } = await api.register();
+      const spanish = await api.put('/users', { token, body: { locale: 'es' } });
+      expect(spanish.status).toBe(200);
+      expect(spanish.body).toEqual({ ...user, locale: 'es', updated_at: expect.any(String) });
+      expect((await api.get('/users', { token })).body.locale).toBe('es');
+      for (const locale of ['fr', 'ES', null, 1]) {
+        const refused = await api.put('/users', { token, body: { locale } });
+        expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, 'locale']);
+      }
+      expect((await api.get('/users', { token })).body.locale).toBe('es');
+    });
+
     it('takes the seed example, name and email, with the current password: the email waits for its link', async () => {
       const { token, password, user } = await api.register();
       const body = { name: 'Jane Doe', email: 'Jane.Seed@Example.com ', current_password: password };

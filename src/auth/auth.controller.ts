@@ -22,6 +22,8 @@ import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto, RefreshDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
+import type { Locale } from '../i18n/locale';
+import { RequestLocale } from '../i18n/request-locale.decorator';
 import { RegisterResponseDto, TokenResponseDto } from './sessions/dto/token-response.dto';
 
 /** Token responses: also `Pragma: no-cache`, for HTTP/1.0 caches (RFC 6749 5.1). */
@@ -47,8 +49,12 @@ export class AuthController {
     ErrorCode.USERNAME_TAKEN,
     ErrorCode.RATE_LIMITED,
   )
-  async register(@Body() dto: RegisterDto, @Origin() origin: ClientOrigin): Promise<RegisterResponseDto> {
-    const { user, tokens } = await this.auth.register(dto, origin);
+  async register(
+    @Body() dto: RegisterDto,
+    @Origin() origin: ClientOrigin,
+    @RequestLocale() locale: Locale,
+  ): Promise<RegisterResponseDto> {
+    const { user, tokens } = await this.auth.register({ ...dto, locale: dto.locale ?? locale }, origin);
     return withEntityTag({ user: toUserView(user), ...tokens }, userEtag(user));
   }
 

@@ -25,6 +25,8 @@ import { Origin } from '../common/http/client-origin';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { NonEmptyBodyPipe } from '../common/validation/non-empty-body.pipe';
 import { ProblemException } from '../common/problems/problem.exception';
+import type { Locale } from '../i18n/locale';
+import { RequestLocale } from '../i18n/request-locale.decorator';
 import { AdminCreateUserDto } from './dto/admin-create-user.dto';
 import { AdminUpdateUserDto, toUserChanges } from './dto/admin-update-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -99,8 +101,11 @@ export class AdminUsersController {
     @CurrentUser() admin: AuthenticatedUser,
     @Body() dto: AdminCreateUserDto,
     @Origin() origin: ClientOrigin,
+    @RequestLocale() locale: Locale,
   ): Promise<UserView> {
-    return taggedUserView(await this.users.create(dto, { context: { actorId: admin.id, origin } }));
+    // An invitation without a locale goes out in the language of the administrator's request.
+    const account = { ...dto, locale: dto.locale ?? locale };
+    return taggedUserView(await this.users.create(account, { context: { actorId: admin.id, origin } }));
   }
 
   @Put(':id')

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Role } from '../access/role.enum';
+import { type Locale, LOCALES } from '../i18n/locale';
 import type { User } from './user.entity';
 
 /** A user as every response shows it: never a password hash, never a deletion mark. */
@@ -23,6 +24,8 @@ export class UserView {
     description: 'an address the owner asked to change to, until its link is followed; null when none',
   })
   pending_email: string | null;
+  @ApiProperty({ enum: LOCALES, enumName: 'Locale', example: 'en', description: 'the language of the account\'s mails and pages' })
+  locale: Locale;
   @ApiProperty({ format: 'date-time', example: '2025-09-25T12:14:44.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2025-10-24T02:30:15.000Z' }) updated_at: string;
 }
@@ -42,6 +45,7 @@ export function toUserView(user: User): UserView {
     is_active: user.is_active,
     email_verified: user.email_verified,
     pending_email: user.pending_email,
+    locale: user.locale,
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };

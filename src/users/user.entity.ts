@@ -9,6 +9,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { Role } from '../access/role.enum';
+import { DEFAULT_LOCALE, type Locale, LOCALES } from '../i18n/locale';
 
 export const DEFAULT_IMAGE_PATH = 'profile-pictures/default.jpg';
 
@@ -66,6 +67,10 @@ export class User {
   /** The address an owner's change waits on: it becomes `email` when its link is followed. */
   @Column({ type: 'varchar', length: 254, nullable: true })
   pending_email: string | null;
+
+  /** The language of the account's mails and pages. */
+  @Column({ type: 'enum', enum: LOCALES, enumName: 'user_locale', default: DEFAULT_LOCALE })
+  locale: Locale;
 
   /** True once the owner followed a link sent to this address; false again when it changes. */
   @Column({ type: 'boolean', default: false })

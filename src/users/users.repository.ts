@@ -253,6 +253,7 @@ export const WRITABLE_COLUMNS = [
   'password_hash',
   'email_verified',
   'pending_email',
+  'locale',
 ] as const satisfies readonly (keyof User)[];
 
 export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;

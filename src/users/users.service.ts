@@ -83,7 +83,7 @@ const CONFLICTS: Record<string, ErrorCode> = {
 const USERNAME_ATTEMPTS = 5;
 
 /** The fields a change may set in one statement, with nothing else to check, end or mail. */
-const PROFILE_FIELDS = new Set(['username', 'name', 'firstname', 'lastname', 'phone_number', 'image_path']);
+const PROFILE_FIELDS = new Set(['username', 'name', 'firstname', 'lastname', 'phone_number', 'image_path', 'locale']);
 
 /**
  * The account rules. Three methods write a user row, each its rules, then one statement or one transaction:

@@ -35,7 +35,7 @@ const TRACE = process.env.FUZZ_TRACE;
 const PROTECTED = new Set<RouteName>(['profile-get', 'profile-put', 'profile-delete', 'password', 'admin-list', 'admin-create', 'admin-get', 'admin-put', 'admin-delete']);
 const ADMIN_ONLY = new Set<RouteName>(['admin-list', 'admin-create', 'admin-get', 'admin-put', 'admin-delete']);
 
-const PROFILE_COLUMNS = ['email', 'username', 'name', 'firstname', 'lastname', 'phone_number', 'image_path'];
+const PROFILE_COLUMNS = ['email', 'username', 'name', 'firstname', 'lastname', 'phone_number', 'image_path', 'locale'];
 const BOOKKEEPING = ['updated_at', 'version'];
 const VIEW_FIELDS = [...PROFILE_COLUMNS, 'role', 'is_active'];
 
@@ -81,15 +81,15 @@ const MIN_2XX_SHARE: Partial<Record<RouteName, number>> = {
 
 /** The body fields each route takes, as its DTO declares them; any other is refused by name. */
 const BODY_FIELDS: Partial<Record<RouteName, string[]>> = {
-  register: ['email', 'password', 'name', 'username'],
+  register: ['email', 'password', 'name', 'username', 'locale'],
   login: ['email', 'username', 'password'],
   refresh: ['refresh_token'],
   logout: ['refresh_token'],
-  'profile-put': ['email', 'current_password', 'name', 'username', 'image_path', 'firstname', 'lastname', 'phone_number'],
+  'profile-put': ['email', 'current_password', 'name', 'username', 'image_path', 'firstname', 'lastname', 'phone_number', 'locale'],
   'profile-delete': ['current_password'],
   password: ['current_password', 'new_password'],
-  'admin-create': ['email', 'password', 'name', 'username', 'firstname', 'lastname', 'phone_number', 'role', 'is_active', 'image_path'],
-  'admin-put': ['username', 'email', 'password', 'password_hash', 'firstname', 'lastname', 'name', 'phone_number', 'role', 'is_active', 'image_path', 'profileImage', 'id'],
+  'admin-create': ['email', 'password', 'name', 'username', 'firstname', 'lastname', 'phone_number', 'locale', 'role', 'is_active', 'image_path'],
+  'admin-put': ['username', 'email', 'password', 'password_hash', 'firstname', 'lastname', 'name', 'phone_number', 'locale', 'role', 'is_active', 'image_path', 'profileImage', 'id'],
 };
 /** At most this many field errors in a 400, and an unknown field is reported alone. */
 const MAX_FIELD_ERRORS = 10;
@@ -124,6 +124,7 @@ const STORED: Record<string, Stored | 'password' | 'not stored'> = {
   phone_number: { column: 'phone_number', types: ['string', 'null'], stored: asSent },
   image_path: { column: 'image_path', types: ['string'], stored: asSent },
   profileImage: { column: 'image_path', types: ['string'], stored: asSent },
+  locale: { column: 'locale', types: ['string'], stored: asSent },
   role: { column: 'role', types: ['string'], stored: asSent },
   is_active: { column: 'is_active', types: ['boolean'], stored: String },
   password: 'password',

@@ -6,6 +6,7 @@ import { Avatars1764400000000 } from './1764400000000-avatars';
 import { SessionDevices1764500000000 } from './1764500000000-session-devices';
 import { AuditEvents1764600000000 } from './1764600000000-audit-events';
 import { EmailChange1764700000000 } from './1764700000000-email-change';
+import { UserLocale1764800000000 } from './1764800000000-user-locale';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SessionDevices1764500000000,
   AuditEvents1764600000000,
   EmailChange1764700000000,
+  UserLocale1764800000000,
 ];

@@ -1,7 +1,9 @@
+import type { Locale } from '../../i18n/locale';
 import { Role } from '../../access/role.enum';
 import {
   EmailField,
   ImagePathField,
+  LocaleField,
   IsActiveField,
   NameField,
   PasswordField,
@@ -23,6 +25,7 @@ export class AdminCreateUserDto {
   @PersonalNameField('firstname', 'John') firstname?: string | null;
   @PersonalNameField('lastname', 'Doe') lastname?: string | null;
   @PhoneNumberField() phone_number?: string | null;
+  @LocaleField() locale?: Locale;
   @RoleField() role?: Role;
   @IsActiveField() is_active?: boolean;
   @ImagePathField() image_path?: string;

@@ -1,3 +1,4 @@
+import type { Locale } from '../../i18n/locale';
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
 import { Allow } from 'class-validator';
@@ -7,6 +8,7 @@ import type { UserChanges } from '../users.service';
 import {
   EmailField,
   ImagePathField,
+  LocaleField,
   IsActiveField,
   NameField,
   PasswordField,
@@ -31,6 +33,7 @@ export class AdminUpdateUserDto {
   @PersonalNameField('lastname', 'Doe') lastname?: string | null;
   @NameField('optional') name?: string;
   @PhoneNumberField() phone_number?: string | null;
+  @LocaleField() locale?: Locale;
   @RoleField() role?: Role;
   @IsActiveField() is_active?: boolean;
   @ImagePathField() image_path?: string;

@@ -1,7 +1,9 @@
+import type { Locale } from '../../i18n/locale';
 import {
   EmailField,
   PasswordField,
   ImagePathField,
+  LocaleField,
   NameField,
   PersonalNameField,
   PhoneNumberField,
@@ -22,4 +24,5 @@ export class UpdateProfileDto {
   @PersonalNameField('firstname', 'Jane') firstname?: string | null;
   @PersonalNameField('lastname', 'Doe') lastname?: string | null;
   @PhoneNumberField() phone_number?: string | null;
+  @LocaleField() locale?: Locale;
 }

@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEnum,
+  IsIn,
   IsString,
   Length,
   Matches,
@@ -13,6 +14,7 @@ import {
 } from 'class-validator';
 import { emailProblem, INVISIBLE, normalizeEmail } from '../email-address';
 import { Role } from '../../access/role.enum';
+import { DEFAULT_LOCALE, LOCALES } from '../../i18n/locale';
 
 // The field rules of docs/api.md, one decorator a field, shared by every DTO that takes the field.
 // NUL characters are refused for every field at once by StrictValidationPipe.
@@ -91,6 +93,13 @@ export const PersonalNameField = (field: 'firstname' | 'lastname', example: stri
     IsString({ message: `${field} must be a string or null.` }),
     Visible(field),
     MaxLength(100, { message: `${field} must be at most 100 characters.` }),
+  );
+
+/** The account's language for mails and pages: optional, never null. */
+export const LocaleField = () =>
+  applyDecorators(
+    presence('optional', { enum: LOCALES, enumName: 'Locale', example: DEFAULT_LOCALE }),
+    IsIn(LOCALES, { message: 'locale must be "en" or "es".' }),
   );
 
 export const PhoneNumberField = () =>
