@@ -1,3 +1,4 @@
+import type { Locale } from '../../i18n/locale';
 import type { ClientOrigin } from '../../common/http/client-origin';
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '../../common/problems/error-code.enum';
@@ -38,6 +39,11 @@ export class EmailLinksService {
       if (!(await this.mails.queueVerification(manager, user))) throw mailRefused();
     });
     this.mailer.deliverSoon();
+  }
+
+  /** The language of the account a link was sent for (its page speaks it), if the token is known. */
+  linkLocale(token: string): Promise<Locale | undefined> {
+    return this.tokens.accountLocale(sha256Hex(token));
   }
 
   /** POST /auth/verify-email: the link proves the address it was sent to, if it is still the account's. */

@@ -34,6 +34,20 @@ describe('EmailTokensRepository on PGlite', () => {
     expect(await tokens.findUsable(token, [VERIFY])).toBeUndefined();
   });
 
+  it("tells the language of a token's account, used or not, and of no unknown token", async () => {
+    const token = hash();
+    const [{ id }] = await dataSource.query(
+      `INSERT INTO users (email, username, name, locale) VALUES ('es@example.com', 'spanish_user', 'E', 'es') RETURNING id`,
+    );
+    await tokens.issue(token, id, VERIFY, 'es@example.com', 3600);
+    expect(await tokens.accountLocale(token)).toBe('es');
+    await tokens.spend(token, [VERIFY]);
+    expect(await tokens.accountLocale(token)).toBe('es');
+    expect(await tokens.accountLocale(hash())).toBeUndefined();
+    await tokens.issue(token.replace(/^./, '0'), userId, RESET, 't@example.com', 0);
+    expect(await tokens.accountLocale(token.replace(/^./, '0'))).toBe('en');
+  });
+
   it('knows no expired token', async () => {
     const token = hash();
     await tokens.issue(token, userId, RESET, 't@example.com', 0);

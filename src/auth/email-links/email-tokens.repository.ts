@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundRepository } from '../../database/bound-repository';
 import { queryRows } from '../../database/query-rows';
+import type { Locale } from '../../i18n/locale';
 import type { EmailTokenKind } from './email-token.entity';
 
 /** What a spent token proved: whose it was, of which kind, and the address it went to. */
@@ -47,6 +48,20 @@ export class EmailTokensRepository extends BoundRepository {
       [tokenHash, kinds],
     );
     return token;
+  }
+
+  /**
+   * The language of the live account a token was sent for, used, expired or not: the page its
+   * link opens speaks it, whatever the outcome.
+   */
+  async accountLocale(tokenHash: string): Promise<Locale | undefined> {
+    const [row] = await queryRows<{ locale: Locale }>(
+      this.manager,
+      `SELECT u.locale FROM email_tokens t JOIN users u ON u.id = t.user_id AND u.deleted_at IS NULL
+        WHERE t.token_hash = $1`,
+      [tokenHash],
+    );
+    return row?.locale;
   }
 
   /** Spends the token in the statement that finds it, so that of two concurrent uses one wins. */
