@@ -38,6 +38,12 @@ export class PageOutcomeFilter implements ExceptionFilter {
     const locale = pageLocale(request, link);
     const retryAfter = Number(reply.getHeader('retry-after'));
     const view = problemView(page, locale, problem, link && token, Number.isInteger(retryAfter) ? retryAfter : undefined);
-    void reply.send(await this.pages.render(reply, locale, view));
+    // Nest does not wait on a filter: a failure here must still answer, and never go unhandled.
+    try {
+      void reply.send(await this.pages.render(reply, locale, view));
+    } catch (error) {
+      this.logger.error(`The page of a refused step could not be rendered: ${(error as Error).message}`);
+      if (!reply.sent) void reply.status(problem.status).type('text/plain; charset=utf-8').send(`${problem.status} ${problem.code}`);
+    }
   }
 }
