@@ -34,7 +34,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/hardening/**/*.hardening-spec.ts'],
     },
     {
-      // Swagger UI in Debian's Chromium through playwright-core (npm run test:browser); not part of npm test.
+      // Swagger UI and the mail links' pages in Debian's Chromium through playwright-core (npm run test:browser); not part of npm test.
       ...shared,
       displayName: 'browser',
       rootDir: __dirname,

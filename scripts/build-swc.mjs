@@ -54,6 +54,10 @@ await Promise.all(
 );
 const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8'));
 for (const { include } of compilerOptions.assets) {
-  for (const file of assetFiles(include)) copyFileSync(join(SOURCES, file), join(OUT, file));
+  for (const file of assetFiles(include)) {
+    // A folder of assets alone (templates, say) has no compiled file to have made it.
+    mkdirSync(dirname(join(OUT, file)), { recursive: true });
+    copyFileSync(join(SOURCES, file), join(OUT, file));
+  }
 }
 console.log(`swc: ${sources.length} files compiled to dist/`);

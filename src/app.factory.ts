@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Eta } from 'eta';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { expectationRefusal, parserRefusal, routerRefusal } from './common/http/answers-before-hooks';
@@ -20,10 +21,13 @@ import { AppLogger } from './logging/app-logger';
 import { requestId } from './logging/request-id';
 import { logRequests } from './logging/request-logging';
 import { uploadLimits } from './avatars/uploaded-file';
+import { PAGE_VIEWS_DIR } from './pages/page-views-dir';
 import { setupSwagger } from './swagger';
 import { USER_FIELD_HINTS } from './users/dto/field-hints';
 
 const BODY_LIMIT_BYTES = 100 * 1024;
+/** A page's form: a token and two passwords at most (src/pages). */
+const FORM_BODY_LIMIT_BYTES = 4 * 1024;
 
 /** Swagger UI's page has inline styles and data: images, and nothing else from elsewhere. */
 const CONTENT_SECURITY_POLICY = {
@@ -79,6 +83,12 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   // Uploads stream through these limits; only upload routes take multipart (json-only.hook.ts).
   await app.register(multipart, { limits: uploadLimits(config.avatarMaxBytes) });
+  // The mail links' pages (src/pages): their forms' bodies, which only their POST routes take
+  // (json-only.hook.ts), and their eta templates, escaped by <%= %> and read once.
+  // Nest's own parser for them (fast-querystring, as @fastify/formbody; __proto__ refused), with
+  // a small limit: registering @fastify/formbody beside it would clash with it at init.
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_BODY_LIMIT_BYTES });
+  await app.setViewEngine({ engine: { eta: new Eta({ autoEscape: true }) }, templates: PAGE_VIEWS_DIR, production: true });
   logRequests(fastify, await app.resolve(PinoLogger));
   // First, so that every answer has them, refusals by the hooks below included.
   fastify.addHook('onRequest', securityHeaders(headers));

@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { MailModule } from './mail/mail.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { PagesModule } from './pages/pages.module';
 import { PurgeModule } from './purge/purge.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
@@ -27,6 +28,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         MailModule,
+        PagesModule,
         PurgeModule,
         HealthModule,
       ],

@@ -175,7 +175,7 @@ describe('trustProxySetting', () => {
 describe('AppConfig mail and email tokens', () => {
   it('writes mails to the log by default outside production, with the documented lifetimes', () => {
     const config = AppConfig.fromEnvironment({});
-    expect(config.mail).toEqual({ transport: 'log', from: 'no-reply@localhost', appUrl: 'http://localhost:3000', maxAttempts: 30, maxPerHour: 1000 });
+    expect(config.mail).toEqual({ transport: 'log', from: 'no-reply@localhost', linkBaseUrl: 'http://localhost:3000', maxAttempts: 30, maxPerHour: 1000 });
     expect(config.emailTokens).toEqual({
       requireVerification: false,
       verifySeconds: 86_400,
@@ -194,8 +194,16 @@ describe('AppConfig mail and email tokens', () => {
       REQUIRE_EMAIL_VERIFICATION: 'true',
       RESET_TOKEN_TTL: '30m',
     });
-    expect(config.mail).toMatchObject({ transport: 'smtps://user:pass@mail.example.com:465', appUrl: 'https://app.example.com' });
+    expect(config.mail).toMatchObject({ transport: 'smtps://user:pass@mail.example.com:465', linkBaseUrl: 'https://app.example.com' });
     expect(config.emailTokens).toMatchObject({ requireVerification: true, resetSeconds: 1_800 });
+  });
+
+  it("links to the service's own pages when APP_URL is unset: PUBLIC_URL, by default http://localhost:PORT", () => {
+    expect(AppConfig.fromEnvironment({ PORT: '8080' })).toMatchObject({ publicUrl: 'http://localhost:8080', mail: { linkBaseUrl: 'http://localhost:8080' } });
+    const behindProxy = AppConfig.fromEnvironment({ PUBLIC_URL: 'https://accounts.example.com/' });
+    expect(behindProxy).toMatchObject({ publicUrl: 'https://accounts.example.com', mail: { linkBaseUrl: 'https://accounts.example.com' } });
+    const withFrontend = AppConfig.fromEnvironment({ PUBLIC_URL: 'https://accounts.example.com', APP_URL: 'https://app.example.com' });
+    expect(withFrontend.mail.linkBaseUrl).toBe('https://app.example.com');
   });
 
   it('purges every hour in batches of 1000, keeping sent and given-up mail 7 days and audit events 365, unless told otherwise', () => {
@@ -215,7 +223,7 @@ describe('AppConfig mail and email tokens', () => {
     ).toEqual({ intervalSeconds: 0, batchSize: 200, mailRetentionDays: 1, auditRetentionDays: 30 });
   });
 
-  it.each([['MAIL_TRANSPORT', 'http://mail.example.com'], ['MAIL_TRANSPORT', 'smtp://'], ['APP_URL', 'app.example.com'], ['RESET_TOKEN_TTL', '0']])(
+  it.each([['MAIL_TRANSPORT', 'http://mail.example.com'], ['MAIL_TRANSPORT', 'smtp://'], ['APP_URL', 'app.example.com'], ['PUBLIC_URL', 'accounts.example.com'], ['RESET_TOKEN_TTL', '0']])(
     'refuses %s=%s',
     (name, value) => {
       expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(new RegExp(name));

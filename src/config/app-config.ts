@@ -16,6 +16,8 @@ export interface HttpLimits {
 export class AppConfig {
   readonly production: boolean;
   readonly port: number;
+  /** The service's own public base URL (PUBLIC_URL), without a trailing slash. */
+  readonly publicUrl: string;
   /** The address the service listens on. */
   readonly host: string;
   readonly http: HttpLimits;
@@ -59,8 +61,11 @@ export class AppConfig {
     /** An smtp:// or smtps:// URL, or 'log'. */
     transport: string;
     from: string;
-    /** The frontend's base URL, without a trailing slash. */
-    appUrl: string;
+    /**
+     * The base URL of the pages the links in mails open, without a trailing slash: APP_URL (a
+     * frontend's), else PUBLIC_URL (the service's own pages).
+     */
+    linkBaseUrl: string;
     maxAttempts: number;
     /** Mails queued in an hour, in all. */
     maxPerHour: number;
@@ -90,6 +95,7 @@ export class AppConfig {
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
     this.port = env.PORT;
+    this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
     this.host = env.HOST;
     this.http = httpLimits(env);
     this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR };
@@ -123,7 +129,7 @@ export class AppConfig {
     this.mail = {
       transport: env.MAIL_TRANSPORT ?? 'log',
       from: env.MAIL_FROM,
-      appUrl: env.APP_URL.replace(/\/+$/, ''),
+      linkBaseUrl: (env.APP_URL ?? this.publicUrl).replace(/\/+$/, ''),
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
       maxPerHour: env.MAIL_MAX_PER_HOUR,
     };

@@ -132,9 +132,13 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(3)
   MAIL_FROM = 'no-reply@localhost';
 
-  /** The frontend's base URL: links in mails point at its pages. */
+  /** The service's own public base URL: where its pages for the mail links are reached. Default http://localhost:PORT. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
+
+  /** A frontend's base URL, when it serves the mail links' pages itself; unset, the links open the service's own (PUBLIC_URL). */
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'APP_URL must be an http:// or https:// URL' })
-  APP_URL = 'http://localhost:3000';
+  APP_URL?: string;
 
   /** Mails queued in an hour, all kinds and recipients together (per instance, or across them with Redis). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)

@@ -32,8 +32,8 @@ export class Mailer {
     this.worker.wake();
   }
 
-  /** A link to a page of the frontend (APP_URL) carrying a token. */
+  /** A link carrying a token to a page: the frontend's (APP_URL) or the service's own (PUBLIC_URL). */
   link(page: string, token: string): string {
-    return `${this.config.mail.appUrl}/${page}?token=${encodeURIComponent(token)}`;
+    return `${this.config.mail.linkBaseUrl}/${page}?token=${encodeURIComponent(token)}`;
   }
 }

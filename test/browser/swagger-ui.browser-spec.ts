@@ -150,7 +150,7 @@ describe('Swagger UI in Chromium', () => {
       // The mail, as it arrived at the test's SMTP server.
       const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === 'Reset your password');
       const [link] = sink.linksIn(mail);
-      expect(link.startsWith(`${testApp.app.get(AppConfig).mail.appUrl}/reset-password?token=`)).toBe(true);
+      expect(link.startsWith(`${testApp.app.get(AppConfig).mail.linkBaseUrl}/reset-password?token=`)).toBe(true);
       const token = new URL(link).searchParams.get('token');
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 

@@ -16,6 +16,6 @@ import { EmailTokensRepository } from './email-tokens.repository';
   imports: [UsersModule, MailModule, TypeOrmModule.forFeature([EmailToken])],
   controllers: [EmailLinksController],
   providers: [EmailLinksService, EmailTokensRepository, EmailLinkMails],
-  exports: [EmailLinkMails],
+  exports: [EmailLinkMails, EmailLinksService],
 })
 export class EmailLinksModule {}

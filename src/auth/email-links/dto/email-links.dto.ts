@@ -3,7 +3,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { EmailField, PasswordField } from '../../../users/dto/user-fields';
 
-const LinkTokenField = () =>
+/** A link's token, as the JSON routes and the pages' forms take it. */
+export const LinkTokenField = () =>
   applyDecorators(
     ApiProperty({ example: 'q8Zr1vT3yPnE5wJk0aLmXc7sUd2fGh9iBo4Kt6QeRyA', description: 'the token of the link in the mail' }),
     IsString({ message: 'token must be a string.' }),

@@ -1,0 +1,20 @@
+import { IsString, MaxLength } from 'class-validator';
+import { LinkTokenField } from '../../auth/email-links/dto/email-links.dto';
+import { PasswordField } from '../../users/dto/user-fields';
+
+/** The form of a page whose step needs only the link's token (verify, confirm or undo an email change). */
+export class LinkTokenForm {
+  @LinkTokenField() token: string;
+}
+
+/** The form of the reset and invitation pages: the token, and the new password twice. */
+export class NewPasswordForm {
+  @LinkTokenField() token: string;
+
+  @PasswordField('required', 'new_password') new_password: string;
+
+  /** Compared with new_password by the controller; bounded here so that no long string is compared. */
+  @IsString({ message: 'new_password_confirmation must be a string.' })
+  @MaxLength(300, { message: 'new_password_confirmation is too long.' })
+  new_password_confirmation: string;
+}

@@ -1,0 +1,52 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EmailLinksService } from '../auth/email-links/email-links.service';
+import { ProblemException } from '../common/problems/problem.exception';
+import { toProblem } from '../common/problems/to-problem';
+import { linkPageOfRoute, linkToken } from './link-pages';
+import { pageLocale } from './page-locale';
+import { PageRenderer } from './page-renderer';
+import { problemView } from './page-views';
+
+/**
+ * The pages' answer to a refused step, in place of problem+json: a page that says what went
+ * wrong and what to do next, with the problem's status and headers (Retry-After).
+ */
+@Catch()
+export class PageOutcomeFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  constructor(
+    private readonly links: EmailLinksService,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const problem = toProblem(exception);
+    if (problem.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      // Name and message only, as ProblemDetailsFilter logs them: a driver error also carries query parameters.
+      this.logger.error(`${error.name}: ${error.message}`, error.stack);
+    }
+    if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    const page = linkPageOfRoute(request.routeOptions.url);
+    const token = linkToken((request.body as Record<string, unknown> | undefined)?.token);
+    // A refused password leaves the link usable: the form comes again, in the account's language.
+    const [link, accountLocale] =
+      page && token !== undefined
+        ? await Promise.all([this.links.usableLink(token, page.kinds), this.links.linkLocale(token)]).catch(() => [])
+        : [];
+    const locale = pageLocale(request, accountLocale);
+    const retryAfter = Number(reply.getHeader('retry-after'));
+    const view = problemView(page, locale, problem, link && token, Number.isInteger(retryAfter) ? retryAfter : undefined);
+    // Nest does not wait on a filter: a failure here must still answer, and never go unhandled.
+    try {
+      void reply.send(await this.pages.render(reply, locale, view));
+    } catch (error) {
+      this.logger.error(`The page of a refused step could not be rendered: ${(error as Error).message}`);
+      if (!reply.sent) void reply.status(problem.status).type('text/plain; charset=utf-8').send(`${problem.status} ${problem.code}`);
+    }
+  }
+}
