@@ -3,7 +3,7 @@ import { EmailLinksModule } from '../auth/email-links/email-links.module';
 import { EmailLinkPagesController } from './email-link-pages.controller';
 import { PageOutcomeFilter } from './page-outcome.filter';
 import { PageRenderer } from './page-renderer';
-import { StylesheetController } from './stylesheet.controller';
+import { PageAssetsController } from './page-assets.controller';
 
 /**
  * Server-rendered pages for the links in mails (verify, reset, invitation, email change), in the
@@ -11,7 +11,7 @@ import { StylesheetController } from './stylesheet.controller';
  */
 @Module({
   imports: [EmailLinksModule],
-  controllers: [EmailLinkPagesController, StylesheetController],
+  controllers: [EmailLinkPagesController, PageAssetsController],
   providers: [PageRenderer, PageOutcomeFilter],
 })
 export class PagesModule {}

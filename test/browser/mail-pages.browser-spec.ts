@@ -215,32 +215,38 @@ describe('the mail links’ pages in Chromium', () => {
     expect((await api.get('/users', { token: access })).body).toMatchObject({ email, email_verified: true });
   }, 120_000);
 
-  it('shows a used link’s page in Spanish to a browser that prefers Spanish', async () => {
-    const { user } = await testApp.api.register({ email: uniqueEmail('browser') });
+  it("shows a used link's page in its account's language, and an unknown link's in the browser's", async () => {
+    const { user, token: access } = await testApp.api.register({ email: uniqueEmail('browser') });
     const [link] = sink.linksIn(await sink.nextMail(user.email, 'Confirm your email address'));
     const token = new URL(link).searchParams.get('token')!;
     expect((await testApp.api.post('/auth/verify-email', { body: { token } })).status).toBe(200);
+    expect((await testApp.api.put('/users', { token: access, body: { locale: 'es' } })).status).toBe(200);
 
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: VIEWPORTS.desktop,
-      locale: 'es-ES',
-    });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().includes('400')) problems.push(`console error: ${message.text()}`);
+    for (const [browserLocale, path, name] of [
+      ['en-US', `/verify-email?token=${token}`, 'verify-email-used-es'],
+      ['es-ES', `/reset-password?token=${'x'.repeat(43)}`, 'reset-password-unknown-es'],
+    ]) {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: VIEWPORTS.desktop,
+        locale: browserLocale,
       });
-      const response = await page.goto(`${testApp.api.baseUrl}/verify-email?token=${token}`);
-      expect(response?.status()).toBe(400);
-      await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
-      await expect(page.locator('h1').innerText()).resolves.toBe('Este enlace ya no funciona');
-      await screenshots(page, 'verify-email-used-es');
-    } finally {
-      await context.close();
-      context = undefined;
+      try {
+        const page = context.pages()[0] ?? (await context.newPage());
+        page.on('console', (message) => {
+          if (message.type() === 'error' && !message.text().includes('400')) problems.push(`console error: ${message.text()}`);
+        });
+        const response = await page.goto(`${testApp.api.baseUrl}${path}`);
+        expect(response?.status()).toBe(400);
+        await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+        await expect(page.locator('h1').innerText()).resolves.toBe('Este enlace ya no funciona');
+        await screenshots(page, name);
+      } finally {
+        await context.close();
+        context = undefined;
+      }
     }
     expect(problems).toEqual([]);
   }, 120_000);
