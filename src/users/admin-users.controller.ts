@@ -23,6 +23,7 @@ import { ErrorCode } from '../common/problems/error-code.enum';
 import type { ClientOrigin } from '../common/http/client-origin';
 import { Origin } from '../common/http/client-origin';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { ApiIdParam } from '../common/validation/api-path-params.decorator';
 import { NonEmptyBodyPipe } from '../common/validation/non-empty-body.pipe';
 import { ProblemException } from '../common/problems/problem.exception';
 import { AdminCreateUserDto } from './dto/admin-create-user.dto';
@@ -75,6 +76,7 @@ export class AdminUsersController {
   }
 
   @Get(':id')
+  @ApiIdParam()
   @ApiOperation({ operationId: 'adminGetUser', summary: 'Read any user' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND)
@@ -104,6 +106,7 @@ export class AdminUsersController {
   }
 
   @Put(':id')
+  @ApiIdParam()
   @ApiIfMatch()
   @ApiOperation({
     operationId: 'adminUpdateUser',
@@ -134,6 +137,7 @@ export class AdminUsersController {
   }
 
   @Delete(':id')
+  @ApiIdParam()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'adminDeleteUser', summary: 'Delete any user (soft); its sessions end' })
   @ApiNoContentResponse({ description: 'Deleted' })
@@ -153,6 +157,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/unlock')
+  @ApiIdParam()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'adminUnlockUser',
