@@ -104,7 +104,7 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-    exposedHeaders: ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
     // A bare OPTIONS without Origin is answered as a preflight, not refused as text/plain.
     strictPreflight: false,

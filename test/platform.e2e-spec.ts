@@ -70,11 +70,14 @@ describe('health and documentation', () => {
       }
     });
 
-    it('asks for a bearer token on the user and admin routes only', () => {
+    it('asks for a bearer token on the user and admin routes only, and says the others are public', () => {
       expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(document.paths['/users'].put.security).toEqual([{ bearer: [] }]);
       expect(document.paths['/api/users/{id}'].put.security).toEqual([{ bearer: [] }]);
-      expect(document.paths['/auth/login'].post.security).toBeUndefined();
+      expect(document.paths['/auth/login'].post.security).toEqual([]);
+      // Logout takes a bearer token, a refresh token in the body, or both.
+      expect(document.paths['/auth/logout'].post.security).toEqual([{ bearer: [] }, {}]);
+      expect(document.paths['/auth/logout'].post.requestBody.required).toBe(false);
     });
 
     it('carries the seeds’ examples and never a password in a response schema', () => {
@@ -115,5 +118,59 @@ describe('the contract check every end-to-end response goes through', () => {
     const problem = { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'x', code: 'UNAUTHORIZED' };
     expect(contractViolation('GET', '/users', 401, 'application/problem+json', problem)).toBeUndefined();
     expect(contractViolation('GET', '/users', 401, 'application/problem+json', { ...problem, code: 'NOPE' })).toEqual(expect.any(String));
+  });
+
+  describe('headers', () => {
+    const problem = { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'x', code: 'UNAUTHORIZED' };
+    const json = 'application/json';
+    const problemJson = 'application/problem+json';
+
+    it('accepts an answer with every header the document requires for its status, in any case', () => {
+      const headers = new Headers({ ETag: '"1"', 'X-Request-Id': 'r-1' });
+      expect(contractViolation('GET', '/users', 200, json, user, headers)).toBeUndefined();
+      expect(contractViolation('GET', '/users', 200, json, user, { etag: '"1"', 'x-request-id': 'r-1' })).toBeUndefined();
+      const challenged = new Headers({ 'WWW-Authenticate': 'Bearer', 'X-Request-Id': 'r-2' });
+      expect(contractViolation('GET', '/users', 401, problemJson, problem, challenged)).toBeUndefined();
+    });
+
+    it.each([
+      ['the ETag of a user', 'GET', '/users', 200, json, user, { 'x-request-id': 'r' }, 'ETag'],
+      ['the X-Request-Id of any answer', 'GET', '/users', 200, json, user, { etag: '"1"' }, 'X-Request-Id'],
+      ['the challenge of a bearer route\'s 401', 'GET', '/users', 401, problemJson, problem, { 'x-request-id': 'r' }, 'WWW-Authenticate'],
+      [
+        'the Retry-After of a 429',
+        'POST',
+        '/auth/login',
+        429,
+        problemJson,
+        { ...problem, status: 429, title: 'Too Many Requests', code: 'RATE_LIMITED' },
+        { 'x-request-id': 'r' },
+        'Retry-After',
+      ],
+      [
+        'the X-RateLimit-* of a rate-limited route\'s success',
+        'POST',
+        '/auth/password/forgot',
+        202,
+        null,
+        undefined,
+        { 'x-request-id': 'r', 'x-ratelimit-limit': '5', 'x-ratelimit-reset': '60' },
+        'X-RateLimit-Remaining',
+      ],
+    ])('refuses an answer without %s', (_case, method, path, status, type, body, headers, missing) => {
+      expect(contractViolation(method, path, status, type, body, headers)).toMatch(new RegExp(`no .*\\b${missing}\\b.* header`));
+    });
+
+    it('lets a header go that the document declares but does not require', () => {
+      // A 503 of an upload carries Retry-After with AVATAR_BUSY only; a login's 401 carries no challenge.
+      const unavailable = { ...problem, status: 503, title: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE' };
+      expect(contractViolation('PUT', '/users/avatar', 503, problemJson, unavailable, { 'x-request-id': 'r' })).toBeUndefined();
+      const wrong = { ...problem, code: 'INVALID_CREDENTIALS' };
+      expect(contractViolation('POST', '/auth/login', 401, problemJson, wrong, { 'x-request-id': 'r' })).toBeUndefined();
+    });
+
+    it('refuses a status the operation does not declare, headers or not', () => {
+      expect(contractViolation('GET', '/health', 404, problemJson, problem, { 'x-request-id': 'r' })).toMatch(/no such status/);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { Origin } from '../common/http/client-origin';
 import { Body, Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -96,7 +97,11 @@ export class AuthController {
   @ApiOperation({
     operationId: 'logout',
     summary: "End the access token's session (and the refresh token's, when one is sent)",
+    description:
+      'Either credential alone will do: a bearer access token (its session ends), a body with a ' +
+      'refresh token (its session ends), or both. 401 when neither names an open session.',
   })
+  @ApiBody({ type: LogoutDto, required: false })
   @ApiNoContentResponse({ description: 'The session has ended' })
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED)
   async logout(

@@ -6,6 +6,7 @@ import type { ClientOrigin } from '../common/http/client-origin';
 import { Origin } from '../common/http/client-origin';
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { ApiIdParam } from '../common/validation/api-path-params.decorator';
 import { AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { CurrentUser } from '../access/current-user.decorator';
@@ -20,6 +21,7 @@ const TARGET_PROBLEMS = [ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.
 
 /** Any user's picture, for administrators. */
 @AdminRoute()
+@ApiIdParam()
 @Controller('api/users/:id/avatar')
 export class AdminAvatarController {
   constructor(

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { headerRef } from '../common/openapi/response-headers';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/problems/api-problems.decorator';
 import { ErrorCode } from '../common/problems/error-code.enum';
@@ -18,6 +19,13 @@ const SERVED_HEADERS = {
   'cross-origin-resource-policy': 'cross-origin',
 };
 
+/** What a picture's 200 and 304 carry (SERVED_HEADERS and its ETag), for the OpenAPI document. */
+const PICTURE_HEADERS = {
+  'Cache-Control': headerRef('Cache-Control-Immutable'),
+  ETag: headerRef('ETag-Picture'),
+  'Cross-Origin-Resource-Policy': headerRef('Cross-Origin-Resource-Policy'),
+};
+
 /** The stored pictures, to anyone: their names cannot be guessed. */
 @ApiTags('avatars')
 @Public()
@@ -28,8 +36,9 @@ export class AvatarsController {
   @Get(':name')
   @ApiOperation({ operationId: 'getAvatar', summary: 'A profile picture, by the name in image_path' })
   @ApiProduces('image/webp')
-  @ApiOkResponse({ description: 'The picture (WebP)', schema: { type: 'string', format: 'binary' } })
-  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match named this picture' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: "the picture's ETag: 304 without the bytes when it names them" })
+  @ApiOkResponse({ description: 'The picture (WebP)', schema: { type: 'string', format: 'binary' }, headers: PICTURE_HEADERS })
+  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match named this picture', headers: PICTURE_HEADERS })
   @ApiProblems(ErrorCode.AVATAR_NOT_FOUND)
   async get(
     @Param('name') name: string,

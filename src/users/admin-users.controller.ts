@@ -23,6 +23,7 @@ import { ErrorCode } from '../common/problems/error-code.enum';
 import type { ClientOrigin } from '../common/http/client-origin';
 import { Origin } from '../common/http/client-origin';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { ApiIdParam } from '../common/validation/api-path-params.decorator';
 import { NonEmptyBodyPipe } from '../common/validation/non-empty-body.pipe';
 import { ProblemException } from '../common/problems/problem.exception';
 import type { Locale } from '../i18n/locale';
@@ -77,6 +78,7 @@ export class AdminUsersController {
   }
 
   @Get(':id')
+  @ApiIdParam()
   @ApiOperation({ operationId: 'adminGetUser', summary: 'Read any user' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND)
@@ -109,6 +111,7 @@ export class AdminUsersController {
   }
 
   @Put(':id')
+  @ApiIdParam()
   @ApiIfMatch()
   @ApiOperation({
     operationId: 'adminUpdateUser',
@@ -139,6 +142,7 @@ export class AdminUsersController {
   }
 
   @Delete(':id')
+  @ApiIdParam()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'adminDeleteUser', summary: 'Delete any user (soft); its sessions end' })
   @ApiNoContentResponse({ description: 'Deleted' })
@@ -158,6 +162,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/unlock')
+  @ApiIdParam()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'adminUnlockUser',

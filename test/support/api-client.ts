@@ -54,7 +54,7 @@ export class ApiClient {
     }
     const result: ApiResponse<T> = { path, status: response.status, headers: response.headers, body: parsed, text };
     this.seen.push(result);
-    const violation = contractViolation(method, path, response.status, response.headers.get('content-type'), parsed);
+    const violation = contractViolation(method, path, response.status, response.headers.get('content-type'), parsed, response.headers);
     if (violation) this.contractViolations.push(violation);
     return result;
   }

@@ -5,6 +5,7 @@ import type { ClientOrigin } from '../../common/http/client-origin';
 import { Origin } from '../../common/http/client-origin';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { IdParamPipe } from '../../common/validation/id-param.pipe';
+import { ApiIdParam, ApiUuidParam } from '../../common/validation/api-path-params.decorator';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
@@ -18,6 +19,7 @@ const ADMIN_PROBLEMS = [ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED, Err
 
 /** Any user's sessions, for administrators. */
 @AdminRoute()
+@ApiIdParam()
 @Controller('api/users/:id/sessions')
 export class AdminSessionsController {
   constructor(
@@ -35,6 +37,7 @@ export class AdminSessionsController {
   }
 
   @Delete(':sid')
+  @ApiUuidParam('sid')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'adminEndSession', summary: "End one of a user's sessions: its tokens stop working at once" })
   @ApiNoContentResponse({ description: 'Ended' })

@@ -6,6 +6,7 @@ import { Origin } from '../../common/http/client-origin';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe';
+import { ApiUuidParam } from '../../common/validation/api-path-params.decorator';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
 import { CurrentUser } from '../../access/current-user.decorator';
 import { SelfProfileRoute } from '../../access/route-access.decorators';
@@ -27,6 +28,7 @@ export class UserSessionsController {
   }
 
   @Delete(':id')
+  @ApiUuidParam()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'endSession', summary: 'Sign a device out: its tokens stop working at once' })
   @ApiNoContentResponse({ description: 'Ended' })

@@ -1,4 +1,4 @@
-const INT4_MAX = 2_147_483_647;
+export const INT4_MAX = 2_147_483_647;
 
 /** A database id written as decimal text: a positive integer within PostgreSQL's integer. */
 export function parseId(text: string): number | undefined {

@@ -33,7 +33,7 @@ const trimmed = Transform(({ value }) => (typeof value === 'string' ? value.trim
 /** `optional`: may be left out, never null. `nullable`: may also be null. */
 function presence(kind: Presence, api: ApiPropertyOptions): PropertyDecorator {
   const docs =
-    kind === 'required' ? ApiProperty(api) : ApiPropertyOptional({ ...api, nullable: kind === 'nullable' });
+    kind === 'required' ? ApiProperty(api) : ApiPropertyOptional({ ...api, ...(kind === 'nullable' && { nullable: true }) });
   if (kind === 'required') return docs;
   const skip =
     kind === 'nullable'

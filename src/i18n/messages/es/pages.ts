@@ -1,7 +1,4 @@
-import type { Translation } from '../translation';
-import type { pages as english } from '../en/pages';
-
-/** Spanish pages texts: the keys of the English file, each translated. */
+/** Spanish pages texts: the keys of the English file, each translated (messages/index.ts types them). */
 export const pages = {
   site: 'Tu cuenta',
   verifyEmail: {
@@ -79,4 +76,4 @@ export const pages = {
     next: 'Vuelve a intentarlo dentro de unos minutos. Si sigue pasando, escribe a quienes gestionan este servicio.',
   },
   whatNext: 'Qué hacer ahora',
-} satisfies Translation<typeof english>;
+};
