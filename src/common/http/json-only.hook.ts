@@ -20,7 +20,7 @@ export const rejectNonJsonBodies: onRequestHookHandler = (request, _reply, done)
   const config = request.routeOptions.config as { multipart?: boolean } | undefined;
   if (config?.multipart === true) {
     if (!MULTIPART_TYPE.test(type)) {
-      return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The picture must be sent as multipart/form-data.'));
+      return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, { key: 'problems.pictures.multipartOnly' }));
     }
   } else if (!JSON_TYPE.test(type)) {
     return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
