@@ -24,7 +24,7 @@ const NotBeforeFrom = () =>
         const { from } = args?.object as AuditQueryDto;
         return from === undefined || to === undefined || Date.parse(String(to)) >= Date.parse(String(from));
       },
-      defaultMessage: () => fieldMessage('validation.list.toBeforeFrom'),
+      defaultMessage: fieldMessage('validation.list.toBeforeFrom'),
     },
   });
 

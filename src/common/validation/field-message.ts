@@ -13,11 +13,20 @@ import type { ProblemText } from '../problems/problem.exception';
 const byEnglish = new Map<string, Message>();
 const MAX_MESSAGES = 1_000;
 
-/** A DTO rule's message: its English text, for class-validator, remembered as a message. */
-export function fieldMessage(key: MessageKey, params?: MessageParams): string {
-  const english = render(DEFAULT_LOCALE, { key, params });
-  if (byEnglish.size < MAX_MESSAGES && !byEnglish.has(english)) byEnglish.set(english, { key, params });
-  return english;
+/**
+ * A DTO rule's message, for class-validator: a function that makes its English text when a rule
+ * is first broken (not as the DTO is declared: the service's start renders nothing), and
+ * remembers the message behind it.
+ */
+export function fieldMessage(key: MessageKey, params?: MessageParams): () => string {
+  let english: string | undefined;
+  return () => {
+    if (english === undefined) {
+      english = render(DEFAULT_LOCALE, { key, params });
+      if (byEnglish.size < MAX_MESSAGES && !byEnglish.has(english)) byEnglish.set(english, { key, params });
+    }
+    return english;
+  };
 }
 
 /** The message behind a class-validator text, or the text itself when it is a library's own words. */

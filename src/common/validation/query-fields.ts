@@ -35,7 +35,6 @@ export const IsShallowPage = (orCursor: boolean) =>
         const judged = Number.isInteger(page) && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT;
         return !judged || ((page as number) - 1) * limit <= MAX_OFFSET;
       },
-      defaultMessage: () =>
-        fieldMessage(orCursor ? 'validation.list.shallowPageOrCursor' : 'validation.list.shallowPage', { max: MAX_OFFSET }),
+      defaultMessage: fieldMessage(orCursor ? 'validation.list.shallowPageOrCursor' : 'validation.list.shallowPage', { max: MAX_OFFSET }),
     },
   });

@@ -88,13 +88,13 @@ function fitsColumn(column: SortColumn, value: unknown): boolean {
 /** Why `cursor` cannot be taken with the rest of the query, or undefined when it can. */
 function cursorProblem(cursor: string, query: ListUsersQueryDto): string | undefined {
   if (query.page !== undefined) {
-    return fieldMessage('validation.list.cursorWithPage');
+    return fieldMessage('validation.list.cursorWithPage')();
   }
   const position = decodeCursor(cursor);
-  if (!position) return fieldMessage('validation.list.cursorUnknown');
+  if (!position) return fieldMessage('validation.list.cursorUnknown')();
   // A sort that is not one is reported as such, not as a cursor of another sort.
   if (SORTS.includes(query.sort) && position.sort !== query.sort) {
-    return fieldMessage('validation.list.cursorOtherSort', { sort: position.sort });
+    return fieldMessage('validation.list.cursorOtherSort', { sort: position.sort })();
   }
   return undefined;
 }

@@ -53,7 +53,7 @@ export const EmailField = (kind: Presence = 'required') =>
         validate: (value: unknown) => typeof value === 'string' && emailProblem(value) === undefined,
         defaultMessage: (args) => {
           const problem = typeof args?.value === 'string' ? emailProblem(args.value) : undefined;
-          return problem ? fieldMessage(problem.key, problem.params) : fieldMessage('validation.field.notString', { field: 'email' });
+          return problem ? fieldMessage(problem.key, problem.params)() : fieldMessage('validation.field.notString', { field: 'email' })();
         },
       },
     }),
@@ -65,7 +65,7 @@ const Visible = (field: string) =>
     name: 'isVisible',
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || !INVISIBLE.test(value),
-      defaultMessage: () => fieldMessage('validation.field.invisible', { field }),
+      defaultMessage: fieldMessage('validation.field.invisible', { field }),
     },
   });
 
@@ -114,7 +114,7 @@ export const ImagePathField = (field = 'image_path') =>
       name: 'isImagePath',
       validator: {
         validate: isImagePath,
-        defaultMessage: () => fieldMessage('validation.field.imagePath', { field }),
+        defaultMessage: fieldMessage('validation.field.imagePath', { field }),
       },
     }),
   );
@@ -131,7 +131,7 @@ export const PasswordField = (kind: Presence = 'required', field = 'password', m
           !value.includes('\u0000') &&
           Buffer.byteLength(value, 'utf8') >= minBytes &&
           Buffer.byteLength(value, 'utf8') <= 72,
-        defaultMessage: () => fieldMessage('validation.field.passwordBytes', { field, min: minBytes }),
+        defaultMessage: fieldMessage('validation.field.passwordBytes', { field, min: minBytes }),
       },
     }),
   );
