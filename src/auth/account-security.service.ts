@@ -28,7 +28,7 @@ export class AuthAccountSecurity extends AccountSecurity {
     try {
       if (!(await this.passwords.verify(password, user.password_hash))) {
         await attempt.failed();
-        throw problem(ErrorCode.INVALID_CREDENTIALS, 'The current password is wrong.');
+        throw problem(ErrorCode.INVALID_CREDENTIALS, { key: 'problems.auth.currentPasswordWrong' });
       }
       await attempt.succeeded();
     } finally {

@@ -95,7 +95,7 @@ export class AuthService {
    */
   async logout(caller: AuthenticatedUser | undefined, refreshToken: string | undefined, origin: ClientOrigin): Promise<void> {
     if (!(await this.sessions.logout(caller, refreshToken, origin))) {
-      throw ProblemException.unauthorized('No open session was given.');
+      throw ProblemException.unauthorized({ key: 'problems.auth.noSession' });
     }
   }
 }

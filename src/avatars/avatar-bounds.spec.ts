@@ -1,4 +1,11 @@
-import { jpegScans, PictureHeader, refusal } from './avatar-bounds';
+import { render } from '../i18n/translator';
+import { jpegScans, PictureHeader, refusal as refusalMessage } from './avatar-bounds';
+
+/** The refusal as an English answer says it. */
+const refusal = (header: PictureHeader) => {
+  const message = refusalMessage(header);
+  return message && render('en', message);
+};
 
 /** A header within every bound but the ones a test names. */
 const header = (fields: Partial<PictureHeader>): PictureHeader => ({

@@ -11,6 +11,7 @@
  *   visits every block of its components again: 883 scans of a 40-MP picture fit in 137 kB;
  * - a lossy WebP decodes every byte of its data at about 120 ns a byte.
  */
+import type { Message } from '../i18n/translator';
 export const MAX_SIDE = 8192;
 
 /** The longer side over the shorter, at most. */
@@ -50,28 +51,33 @@ export interface PictureHeader {
   scans: number;
 }
 
-/** Why a picture with this header is refused before its decode, or undefined when it is not. */
-export function refusal(header: PictureHeader): string | undefined {
+/**
+ * Why a picture with this header is refused before its decode, or undefined when it is not: a
+ * message (plain data, which crosses from the decoder process), rendered in the caller's language.
+ */
+export function refusal(header: PictureHeader): Message | undefined {
   const { format, width, height } = header;
-  const size = `${width} × ${height} px`;
   const longer = Math.max(width, height);
-  if (longer > MAX_SIDE) return `The picture is ${size}: a side may have at most ${MAX_SIDE} px.`;
+  if (longer > MAX_SIDE) return { key: 'problems.pictures.sideTooLong', params: { width, height, max: MAX_SIDE } };
   if (longer > MAX_SIDE_RATIO * Math.min(width, height)) {
-    return `The picture is ${size}: one side may be at most ${MAX_SIDE_RATIO} times as long as the other.`;
+    return { key: 'problems.pictures.tooNarrow', params: { width, height, ratio: MAX_SIDE_RATIO } };
   }
   const heavyPng = format === 'png' && (header.bitsPerSample > 8 || header.interlaced);
   const megapixels = heavyPng ? HEAVY_PNG_MEGAPIXELS : MAX_MEGAPIXELS[format];
   if (width * height > megapixels * 1e6) {
-    const kind = heavyPng ? 'a PNG of 16-bit samples or interlaced' : `a ${FORMAT_NAMES[format]}`;
-    return `The picture is ${size}: ${kind} may have at most ${megapixels} megapixels.`;
+    return heavyPng
+      ? { key: 'problems.pictures.tooManyPixelsHeavyPng', params: { width, height, megapixels } }
+      : { key: 'problems.pictures.tooManyPixels', params: { width, height, megapixels, format: FORMAT_NAMES[format] } };
   }
   if (format === 'webp' && header.bytes > MAX_WEBP_BYTES) {
-    return `The picture is a WebP of ${header.bytes} bytes: a WebP may have at most ${MAX_WEBP_BYTES} bytes.`;
+    return { key: 'problems.pictures.webpTooLarge', params: { bytes: header.bytes, max: MAX_WEBP_BYTES } };
   }
   if (format === 'jpeg') {
     const blocks = header.channels * Math.ceil(width / 8) * Math.ceil(height / 8);
     const scans = Math.max(1, Math.floor(MAX_JPEG_BLOCK_SCANS / blocks));
-    if (header.scans > scans) return `The picture is a JPEG of ${size} in ${header.scans} scans: at most ${scans} at this size.`;
+    if (header.scans > scans) {
+      return { key: 'problems.pictures.tooManyScans', params: { width, height, scans: header.scans, max: scans } };
+    }
   }
   return undefined;
 }

@@ -59,11 +59,11 @@ export class AvatarDecoder implements OnModuleDestroy {
         throw busy();
       case 'too-costly':
         this.logger.warn(`A decode passed ${this.limits.cpuSeconds} s of CPU: the picture is refused`);
-        throw problem(ErrorCode.INVALID_IMAGE, 'The picture takes too long to decode.');
+        throw problem(ErrorCode.INVALID_IMAGE, { key: 'problems.pictures.tooSlow' });
       case 'crash':
         if (this.closing) throw busy();
         this.logger.warn('The picture decoder ended during a decode: the picture is refused');
-        throw problem(ErrorCode.INVALID_IMAGE, 'The picture could not be decoded.');
+        throw problem(ErrorCode.INVALID_IMAGE, { key: 'problems.pictures.undecodable' });
     }
   }
 

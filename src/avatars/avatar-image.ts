@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { Message } from '../i18n/translator';
 import { ACCEPTED_FORMATS, AcceptedFormat, jpegScans, MAX_MEGAPIXELS, refusal } from './avatar-bounds';
 
 /** The stored picture's largest side. */
@@ -23,7 +24,7 @@ const INPUT: sharp.SharpOptions = {
 export type DecodeOutcome =
   | { kind: 'picture'; bytes: Buffer }
   /** Not a picture taken (400 INVALID_IMAGE); `detail` says why when it is more than that. */
-  | { kind: 'invalid'; detail?: string }
+  | { kind: 'invalid'; detail?: Message }
   /** The decode passed its deadline: sharp's timeout, or the decoder process's (avatar-decoder.ts). */
   | { kind: 'timeout' }
   /** The decoder process used more CPU on it than any picture within the bounds needs, and was stopped. */

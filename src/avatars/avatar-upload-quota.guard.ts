@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AccountQuota, Quota } from '../common/account-quota';
-import { problem, ProblemException } from '../common/problems/problem.exception';
+import { ProblemException } from '../common/problems/problem.exception';
 import { AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 
@@ -27,7 +27,8 @@ export class AvatarUploadQuotaGuard implements CanActivate {
       await this.quotas.spend(this.quota, user.id);
     } catch (error) {
       if (!(error instanceof ProblemException)) throw error;
-      throw problem(error.code, error.detail, { headers: { ...error.headers, connection: 'close' } });
+      const headers = { ...error.headers, connection: 'close' };
+      throw new ProblemException(error.getStatus(), error.code, error.detailMessage, error.fieldProblems, headers);
     }
     return true;
   }

@@ -42,7 +42,9 @@ export async function readUploadedFile(request: FastifyRequest, maxBytes: number
   }
   if (!file) throw onePartOnly();
   if (file.length === 0) {
-    throw ProblemException.validation([{ field: FILE_FIELD, message: `The file "${FILE_FIELD}" is empty: choose a picture.` }]);
+    throw ProblemException.validation([
+      { field: FILE_FIELD, message: { key: 'validation.picture.emptyFile', params: { field: FILE_FIELD } } },
+    ]);
   }
   return file;
 }
@@ -68,11 +70,11 @@ function readWithin(file: Readable, maxBytes: number): Promise<Buffer> {
 
 /** 413, closing the connection (a lingering close: lingering-close.ts): the rest is never read. */
 function tooLarge(maxBytes: number): ProblemException {
-  const detail = `The picture is larger than AVATAR_MAX_BYTES (${maxBytes} bytes).`;
-  return problem(ErrorCode.PAYLOAD_TOO_LARGE, detail, { headers: { connection: 'close' } });
+  return problem(ErrorCode.PAYLOAD_TOO_LARGE, { key: 'problems.pictures.tooLarge', params: { maxBytes } }, { headers: { connection: 'close' } });
 }
 
 function onePartOnly(): ProblemException {
-  const message = `Send one multipart/form-data part, a file named "${FILE_FIELD}".`;
-  return ProblemException.validation([{ field: FILE_FIELD, message }]);
+  return ProblemException.validation([
+    { field: FILE_FIELD, message: { key: 'validation.picture.onePart', params: { field: FILE_FIELD } } },
+  ]);
 }

@@ -32,7 +32,7 @@ export class AccountQuota {
     );
     if (!isBlocked) return;
     const seconds = Math.max(1, timeToBlockExpire);
-    throw problem(ErrorCode.RATE_LIMITED, `Too many of these requests for this account: try again in ${seconds} seconds.`, {
+    throw problem(ErrorCode.RATE_LIMITED, { key: 'problems.limits.account', params: { count: seconds } }, {
       headers: { 'Retry-After': String(seconds) },
     });
   }

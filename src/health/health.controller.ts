@@ -5,14 +5,13 @@ import { ApiProblems } from '../common/problems/api-problems.decorator';
 import { Public } from '../access/public.decorator';
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { problem } from '../common/problems/problem.exception';
+import type { Message } from '../i18n/translator';
 import { RedisHealthIndicator } from './redis.health';
 
 const DATABASE_TIMEOUT_MS = 1500;
 const REDIS_TIMEOUT_MS = 1000;
 
 /** What a 503 calls each dependency: no host, port or driver text. */
-const NAMES: Record<string, string> = { database: 'the database', redis: 'the shared rate-limit store' };
-
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -51,11 +50,11 @@ export class HealthController {
 }
 
 /** "The database does not answer.", "The database and the shared rate-limit store do not answer." */
-function notAnswering(error: unknown): string {
+function notAnswering(error: unknown): Message {
   const response = error instanceof ServiceUnavailableException ? error.getResponse() : undefined;
   const down = Object.keys((response as { error?: object } | undefined)?.error ?? {});
-  const names = down.map((key) => NAMES[key]).filter(Boolean);
-  if (names.length === 0) names.push('the database');
-  const text = `${names.join(' and ')} ${names.length > 1 ? 'do' : 'does'} not answer.`;
-  return text[0].toUpperCase() + text.slice(1);
+  const redis = down.includes('redis');
+  const database = down.includes('database') || !redis;
+  if (database && redis) return { key: 'problems.health.bothDown' };
+  return redis ? { key: 'problems.health.redisDown' } : { key: 'problems.health.databaseDown' };
 }

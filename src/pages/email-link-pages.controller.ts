@@ -8,8 +8,7 @@ import { EmailLinksService } from '../auth/email-links/email-links.service';
 import type { ClientOrigin } from '../common/http/client-origin';
 import { Origin } from '../common/http/client-origin';
 import { FORM_ROUTE } from '../common/http/json-only.hook';
-import { ErrorCode } from '../common/problems/error-code.enum';
-import { problem } from '../common/problems/problem.exception';
+import { ProblemException } from '../common/problems/problem.exception';
 import { LinkTokenForm, NewPasswordForm } from './dto/page-forms.dto';
 import { LINK_PAGES, LinkPage, linkToken } from './link-pages';
 import { pageLocale } from './page-locale';
@@ -142,8 +141,8 @@ export class EmailLinkPagesController {
     reply: FastifyReply,
   ): Promise<string> {
     if (form.new_password !== form.new_password_confirmation) {
-      const mismatch = { field: 'new_password_confirmation', message: 'The two passwords are not the same.' };
-      throw problem(ErrorCode.VALIDATION_FAILED, mismatch.message, { errors: [mismatch] });
+      const mismatch = { field: 'new_password_confirmation', message: { key: 'validation.password.mismatch' } } as const;
+      throw ProblemException.validation([mismatch]);
     }
     return this.step(page, form.token, request, reply, () => this.links.resetPassword(form.token, form.new_password, origin));
   }

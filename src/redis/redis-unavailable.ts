@@ -6,6 +6,6 @@ export async function inRedis<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch {
-    throw problem(ErrorCode.SERVICE_UNAVAILABLE, 'The shared rate-limit store is not available. Try again shortly.');
+    throw problem(ErrorCode.SERVICE_UNAVAILABLE, { key: 'problems.health.redisUnavailable' });
   }
 }

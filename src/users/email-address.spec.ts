@@ -1,4 +1,12 @@
-import { emailProblem, normalizeEmail } from './email-address';
+import { render } from '../i18n/translator';
+import * as emailAddress from './email-address';
+import { normalizeEmail } from './email-address';
+
+/** Why the address is refused, as an English answer says it. */
+const emailProblem = (email: string) => {
+  const problem = emailAddress.emailProblem(email);
+  return problem && render('en', problem);
+};
 
 describe('normalizeEmail', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { isEmail } from 'class-validator';
 import { domainToASCII } from 'node:url';
+import type { Message } from '../i18n/translator';
 
 /** Control and format characters (zero-width spaces, soft hyphens, direction marks...): invisible. */
 export const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
@@ -27,13 +28,13 @@ export function normalizeEmail(input: string): string {
 }
 
 /** Why a normalised email cannot be an account's, or undefined when it can. */
-export function emailProblem(email: string): string | undefined {
-  if (INVISIBLE.test(email)) return 'email must not contain invisible or control characters.';
-  if (email.length > 254) return 'email must be at most 254 characters.';
+export function emailProblem(email: string): Message | undefined {
+  if (INVISIBLE.test(email)) return { key: 'validation.field.invisible', params: { field: 'email' } };
+  if (email.length > 254) return { key: 'validation.field.maxLength', params: { field: 'email', max: 254 } };
   // After normalisation a good address is ASCII: the domain is punycode, and the mailbox name
   // must be ASCII, unquoted, so that no two addresses look alike.
   if (!isEmail(email, { allow_utf8_local_part: false, blacklisted_chars: '"' }) || /[^\x21-\x7e]/.test(email)) {
-    return 'email must be a valid email address, with an ASCII name before the @ and a domain in one alphabet.';
+    return { key: 'validation.email.invalid' };
   }
   return undefined;
 }

@@ -1,6 +1,14 @@
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { problemFrom } from '../../test/support/problem-from';
-import { assertStrongPassword, weakPasswordReason } from './password-policy';
+import { render } from '../i18n/translator';
+import * as passwordPolicy from './password-policy';
+import { assertStrongPassword } from './password-policy';
+
+/** The reason as an English answer says it. */
+const weakPasswordReason = (password: string, account: { email?: string; username?: string }) => {
+  const reason = passwordPolicy.weakPasswordReason(password, account);
+  return reason && render('en', reason);
+};
 
 const ACCOUNT = { email: 'jane.doe@example.com', username: 'janedoe_123' };
 const GUESSABLE = /too easy to guess/;

@@ -2,6 +2,7 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { problem } from '../common/problems/problem.exception';
+import type { Message } from '../i18n/translator';
 
 /** zxcvbn's score a new password needs: 3 is "safely unguessable" (about 10^8 guesses and more). */
 export const MIN_PASSWORD_SCORE = 3;
@@ -30,13 +31,13 @@ function passwordScore(password: string, userInputs: string[]): number {
 }
 
 /** Why a new password is too easy to guess for this account, or undefined when it is not. */
-export function weakPasswordReason(password: string, account: { email?: string; username?: string }): string | undefined {
+export function weakPasswordReason(password: string, account: { email?: string; username?: string }): Message | undefined {
   const names = [account.email, account.username].filter((name) => name !== undefined);
   if (names.some((name) => name.toLowerCase() === password.toLowerCase().trim())) {
-    return "The password must not be the account's email or username.";
+    return { key: 'validation.password.isAccountName' };
   }
   if (passwordScore(password, names) < MIN_PASSWORD_SCORE) {
-    return 'This password is too easy to guess: use a longer one, or a few unrelated words, without a common pattern.';
+    return { key: 'validation.password.tooEasy' };
   }
   return undefined;
 }

@@ -184,7 +184,7 @@ export class UsersService {
     const fields = fieldNames(changes);
     const users = manager ? this.users.on(manager) : this.users;
     if (currentPassword !== undefined && changes.email === undefined && changes.password === undefined) {
-      throw ProblemException.validation([{ field: 'current_password', message: 'current_password goes with a new email only.' }]);
+      throw ProblemException.validation([{ field: 'current_password', message: { key: 'validation.currentPassword.emailOnly' } }]);
     }
 
     if (by !== 'link' && fields.every((field) => PROFILE_FIELDS.has(field))) {
@@ -320,7 +320,7 @@ export class UsersService {
   /** The owner's current password, checked as a login checks it (counted toward its lockout by auth). */
   private async verifyCurrentPassword(user: User, password: string | undefined, context: AuditContext): Promise<void> {
     if (password === undefined) {
-      throw ProblemException.validation([{ field: 'current_password', message: 'current_password is required for this change.' }]);
+      throw ProblemException.validation([{ field: 'current_password', message: { key: 'validation.currentPassword.required' } }]);
     }
     await this.security.verifyPassword(user, password, context.origin.ip);
   }

@@ -7,7 +7,7 @@ const DEFAULT_LIMIT = 20;
 export class ActivityQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1, description: `it may skip at most ${MAX_OFFSET} events ((page - 1) × limit)` })
   @wholeNumber('page', 1)
-  @IsShallowPage('')
+  @IsShallowPage(false)
   page = 1;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })

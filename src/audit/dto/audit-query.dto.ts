@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsISO8601, ValidateBy } from 'class-validator';
+import { fieldMessage } from '../../common/validation/field-message';
 import { whenGiven, wholeNumber } from '../../common/validation/query-fields';
 import { AuditAction } from '../audit-action.enum';
 import { ActivityQueryDto } from './activity-query.dto';
@@ -11,7 +12,7 @@ const ACTIONS = Object.values(AuditAction);
 const instant = (field: string) =>
   applyDecorators(
     whenGiven,
-    IsISO8601({ strict: true, strictSeparator: true }, { message: `${field} must be a date and time in ISO 8601, such as 2026-11-30T12:00:00Z.` }),
+    IsISO8601({ strict: true, strictSeparator: true }, { message: fieldMessage('validation.field.dateTime', { field }) }),
   );
 
 /** `to` not before `from`, when both are dates. */
@@ -23,7 +24,7 @@ const NotBeforeFrom = () =>
         const { from } = args?.object as AuditQueryDto;
         return from === undefined || to === undefined || Date.parse(String(to)) >= Date.parse(String(from));
       },
-      defaultMessage: () => 'to must not be before from.',
+      defaultMessage: fieldMessage('validation.list.toBeforeFrom'),
     },
   });
 
@@ -38,7 +39,7 @@ export class AuditQueryDto extends ActivityQueryDto {
   actor_id?: number;
 
   @ApiPropertyOptional({ enum: AuditAction, enumName: 'AuditAction' })
-  @(applyDecorators(whenGiven, IsEnum(AuditAction, { message: `action must be one of ${ACTIONS.join(', ')}.` })))
+  @(applyDecorators(whenGiven, IsEnum(AuditAction, { message: fieldMessage('validation.field.oneOf', { field: 'action', values: ACTIONS.join(', ') }) })))
   action?: AuditAction;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'events at or after this time' })

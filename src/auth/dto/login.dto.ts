@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsString, MaxLength, ValidateIf } from 'class-validator';
 import { PasswordField } from '../../users/dto/user-fields';
 import { normalizeEmail } from '../../users/email-address';
+import { fieldMessage } from '../../common/validation/field-message';
 
 /** The email is looked up as it is stored: normalised as at sign-up (a wrong one is 401). */
 const LoginEmail = () =>
@@ -11,16 +12,16 @@ const LoginEmail = () =>
     ApiPropertyOptional({ example: 'jane.doe@example.com', description: 'or username' }),
     ValidateIf((dto: LoginDto) => dto.username === undefined || dto.email !== undefined),
     Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
-    IsString({ message: 'email (or username) must be given as a string.' }),
-    MaxLength(254, { message: 'email must be at most 254 characters.' }),
+    IsString({ message: fieldMessage('validation.email.orUsername') }),
+    MaxLength(254, { message: fieldMessage('validation.field.maxLength', { field: 'email', max: 254 }) }),
   );
 
 const LoginUsername = () =>
   applyDecorators(
     ApiPropertyOptional({ example: 'janedoe_123', description: 'instead of email' }),
     ValidateIf((dto: LoginDto) => dto.username !== undefined),
-    IsString({ message: 'username must be a string.' }),
-    MaxLength(30, { message: 'username must be at most 30 characters.' }),
+    IsString({ message: fieldMessage('validation.field.notString', { field: 'username' }) }),
+    MaxLength(30, { message: fieldMessage('validation.field.maxLength', { field: 'username', max: 30 }) }),
   );
 
 /** Either email or username identifies the account. Formats are not checked: a wrong one is 401. */

@@ -1,13 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length, ValidateIf } from 'class-validator';
+import { fieldMessage } from '../../common/validation/field-message';
 
 const RefreshTokenField = (required: boolean) =>
   applyDecorators(
     (required ? ApiProperty : ApiPropertyOptional)({ example: 'k3Jx9bQ2...', description: 'from login, sign-up or refresh' }),
     ValidateIf((_dto, value) => required || value !== undefined),
-    IsString({ message: 'refresh_token must be a string.' }),
-    Length(1, 200, { message: 'refresh_token must be 1 to 200 characters.' }),
+    IsString({ message: fieldMessage('validation.field.notString', { field: 'refresh_token' }) }),
+    Length(1, 200, { message: fieldMessage('validation.field.lengthBetween', { field: 'refresh_token', min: 1, max: 200 }) }),
   );
 
 /** POST /auth/refresh */

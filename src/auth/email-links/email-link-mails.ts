@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale';
 import type { MailContent } from '../../mail/mail-content';
 import { Mailer } from '../../mail/mailer.service';
 import { emailChangeMail } from '../../mail/templates/email-change';
@@ -15,7 +16,11 @@ import { EmailTokenKind } from './email-token.entity';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 
-type Account = Pick<User, 'id' | 'email' | 'name' | 'email_verified'>;
+/**
+ * The account a mail is about. `locale`, the language of its mails (every one, to any of its
+ * addresses), is English when the account has none.
+ */
+type Account = Pick<User, 'id' | 'email' | 'name' | 'email_verified'> & { locale?: Locale };
 
 /** The links bound to the account's address: they die when it changes. */
 const ADDRESS_LINKS = [EmailTokenKind.VERIFY, EmailTokenKind.RESET, EmailTokenKind.INVITE, EmailTokenKind.EMAIL_CHANGE];
@@ -69,7 +74,8 @@ export class EmailLinkMails {
   /** To the address an administrator's change left: no link in it, so nothing there to steal. */
   queueEmailChangedNotice(manager: EntityManager, account: Account, previousEmail: string): Promise<boolean> {
     const name = account.email_verified ? account.name : undefined;
-    return this.mailer.queue(manager, 'email-changed', previousEmail, () => emailChangedMail({ name, newEmail: account.email }));
+    const locale = account.locale ?? DEFAULT_LOCALE;
+    return this.mailer.queue(manager, 'email-changed', previousEmail, () => emailChangedMail({ name, newEmail: account.email, locale }));
   }
 
   /** The password changed: the account's reset and invitation links die with the old one. */
@@ -105,7 +111,8 @@ export class EmailLinkMails {
     return this.mailer.queue(manager, page, recipient, async () => {
       const token = newSecretToken();
       await this.tokens.on(manager).issue(sha256Hex(token), account.id, kind, recipient, validSeconds);
-      return template({ name: nameFor(account, recipient), link: this.mailer.link(page, token), validSeconds });
+      const locale = account.locale ?? DEFAULT_LOCALE;
+      return template({ name: nameFor(account, recipient), link: this.mailer.link(page, token), validSeconds, locale });
     });
   }
 }

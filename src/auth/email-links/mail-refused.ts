@@ -6,7 +6,7 @@ export const MAIL_BUDGET_WINDOW_SECONDS = 3_600;
 
 /** 429 for a request whose mail the budget refused: nothing it asked for was changed. */
 export function mailRefused(): ProblemException {
-  return problem(ErrorCode.RATE_LIMITED, 'Too many mails to this address, or from this service, this hour: try again later.', {
+  return problem(ErrorCode.RATE_LIMITED, { key: 'problems.limits.mails' }, {
     headers: { 'Retry-After': String(MAIL_BUDGET_WINDOW_SECONDS) },
   });
 }

@@ -112,13 +112,13 @@ export const accountNames = (user: { email: string; username: string }) => [user
 export function accountLocked(seconds: number): ProblemException {
   return problem(
     ErrorCode.ACCOUNT_LOCKED,
-    `Too many failed password attempts: this account is locked for ${seconds} more seconds.`,
+    { key: 'problems.limits.locked', params: { count: seconds } },
     { headers: { 'Retry-After': String(seconds) } },
   );
 }
 
 function tooManyAtOnce(): ProblemException {
-  return problem(ErrorCode.RATE_LIMITED, 'Too many password attempts for this account at once: try again in a second.', {
+  return problem(ErrorCode.RATE_LIMITED, { key: 'problems.limits.attemptsAtOnce' }, {
     headers: { 'Retry-After': '1' },
   });
 }

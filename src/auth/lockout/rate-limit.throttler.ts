@@ -21,6 +21,9 @@ export class RateLimitThrottler extends ThrottlerGuard {
     _context: ExecutionContext,
     { timeToBlockExpire }: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw problem(ErrorCode.RATE_LIMITED, `Too many requests from this address. Try again in ${timeToBlockExpire} seconds.`);
+    throw problem(ErrorCode.RATE_LIMITED, {
+      key: 'problems.limits.address',
+      params: { count: timeToBlockExpire },
+    });
   }
 }

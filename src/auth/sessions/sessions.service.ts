@@ -114,9 +114,7 @@ export class SessionsService {
     });
     if (typeof outcome === 'string') {
       throw ProblemException.unauthorized(
-        outcome === 'reused'
-          ? 'This refresh token was already used: its session has been ended.'
-          : 'The refresh token is not valid.',
+        outcome === 'reused' ? { key: 'problems.auth.refreshReused' } : { key: 'problems.auth.refreshInvalid' },
       );
     }
     return this.tokens(outcome, next);

@@ -49,6 +49,8 @@ describe('parserRefusal', () => {
       'x-content-type-options: nosniff',
       'cache-control: no-store',
       'content-type: application/problem+json; charset=utf-8',
+      // No header was read: English, said so.
+      'content-language: en',
       `content-length: ${Buffer.byteLength(body)}`,
       'connection: close',
     ]);
@@ -77,12 +79,24 @@ describe('routerRefusal', () => {
     const reply = { headers: jest.fn(), header: jest.fn(), status: jest.fn(), type: jest.fn(), send: jest.fn() };
     for (const method of ['headers', 'header', 'status', 'type'] as const) reply[method].mockReturnValue(reply);
     const error = Object.assign(new Error("'/users/%zz' is not a valid url component"), { code: 'FST_ERR_BAD_URL', statusCode: 400 });
-    routerRefusal(HEADERS)(error as never, { id: 'request-1' } as never, reply as never);
+    routerRefusal(HEADERS)(error as never, { id: 'request-1', headers: {} } as never, reply as never);
     expect(reply.headers).toHaveBeenCalledWith(HEADERS);
     expect(reply.header).toHaveBeenCalledWith('X-Request-Id', 'request-1');
+    expect(reply.header).toHaveBeenCalledWith('Content-Language', 'en');
     expect(reply.status).toHaveBeenCalledWith(400);
     expect(reply.type).toHaveBeenCalledWith('application/problem+json; charset=utf-8');
     expect(reply.send).toHaveBeenCalledWith(expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED', detail: 'The URL is not valid.' }));
+  });
+
+  it('answers in the language of Accept-Language, with the same code', () => {
+    const reply = { headers: jest.fn(), header: jest.fn(), status: jest.fn(), type: jest.fn(), send: jest.fn() };
+    for (const method of ['headers', 'header', 'status', 'type'] as const) reply[method].mockReturnValue(reply);
+    const error = Object.assign(new Error("'/users/%zz' is not a valid url component"), { code: 'FST_ERR_BAD_URL', statusCode: 400 });
+    routerRefusal(HEADERS)(error as never, { id: 'request-1', headers: { 'accept-language': 'es-MX' } } as never, reply as never);
+    expect(reply.header).toHaveBeenCalledWith('Content-Language', 'es');
+    expect(reply.send).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', title: 'Solicitud incorrecta', detail: 'La URL no es válida.' }),
+    );
   });
 });
 
@@ -96,8 +110,26 @@ describe('expectationRefusal', () => {
     expect(writeHead).toHaveBeenCalledWith(417, {
       ...HEADERS,
       'content-type': 'application/problem+json; charset=utf-8',
+      'content-language': 'en',
       'content-length': String(Buffer.byteLength(body)),
     });
-    expect(JSON.parse(body)).toMatchObject({ status: 417, title: 'Expectation Failed' });
+    expect(JSON.parse(body)).toMatchObject({
+      status: 417,
+      title: 'Expectation Failed',
+      detail: 'Expect: 100-continue is the only expectation this service meets.',
+    });
+  });
+
+  it('answers in Spanish to a request that prefers it', () => {
+    const response = new ServerResponse(new IncomingMessage(new Socket()));
+    response.req.headers['accept-language'] = 'es';
+    jest.spyOn(response, 'writeHead').mockReturnValue(response);
+    const end = jest.spyOn(response, 'end').mockReturnValue(response);
+    expectationRefusal(HEADERS)(response.req, response);
+    expect(JSON.parse(end.mock.calls[0][0] as string)).toMatchObject({
+      status: 417,
+      title: 'Expectativa fallida',
+      detail: 'Expect: 100-continue es la única expectativa que admite este servicio.',
+    });
   });
 });

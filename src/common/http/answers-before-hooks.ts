@@ -4,7 +4,8 @@ import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCode } from '../problems/error-code.enum';
 import { ProblemDetails, toProblem } from '../problems/to-problem';
-import { problem } from '../problems/problem.exception';
+import { problem, ProblemException } from '../problems/problem.exception';
+import { LOCALES, localeFromHeader, type Locale } from '../../i18n/locale';
 import type { HeaderValues } from './security-headers.hook';
 
 /*
@@ -12,7 +13,8 @@ import type { HeaderValues } from './security-headers.hook';
  * parser refusing a request (400, 431, 408 when it does not come in time), the router refusing a
  * URL (400, 414), an expectation Node does not meet (417). Each is a problem, with the headers of
  * every other answer (security-headers.hook.ts). All are made once; none is on the path of a
- * request the service serves.
+ * request the service serves. Node's parser refusals are in English: no header was read. The
+ * router's and the expectation's follow Accept-Language, as every later answer does.
  */
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
@@ -21,9 +23,9 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 const PARSER_PROBLEMS: Record<string, ProblemDetails> = {
   ERR_HTTP_REQUEST_TIMEOUT: toProblem(problem(ErrorCode.REQUEST_TIMEOUT)),
   HPE_HEADER_OVERFLOW: toProblem(problem(ErrorCode.HEADERS_TOO_LARGE)),
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: toProblem(problem(ErrorCode.PAYLOAD_TOO_LARGE, 'The chunk extensions of the body are larger than 16 kB.')),
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: toProblem(problem(ErrorCode.PAYLOAD_TOO_LARGE, { key: 'problems.request.chunkExtensionsTooLarge' })),
 };
-const NOT_HTTP = toProblem(problem(ErrorCode.VALIDATION_FAILED, 'The request is not valid HTTP/1.1.'));
+const NOT_HTTP = toProblem(problem(ErrorCode.VALIDATION_FAILED, { key: 'problems.request.notHttp' }));
 
 /** A whole answer, status line to body, for a socket no response object writes to; it closes the connection. */
 function wholeAnswer(details: ProblemDetails, headers: HeaderValues): Buffer {
@@ -32,6 +34,7 @@ function wholeAnswer(details: ProblemDetails, headers: HeaderValues): Buffer {
     `HTTP/1.1 ${details.status} ${STATUS_CODES[details.status]}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     `content-type: ${PROBLEM_TYPE}`,
+    'content-language: en',
     `content-length: ${Buffer.byteLength(body)}`,
     'connection: close',
   ];
@@ -64,8 +67,15 @@ export function parserRefusal(headers: HeaderValues): (error: NodeJS.ErrnoExcept
  */
 export function routerRefusal(headers: HeaderValues): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
   return (error, request, reply) => {
-    const details = toProblem(new HttpException(error.message, error.statusCode ?? HttpStatus.BAD_REQUEST, { cause: error }));
-    void reply.headers(headers).header('X-Request-Id', request.id).status(details.status).type(PROBLEM_TYPE).send(details);
+    const locale = localeFromHeader(request.headers['accept-language']);
+    const details = toProblem(new HttpException(error.message, error.statusCode ?? HttpStatus.BAD_REQUEST, { cause: error }), locale);
+    void reply
+      .headers(headers)
+      .header('X-Request-Id', request.id)
+      .header('Content-Language', locale)
+      .status(details.status)
+      .type(PROBLEM_TYPE)
+      .send(details);
   };
 }
 
@@ -74,8 +84,18 @@ export function routerRefusal(headers: HeaderValues): (error: FastifyError, requ
  * answer 417 itself, bare.
  */
 export function expectationRefusal(headers: HeaderValues): (request: IncomingMessage, response: ServerResponse) => void {
-  const details = toProblem(new HttpException('Expect: 100-continue is the only expectation this service meets.', HttpStatus.EXPECTATION_FAILED));
-  const body = JSON.stringify(details);
-  const answerHeaders = { ...headers, 'content-type': PROBLEM_TYPE, 'content-length': String(Buffer.byteLength(body)) };
-  return (_request, response) => void response.writeHead(details.status, answerHeaders).end(body);
+  const refused = new ProblemException(HttpStatus.EXPECTATION_FAILED, ErrorCode.VALIDATION_FAILED, {
+    key: 'problems.request.onlyContinue',
+  });
+  const answers = new Map(
+    LOCALES.map((locale): [Locale, { body: string; answerHeaders: HeaderValues }] => {
+      const body = JSON.stringify(toProblem(refused, locale));
+      const length = String(Buffer.byteLength(body));
+      return [locale, { body, answerHeaders: { ...headers, 'content-type': PROBLEM_TYPE, 'content-language': locale, 'content-length': length } }];
+    }),
+  );
+  return (request, response) => {
+    const { body, answerHeaders } = answers.get(localeFromHeader(request.headers['accept-language']))!;
+    void response.writeHead(HttpStatus.EXPECTATION_FAILED, answerHeaders).end(body);
+  };
 }

@@ -9,7 +9,7 @@ import { problem } from '../problems/problem.exception';
  */
 export const requireHostHeader: onRequestHookHandler = (request, _reply, done) => {
   if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
-    return done(problem(ErrorCode.VALIDATION_FAILED, 'An HTTP/1.1 request must have a Host header.'));
+    return done(problem(ErrorCode.VALIDATION_FAILED, { key: 'problems.request.noHost' }));
   }
   done();
 };

@@ -25,10 +25,10 @@ export const rejectNonJsonBodies: onRequestHookHandler = (request, _reply, done)
   const config = request.routeOptions.config as { multipart?: boolean; form?: boolean } | undefined;
   if (config?.multipart === true) {
     if (!MULTIPART_TYPE.test(type)) {
-      return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The picture must be sent as multipart/form-data.'));
+      return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, { key: 'problems.pictures.multipartOnly' }));
     }
   } else if (config?.form === true) {
-    if (!FORM_TYPE.test(type)) return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The form must be sent as application/x-www-form-urlencoded.'));
+    if (!FORM_TYPE.test(type)) return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, { key: 'problems.pages.formOnly' }));
   } else if (!JSON_TYPE.test(type)) {
     return done(problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
   }

@@ -3,7 +3,7 @@ import { markBearerRequired } from '../problems/bearer-challenge';
 import { ErrorCode } from '../problems/error-code.enum';
 import { toProblem } from '../problems/to-problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { ProblemException } from '../problems/problem.exception';
+import { problem, ProblemException } from '../problems/problem.exception';
 
 /** What Nest's Fastify adapter hands over for one of Fastify's own errors (mapException). */
 function fastifyError(code: string, statusCode: number, message: string): HttpException {
@@ -95,15 +95,88 @@ describe('toProblem', () => {
     expect(problem).toMatchObject({ status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, detail: 'Service Unavailable' });
   });
 
+  it("translates a Nest router's 404 words, keeping the method and path", () => {
+    expect(toProblem(new NotFoundException('Cannot GET /nowhere'), 'es')).toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+      title: 'No encontrado',
+      detail: 'No hay ninguna ruta para GET /nowhere',
+    });
+  });
+
   it('answers a thrown non-Error value with 500', () => {
     expect(toProblem('boom')).toMatchObject({ status: 500, code: ErrorCode.INTERNAL_ERROR });
     expect(toProblem(undefined)).toMatchObject({ status: 500, code: ErrorCode.INTERNAL_ERROR });
   });
 });
 
+describe('toProblem in Spanish', () => {
+  it('translates the title and the catalogue detail, and keeps code and type', () => {
+    const english = toProblem(problem(ErrorCode.EMAIL_TAKEN));
+    const spanish = toProblem(problem(ErrorCode.EMAIL_TAKEN), 'es');
+    expect(english).toEqual({
+      type: '/problems/email-taken',
+      title: 'Conflict',
+      status: 409,
+      detail: 'An account with this email already exists.',
+      code: ErrorCode.EMAIL_TAKEN,
+    });
+    expect(spanish).toEqual({
+      type: '/problems/email-taken',
+      title: 'Conflicto',
+      status: 409,
+      detail: 'Ya existe una cuenta con este correo electrónico.',
+      code: ErrorCode.EMAIL_TAKEN,
+    });
+  });
+
+  it('renders a detail with values, and its plural, in each language', () => {
+    const locked = (seconds: number) => problem(ErrorCode.ACCOUNT_LOCKED, { key: 'problems.limits.locked', params: { count: seconds } });
+    expect(toProblem(locked(42)).detail).toBe('Too many failed password attempts: this account is locked for 42 more seconds.');
+    expect(toProblem(locked(42), 'es').detail).toBe(
+      'Demasiados intentos fallidos de contraseña: esta cuenta está bloqueada durante 42 segundos más.',
+    );
+    // "1 seconds" was wrong: one second is singular in both languages.
+    expect(toProblem(locked(1)).detail).toBe('Too many failed password attempts: this account is locked for 1 more second.');
+    expect(toProblem(locked(1), 'es').detail).toBe(
+      'Demasiados intentos fallidos de contraseña: esta cuenta está bloqueada durante 1 segundo más.',
+    );
+  });
+
+  it('translates field messages, and a single field message as the detail', () => {
+    const refused = ProblemException.validation([{ field: 'sid', message: { key: 'validation.field.notUuid', params: { field: 'sid' } } }]);
+    expect(toProblem(refused, 'es')).toMatchObject({
+      title: 'Solicitud incorrecta',
+      detail: 'sid debe ser un UUID.',
+      code: ErrorCode.VALIDATION_FAILED,
+      errors: [{ field: 'sid', message: 'sid debe ser un UUID.' }],
+    });
+    expect(toProblem(refused)).toMatchObject({ detail: 'sid must be a UUID.', errors: [{ field: 'sid', message: 'sid must be a UUID.' }] });
+  });
+
+  it("keeps a library's own words as they are, in any language", () => {
+    const refused = ProblemException.validation([{ field: 'x', message: 'nested property x must be either object or array' }]);
+    expect(toProblem(refused, 'es').errors).toEqual([{ field: 'x', message: 'nested property x must be either object or array' }]);
+  });
+
+  it('has a title in both languages for every status of the catalogue', () => {
+    for (const code of Object.values(ErrorCode)) {
+      const { title } = toProblem(problem(code), 'es');
+      expect({ code, title }).not.toEqual({ code, title: toProblem(problem(code)).title });
+    }
+  });
+});
+
 describe('ProblemDetailsFilter.catch', () => {
   function fakeHost(request: object = { headers: {} }) {
-    const reply = { status: jest.fn(), type: jest.fn(), send: jest.fn(), headers: jest.fn() };
+    const reply = {
+      status: jest.fn(),
+      type: jest.fn(),
+      send: jest.fn(),
+      headers: jest.fn(),
+      header: jest.fn(),
+      getHeader: jest.fn(),
+    };
+    reply.header.mockReturnValue(reply);
     reply.status.mockReturnValue(reply);
     reply.type.mockReturnValue(reply);
     reply.send.mockReturnValue(reply);
@@ -132,6 +205,34 @@ describe('ProblemDetailsFilter.catch', () => {
       expect.objectContaining({ status: 401, code: ErrorCode.UNAUTHORIZED }),
     );
     expect(logError).not.toHaveBeenCalled();
+  });
+
+  it('answers in the language of Accept-Language, saying so in Content-Language and Vary', () => {
+    const { reply, host } = fakeHost({ headers: { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' } });
+    new ProblemDetailsFilter().catch(ProblemException.userNotFound(), host);
+    expect(reply.header).toHaveBeenCalledWith('Content-Language', 'es');
+    expect(reply.header).toHaveBeenCalledWith('Vary', 'Accept-Language');
+    expect(reply.send).toHaveBeenCalledWith({
+      type: '/problems/user-not-found',
+      title: 'No encontrado',
+      status: 404,
+      detail: 'No existe ese usuario.',
+      code: ErrorCode.USER_NOT_FOUND,
+    });
+  });
+
+  it('answers a language it does not speak in English, saying so', () => {
+    const { reply, host } = fakeHost({ headers: { 'accept-language': 'fr-FR, de;q=0.8' } });
+    new ProblemDetailsFilter().catch(ProblemException.userNotFound(), host);
+    expect(reply.header).toHaveBeenCalledWith('Content-Language', 'en');
+    expect(reply.send).toHaveBeenCalledWith(expect.objectContaining({ title: 'Not Found', detail: 'No such user.' }));
+  });
+
+  it('adds Accept-Language to a Vary already set', () => {
+    const { reply, host } = fakeHost();
+    reply.getHeader.mockReturnValue('Origin');
+    new ProblemDetailsFilter().catch(ProblemException.userNotFound(), host);
+    expect(reply.header).toHaveBeenCalledWith('Vary', 'Origin, Accept-Language');
   });
 
   it("sets the ProblemException's headers, such as Retry-After, on the reply", () => {

@@ -5,13 +5,18 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { localeFromHeader } from '../../i18n/locale';
 import { bearerChallenge } from '../problems/bearer-challenge';
 import { ProblemException } from '../problems/problem.exception';
 import { toProblem } from '../problems/to-problem';
 import type { HeaderValues } from './security-headers.hook';
 
-/** Every exception becomes an RFC 9457 problem+json answer, with the headers every answer carries. */
+/**
+ * Every exception becomes an RFC 9457 problem+json answer, with the headers every answer carries,
+ * in the language the request's Accept-Language prefers (English by default): only here, on an
+ * error, is the header read.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
@@ -24,10 +29,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly everyAnswersHeaders?: HeaderValues) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const problem = toProblem(exception);
+    const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
+    const locale = localeFromHeader(request?.headers?.['accept-language']);
+    const problem = toProblem(exception, locale);
     // 503: a dependency away or a decoder at capacity, not a fault of the service's.
     if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) {
-      this.logger.warn(`Unavailable: ${(exception as Error)?.message}`);
+      const reason = exception instanceof ProblemException ? exception.detail : (exception as Error)?.message;
+      this.logger.warn(`Unavailable: ${reason}`);
     } else if (problem.status >= 500) {
       // Name, message and stack only: a driver error object also carries query parameters.
       const error = exception instanceof Error ? exception : new Error(String(exception));
@@ -38,9 +46,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (this.everyAnswersHeaders && !reply.hasHeader('x-content-type-options')) void reply.headers(this.everyAnswersHeaders);
     if (exception instanceof ProblemException) void reply.headers(exception.headers);
     if (problem.status === HttpStatus.UNAUTHORIZED) {
-      const challenge = bearerChallenge(host.switchToHttp().getRequest(), problem.code);
+      const challenge = bearerChallenge(request, problem.code);
       if (challenge) void reply.headers({ 'WWW-Authenticate': challenge });
     }
-    void reply.status(problem.status).type('application/problem+json').send(problem);
+    // Caches keep one answer a language: a 404 is cacheable by default (RFC 9111).
+    const vary = reply.getHeader('vary');
+    void reply
+      .header('Content-Language', locale)
+      .header('Vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language')
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(problem);
   }
 }

@@ -11,11 +11,9 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string', maxLength: 128 },
   },
   // Problems' title and detail follow Accept-Language (en, es; English when none matches).
-  // Optional until every problem carries it (the i18n work of issue 24): then `required: true`,
-  // and the contract check of the end-to-end suite holds every problem to it.
   'Content-Language': {
     description: 'The language of the problem\'s `title` and `detail`, from Accept-Language (English when it names no language the service has); `code` never changes',
-    required: false,
+    required: true,
     schema: { type: 'string', enum: ['en', 'es'] },
   },
   'WWW-Authenticate': {

@@ -1,31 +1,69 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ERROR_CATALOGUE } from './error-catalogue';
+import { DEFAULT_LOCALE, Locale } from '../../i18n/locale';
+import { Message, render } from '../../i18n/translator';
+import { catalogueDetail, ERROR_CATALOGUE } from './error-catalogue';
 import { ErrorCode } from './error-code.enum';
 
+/**
+ * A text a problem shows: a message, rendered once the answer's language is known, or a
+ * library's own words (a class-validator default), shown as they are.
+ */
+export type ProblemText = Message | string;
+
+export function renderText(locale: Locale, text: ProblemText): string {
+  return typeof text === 'string' ? text : render(locale, text);
+}
+
+/** A field's error, as the exception carries it until the answer's language is known. */
+export interface FieldProblem {
+  field: string;
+  message: ProblemText;
+}
+
+/** A field's error as an answer shows it. */
 export interface FieldError {
   field: string;
   message: string;
 }
 
-/** An error answered as application/problem+json (RFC 9457) with a stable code. */
+/**
+ * An error answered as application/problem+json (RFC 9457) with a stable code. Its texts are
+ * messages, rendered in the caller's language by the filter (to-problem.ts): only an error
+ * answer pays for a translation.
+ */
 export class ProblemException extends HttpException {
   constructor(
     status: HttpStatus,
     readonly code: ErrorCode,
-    readonly detail: string,
-    readonly errors?: FieldError[],
+    readonly detailMessage: ProblemText,
+    readonly fieldProblems?: FieldProblem[],
     /** Response headers that go with the answer, such as Retry-After. */
     readonly headers: Record<string, string> = {},
   ) {
-    super(detail, status);
+    super(code, status);
   }
 
-  static validation(errors: FieldError[]): ProblemException {
-    const detail = errors.length === 1 ? errors[0].message : ERROR_CATALOGUE[ErrorCode.VALIDATION_FAILED].detail;
-    return problem(ErrorCode.VALIDATION_FAILED, detail, { errors });
+  /** The detail in English: for logs and tests; answers use the caller's language. */
+  get detail(): string {
+    return renderText(DEFAULT_LOCALE, this.detailMessage);
   }
 
-  static unauthorized(detail?: string): ProblemException {
+  /** The field errors in English. */
+  get errors(): FieldError[] | undefined {
+    return this.fieldErrors(DEFAULT_LOCALE);
+  }
+
+  fieldErrors(locale: Locale): FieldError[] | undefined {
+    return this.fieldProblems?.map(({ field, message }) => ({ field, message: renderText(locale, message) }));
+  }
+
+  /** The detail of a validation failure: its field's message when it has one, else the catalogue's. */
+  static validation(errors: FieldProblem[]): ProblemException {
+    const detail = errors.length === 1 ? errors[0].message : catalogueDetail(ErrorCode.VALIDATION_FAILED);
+    return new ProblemException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, detail, errors);
+  }
+
+  static unauthorized(detail?: Message): ProblemException {
     return problem(ErrorCode.UNAUTHORIZED, detail);
   }
 
@@ -40,8 +78,8 @@ export class ProblemException extends HttpException {
  */
 export function problem(
   code: ErrorCode,
-  detail = ERROR_CATALOGUE[code].detail,
-  { errors, headers }: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  detail: Message = catalogueDetail(code),
+  { errors, headers }: { errors?: FieldProblem[]; headers?: Record<string, string> } = {},
 ): ProblemException {
   return new ProblemException(ERROR_CATALOGUE[code].status, code, detail, errors, headers);
 }

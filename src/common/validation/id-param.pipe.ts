@@ -8,7 +8,7 @@ export class IdParamPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     const id = parseId(value);
     if (id === undefined) {
-      throw ProblemException.validation([{ field: 'id', message: 'id must be a positive integer.' }]);
+      throw ProblemException.validation([{ field: 'id', message: { key: 'validation.field.notPositiveInteger', params: { field: 'id' } } }]);
     }
     return id;
   }

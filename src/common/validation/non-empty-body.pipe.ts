@@ -6,9 +6,7 @@ import { ProblemException } from '../problems/problem.exception';
 export class NonEmptyBodyPipe implements PipeTransform<object, object> {
   transform(body: object): object {
     if (Object.values(body).every((value) => value === undefined)) {
-      throw ProblemException.validation([
-        { field: '', message: 'At least one field must be provided.' },
-      ]);
+      throw ProblemException.validation([{ field: '', message: { key: 'validation.request.atLeastOneField' } }]);
     }
     return body;
   }

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { fieldMessage } from './field-message';
 
 /** Query fields, shared by the list routes: numbers arrive as text and are converted here. */
 
@@ -11,7 +12,9 @@ export const whenGiven = ValidateIf((_dto, value) => value !== undefined);
 
 /** A whole number from `min` (to `max`), refused with one message naming the field. */
 export const wholeNumber = (field: string, min: number, max?: number) => {
-  const message = `${field} must be a whole number from ${min}${max ? ` to ${max}` : ''}.`;
+  const message = max
+    ? fieldMessage('validation.field.wholeNumberBetween', { field, min, max })
+    : fieldMessage('validation.field.wholeNumberFrom', { field, min });
   return applyDecorators(toInt, whenGiven, IsInt({ message }), Min(min, { message }), ...(max ? [Max(max, { message })] : []));
 };
 
@@ -21,9 +24,9 @@ export const MAX_LIMIT = 100;
 
 /**
  * `page` within MAX_OFFSET rows, given the object's `limit`; a page or a limit that is not a
- * number is reported by its own rule. `further` says how to read on.
+ * number is reported by its own rule. `orCursor`: the message says to read on with a cursor.
  */
-export const IsShallowPage = (further: string) =>
+export const IsShallowPage = (orCursor: boolean) =>
   ValidateBy({
     name: 'isShallowPage',
     validator: {
@@ -32,6 +35,6 @@ export const IsShallowPage = (further: string) =>
         const judged = Number.isInteger(page) && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT;
         return !judged || ((page as number) - 1) * limit <= MAX_OFFSET;
       },
-      defaultMessage: () => `page may skip at most ${MAX_OFFSET} rows ((page - 1) × limit)${further}.`,
+      defaultMessage: fieldMessage(orCursor ? 'validation.list.shallowPageOrCursor' : 'validation.list.shallowPage', { max: MAX_OFFSET }),
     },
   });

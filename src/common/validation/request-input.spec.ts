@@ -1,4 +1,11 @@
-import { inputProblem, jsonShapeProblem, MAX_KEYS } from './request-input';
+import { FieldProblem, renderText } from '../problems/problem.exception';
+import * as requestInput from './request-input';
+import { MAX_KEYS } from './request-input';
+
+/** A field problem as an English answer shows it. */
+const inEnglish = (problem: FieldProblem | undefined) => problem && { field: problem.field, message: renderText('en', problem.message) };
+const inputProblem = (input: unknown) => inEnglish(requestInput.inputProblem(input));
+const jsonShapeProblem = (json: Uint8Array) => inEnglish(requestInput.jsonShapeProblem(json));
 
 describe('inputProblem', () => {
   it('lets ordinary input through, unicode included', () => {

@@ -1,4 +1,4 @@
-import { FieldError } from '../problems/problem.exception';
+import type { FieldProblem } from '../problems/problem.exception';
 
 /** No request of this API nests deeper than a field holding a list: anything far deeper is hostile. */
 const MAX_DEPTH = 16;
@@ -13,8 +13,8 @@ export const MAX_KEYS = 100;
 /** A lone surrogate: UTF-16 that no UTF-8 encoding (PostgreSQL's) can hold. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const tooManyKeys: FieldError = { field: '', message: `The request has more than ${MAX_KEYS} fields.` };
-const tooDeep: FieldError = { field: '', message: `The request nests deeper than ${MAX_DEPTH} levels.` };
+const tooManyKeys: FieldProblem = { field: '', message: { key: 'validation.request.tooManyFields', params: { max: MAX_KEYS } } };
+const tooDeep: FieldProblem = { field: '', message: { key: 'validation.request.tooDeep', params: { max: MAX_DEPTH } } };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -27,7 +27,7 @@ const BACKSLASH = 0x5c;
  * lets through is checked again, exactly, once parsed. UTF-8 never puts these ASCII bytes
  * inside a multi-byte character, so bytes can be read one by one.
  */
-export function jsonShapeProblem(json: Uint8Array): FieldError | undefined {
+export function jsonShapeProblem(json: Uint8Array): FieldProblem | undefined {
   const inList: boolean[] = [];
   let keys = 0;
   for (let i = 0; i < json.length; i++) {
@@ -61,14 +61,17 @@ export function jsonShapeProblem(json: Uint8Array): FieldError | undefined {
  * surrogates). Walks iteratively and stops at the first problem, so that neither depth nor
  * size can make it expensive.
  */
-export function inputProblem(input: unknown): FieldError | undefined {
+export function inputProblem(input: unknown): FieldProblem | undefined {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
   let keys = 0;
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
-        return { field: path, message: `${path || 'the body'} must be well-formed Unicode text without NUL characters.` };
+        const message = path
+          ? { key: 'validation.field.notUnicode' as const, params: { field: path } }
+          : { key: 'validation.request.bodyNotUnicode' as const };
+        return { field: path, message };
       }
     } else if (typeof value === 'object' && value !== null) {
       if (depth >= MAX_DEPTH) return { ...tooDeep, field: path };

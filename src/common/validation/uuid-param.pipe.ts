@@ -9,7 +9,7 @@ export class UuidParamPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (!UUID.test(value)) {
-      throw ProblemException.validation([{ field: this.field, message: `${this.field} must be a UUID.` }]);
+      throw ProblemException.validation([{ field: this.field, message: { key: 'validation.field.notUuid', params: { field: this.field } } }]);
     }
     return value.toLowerCase();
   }

@@ -1,13 +1,15 @@
 import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { FieldError, ProblemException } from '../problems/problem.exception';
+import type { Message } from '../../i18n/translator';
+import { FieldProblem, ProblemException } from '../problems/problem.exception';
+import { messageOf } from './field-message';
 import { inputProblem } from './request-input';
 
 /** A long list of errors helps no one and costs its size in every answer: the first ones do. */
 export const MAX_FIELD_ERRORS = 10;
 
 /** Why a field that a route does not take is refused, by field name, where a hint helps. */
-export type FieldHints = Record<string, string>;
+export type FieldHints = Record<string, Message>;
 
 /** The fields a DTO declares, from its class-validator decorators; made once a class. */
 const declaredFields = new Map<Type, Set<string>>();
@@ -42,22 +44,22 @@ export class StrictValidationPipe extends ValidationPipe {
     });
   }
 
-  private unknownField(field: string): FieldError {
+  private unknownField(field: string): FieldProblem {
     const hint = Object.hasOwn(this.hints, field) ? this.hints[field] : undefined;
-    return { field, message: hint ?? `${field} is not a field of this request.` };
+    return { field, message: hint ?? { key: 'validation.field.notAField', params: { field } } };
   }
 
-  private fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  private fieldErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
     return errors.flatMap((error) => {
       const field = parent + error.property;
       const constraints = error.constraints ?? {};
-      const own: FieldError[] = [];
+      const own: FieldProblem[] = [];
       if (constraints.whitelistValidation) {
         own.push(this.unknownField(field));
       } else {
         // One message a field: the first rule it broke.
         const first = Object.values(constraints)[0];
-        if (first) own.push({ field, message: first });
+        if (first) own.push({ field, message: messageOf(first) });
       }
       return [...own, ...this.fieldErrors(error.children ?? [], `${field}.`)];
     });
@@ -73,7 +75,7 @@ export class StrictValidationPipe extends ValidationPipe {
     const { metatype } = metadata;
     if (!metatype || metatype === Object) return super.transform(value, metadata);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw ProblemException.validation([{ field: '', message: 'The request body must be a JSON object.' }]);
+      throw ProblemException.validation([{ field: '', message: { key: 'validation.request.notJsonObject' } }]);
     }
     const fields = fieldsOf(metatype);
     const unknown = Object.keys(value).find((key) => !fields.has(key));

@@ -1,19 +1,22 @@
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translate } from '../../i18n/translator';
 import type { MailContent } from '../mail-content';
-import { htmlMail, lifetime, LinkMailValues, textMail } from './layout';
+import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /**
  * Sent to the new address of an owner's email change: following the link makes the change. The
- * address is not proven yet, so the mail says nothing the account chose (no name).
+ * address is not proven yet, so the mail says nothing the account chose (no name); its language
+ * is the account's all the same.
  */
-export function emailChangeMail({ link, validSeconds }: LinkMailValues): MailContent {
+export function emailChangeMail({ link, validSeconds, locale = DEFAULT_LOCALE }: LinkMailValues): MailContent {
   const paragraphs = [
-    'Hello,',
-    `Someone asked to use this address for their account. Confirm it to make the change. The link works once, for ${lifetime(validSeconds)}.`,
-    'If you did not ask for this, ignore this mail: nothing changes.',
+    greeting(locale),
+    translate(locale, 'mails.emailChange.body', { lifetime: lifetime(validSeconds, locale) }),
+    translate(locale, 'mails.emailChange.ignore'),
   ];
   return {
-    subject: 'Confirm your new email address',
+    subject: translate(locale, 'mails.emailChange.subject'),
     text: textMail(paragraphs, link),
-    html: htmlMail(paragraphs, { url: link, label: 'Confirm my new email address' }),
+    html: htmlMail(locale, paragraphs, { url: link, label: translate(locale, 'mails.emailChange.button') }),
   };
 }

@@ -1,15 +1,17 @@
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translate } from '../../i18n/translator';
 import type { MailContent } from '../mail-content';
 import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /** Sent when an administrator creates an account without a password: the link sets the first one. */
-export function invitationMail({ name, link, validSeconds }: LinkMailValues): MailContent {
+export function invitationMail({ name, link, validSeconds, locale = DEFAULT_LOCALE }: LinkMailValues): MailContent {
   const paragraphs = [
-    greeting(name),
-    `An account was created for you. Choose your password to start using it. The link works once, for ${lifetime(validSeconds)}.`,
+    greeting(locale, name),
+    translate(locale, 'mails.invitation.body', { lifetime: lifetime(validSeconds, locale) }),
   ];
   return {
-    subject: 'Your new account',
+    subject: translate(locale, 'mails.invitation.subject'),
     text: textMail(paragraphs, link),
-    html: htmlMail(paragraphs, { url: link, label: 'Choose my password' }),
+    html: htmlMail(locale, paragraphs, { url: link, label: translate(locale, 'mails.invitation.button') }),
   };
 }

@@ -1,16 +1,18 @@
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translate } from '../../i18n/translator';
 import type { MailContent } from '../mail-content';
 import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /** Sent on POST /auth/password/forgot for an account that exists. */
-export function resetPasswordMail({ name, link, validSeconds }: LinkMailValues): MailContent {
+export function resetPasswordMail({ name, link, validSeconds, locale = DEFAULT_LOCALE }: LinkMailValues): MailContent {
   const paragraphs = [
-    greeting(name),
-    `Someone asked to reset the password of your account. The link works once, for ${lifetime(validSeconds)}; using it ends every session of the account.`,
-    'If it was not you, ignore this mail: your password stays as it is.',
+    greeting(locale, name),
+    translate(locale, 'mails.resetPassword.body', { lifetime: lifetime(validSeconds, locale) }),
+    translate(locale, 'mails.resetPassword.ignore'),
   ];
   return {
-    subject: 'Reset your password',
+    subject: translate(locale, 'mails.resetPassword.subject'),
     text: textMail(paragraphs, link),
-    html: htmlMail(paragraphs, { url: link, label: 'Choose a new password' }),
+    html: htmlMail(locale, paragraphs, { url: link, label: translate(locale, 'mails.resetPassword.button') }),
   };
 }

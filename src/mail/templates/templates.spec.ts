@@ -60,4 +60,57 @@ describe('mail templates', () => {
   ])('says %i seconds as "%s"', (seconds, text) => {
     expect(lifetime(seconds)).toBe(text);
   });
+
+  describe('in Spanish', () => {
+    it.each([
+      ['verification', verifyEmailMail({ name: 'Ana', link: LINK, validSeconds: 86_400, locale: 'es' }), 'Confirma tu dirección de correo', '24 horas'],
+      ['reset', resetPasswordMail({ name: 'Ana', link: LINK, validSeconds: 3_600, locale: 'es' }), 'Restablece tu contraseña', '1 hora'],
+      ['invitation', invitationMail({ name: 'Ana', link: LINK, validSeconds: 604_800, locale: 'es' }), 'Tu cuenta nueva', '7 días'],
+      ['email change', emailChangeMail({ link: LINK, validSeconds: 60, locale: 'es' }), 'Confirma tu nueva dirección de correo', '1 minuto'],
+      [
+        'change notice',
+        emailChangeNoticeMail({ name: 'Ana', newEmail: 'nueva@example.com', link: LINK, validSeconds: 1_800, locale: 'es' }),
+        'Se está cambiando tu dirección de correo',
+        '30 minutos',
+      ],
+    ])('the %s mail is in Spanish, with its link in both parts and its lifetime', (_kind, mail, subject, validity) => {
+      expect(mail.subject).toBe(subject);
+      expect(mail.text).toContain(`\n${LINK}\n`);
+      expect(mail.text).toContain(`durante ${validity}`);
+      expect(mail.html).toContain(`href="${escapeHtml(LINK)}"`);
+      expect(mail.html).toContain('<html lang="es">');
+      expect(mail.html).toContain('O pega esta dirección en tu navegador');
+      // No English sentence left: the words every English mail has.
+      expect(`${mail.subject}${mail.text}${mail.html}`).not.toMatch(/\b(Hello|the link|your|paste)\b/i);
+    });
+
+    it('greets by name, or not, as in English', () => {
+      expect(verifyEmailMail({ name: 'Ana', link: LINK, validSeconds: 60, locale: 'es' }).text).toMatch(/^Hola, Ana:\n/);
+      expect(verifyEmailMail({ link: LINK, validSeconds: 60, locale: 'es' }).text).toMatch(/^Hola:\n/);
+      const change = emailChangeMail({ name: 'Ana', link: LINK, validSeconds: 60, locale: 'es' });
+      expect(`${change.text}${change.html}`).not.toContain('Ana');
+    });
+
+    it("tells the old address of an administrator's change in Spanish", () => {
+      const mail = emailChangedMail({ name: 'Ana', newEmail: 'nueva@example.com', locale: 'es' });
+      expect(mail.subject).toBe('Se cambió tu dirección de correo');
+      expect(mail.text).toContain('Un administrador cambió la dirección de correo de tu cuenta a nueva@example.com.');
+    });
+
+    it('escapes a name in the HTML part of a Spanish mail too', () => {
+      const mail = verifyEmailMail({ name: '<b>Ana</b>', link: LINK, validSeconds: 60, locale: 'es' });
+      expect(mail.html).not.toContain('<b>');
+      expect(mail.text).toContain('Hola, <b>Ana</b>:');
+    });
+
+    it.each([
+      [60, '1 minuto'],
+      [90, '2 minutos'],
+      [3_600, '1 hora'],
+      [86_400, '24 horas'],
+      [172_800, '2 días'],
+    ])('says %i seconds as "%s"', (seconds, text) => {
+      expect(lifetime(seconds, 'es')).toBe(text);
+    });
+  });
 });

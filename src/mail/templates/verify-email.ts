@@ -1,16 +1,18 @@
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translate } from '../../i18n/translator';
 import type { MailContent } from '../mail-content';
 import { greeting, htmlMail, lifetime, LinkMailValues, textMail } from './layout';
 
 /** Sent at sign-up, on request, and to a new address after an email change. */
-export function verifyEmailMail({ name, link, validSeconds }: LinkMailValues): MailContent {
+export function verifyEmailMail({ name, link, validSeconds, locale = DEFAULT_LOCALE }: LinkMailValues): MailContent {
   const paragraphs = [
-    greeting(name),
-    `Please confirm that this is your email address. The link works once, for ${lifetime(validSeconds)}.`,
-    'If you did not ask for this, you can ignore this mail.',
+    greeting(locale, name),
+    translate(locale, 'mails.verifyEmail.body', { lifetime: lifetime(validSeconds, locale) }),
+    translate(locale, 'mails.verifyEmail.ignore'),
   ];
   return {
-    subject: 'Confirm your email address',
+    subject: translate(locale, 'mails.verifyEmail.subject'),
     text: textMail(paragraphs, link),
-    html: htmlMail(paragraphs, { url: link, label: 'Confirm my email address' }),
+    html: htmlMail(locale, paragraphs, { url: link, label: translate(locale, 'mails.verifyEmail.button') }),
   };
 }

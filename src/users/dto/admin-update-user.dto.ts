@@ -58,7 +58,7 @@ export function toUserChanges(dto: AdminUpdateUserDto): UserChanges {
 function alias<T>(value: T | undefined, aliased: T | undefined, name: string, aliasName: string) {
   if (value !== undefined && aliased !== undefined) {
     throw ProblemException.validation([
-      { field: aliasName, message: `Send ${name} or ${aliasName}, not both.` },
+      { field: aliasName, message: { key: 'validation.field.sendOneName', params: { name, alias: aliasName } } },
     ]);
   }
   return value ?? aliased;

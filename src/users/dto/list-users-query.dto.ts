@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { createHmac } from 'node:crypto';
 import { IsShallowPage, MAX_LIMIT, MAX_OFFSET, whenGiven, wholeNumber } from '../../common/validation/query-fields';
+import { fieldMessage } from '../../common/validation/field-message';
 import { Role } from '../../access/role.enum';
 
 const toBoolean = Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
@@ -87,13 +88,13 @@ function fitsColumn(column: SortColumn, value: unknown): boolean {
 /** Why `cursor` cannot be taken with the rest of the query, or undefined when it can. */
 function cursorProblem(cursor: string, query: ListUsersQueryDto): string | undefined {
   if (query.page !== undefined) {
-    return 'cursor and page cannot be given together: a cursor page follows the page that answered the cursor.';
+    return fieldMessage('validation.list.cursorWithPage')();
   }
   const position = decodeCursor(cursor);
-  if (!position) return 'cursor is not one this service answered: pass next_cursor exactly as it came.';
+  if (!position) return fieldMessage('validation.list.cursorUnknown')();
   // A sort that is not one is reported as such, not as a cursor of another sort.
   if (SORTS.includes(query.sort) && position.sort !== query.sort) {
-    return `cursor was made for sort=${position.sort}: use it with that sort, or start again without cursor.`;
+    return fieldMessage('validation.list.cursorOtherSort', { sort: position.sort })();
   }
   return undefined;
 }
@@ -121,7 +122,7 @@ export class ListUsersQueryDto {
       'further is 400; read deeper pages with `cursor`. Not with `cursor`.',
   })
   @wholeNumber('page', 1)
-  @IsShallowPage(': to read further, pass next_cursor as cursor')
+  @IsShallowPage(true)
   page?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
@@ -134,7 +135,7 @@ export class ListUsersQueryDto {
       'Opaque; made for one `sort` (another sort is 400), not with `page`. An altered cursor is 400.',
     example: encodeCursor({ sort: 'id', value: 42, id: 42 }),
   })
-  @(applyDecorators(whenGiven, IsString({ message: 'cursor must be given once, as text.' }), IsCursorOf()))
+  @(applyDecorators(whenGiven, IsString({ message: fieldMessage('validation.field.givenOnceAsText', { field: 'cursor' }) }), IsCursorOf()))
   cursor?: string;
 
   @ApiPropertyOptional({
@@ -144,20 +145,20 @@ export class ListUsersQueryDto {
   })
   @(applyDecorators(
     whenGiven,
-    IsString({ message: 'q must be given once, as text.' }),
-    MaxLength(254, { message: 'q must be at most 254 characters.' }),
+    IsString({ message: fieldMessage('validation.field.givenOnceAsText', { field: 'q' }) }),
+    MaxLength(254, { message: fieldMessage('validation.field.maxLength', { field: 'q', max: 254 }) }),
   ))
   q?: string;
 
   @ApiPropertyOptional({ enum: Role, enumName: 'Role' })
-  @(applyDecorators(whenGiven, IsEnum(Role, { message: 'role must be one of USER, ADMIN, DRIVER.' })))
+  @(applyDecorators(whenGiven, IsEnum(Role, { message: fieldMessage('validation.field.oneOf', { field: 'role', values: 'USER, ADMIN, DRIVER' }) })))
   role?: Role;
 
   @ApiPropertyOptional({ type: Boolean })
-  @(applyDecorators(toBoolean, whenGiven, IsBoolean({ message: 'is_active must be true or false.' })))
+  @(applyDecorators(toBoolean, whenGiven, IsBoolean({ message: fieldMessage('validation.field.trueOrFalse', { field: 'is_active' }) })))
   is_active?: boolean;
 
   @ApiPropertyOptional({ enum: SORTS, default: 'id', description: 'a column, `-` first for descending; ties by id, same direction' })
-  @(applyDecorators(whenGiven, IsIn(SORTS, { message: `sort must be one of ${SORTS.join(', ')}.` })))
+  @(applyDecorators(whenGiven, IsIn(SORTS, { message: fieldMessage('validation.field.oneOf', { field: 'sort', values: SORTS.join(', ') }) })))
   sort: string = 'id';
 }

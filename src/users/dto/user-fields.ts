@@ -13,6 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { emailProblem, INVISIBLE, normalizeEmail } from '../email-address';
+import { fieldMessage } from '../../common/validation/field-message';
 import { Role } from '../../access/role.enum';
 import { DEFAULT_LOCALE, LOCALES } from '../../i18n/locale';
 
@@ -47,12 +48,15 @@ export const EmailField = (kind: Presence = 'required') =>
   applyDecorators(
     presence(kind, { example: 'jane.doe@example.com', maxLength: 254, format: 'email' }),
     Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
-    IsString({ message: 'email must be a string.' }),
+    IsString({ message: fieldMessage('validation.field.notString', { field: 'email' }) }),
     ValidateBy({
       name: 'isAccountEmail',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && emailProblem(value) === undefined,
-        defaultMessage: (args) => (typeof args?.value === 'string' && emailProblem(args.value)) || 'email must be a string.',
+        defaultMessage: (args) => {
+          const problem = typeof args?.value === 'string' ? emailProblem(args.value) : undefined;
+          return problem ? fieldMessage(problem.key, problem.params)() : fieldMessage('validation.field.notString', { field: 'email' })();
+        },
       },
     }),
   );
@@ -63,26 +67,24 @@ const Visible = (field: string) =>
     name: 'isVisible',
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || !INVISIBLE.test(value),
-      defaultMessage: () => `${field} must not contain invisible or control characters.`,
+      defaultMessage: fieldMessage('validation.field.invisible', { field }),
     },
   });
 
 export const UsernameField = (kind: Presence = 'required') =>
   applyDecorators(
     presence(kind, { example: 'janedoe_123', pattern: USERNAME.source }),
-    IsString({ message: 'username must be a string.' }),
-    Matches(USERNAME, {
-      message: 'username must be 3 to 30 characters of letters, digits, "_", "." or "-".',
-    }),
+    IsString({ message: fieldMessage('validation.field.notString', { field: 'username' }) }),
+    Matches(USERNAME, { message: fieldMessage('validation.username.pattern') }),
   );
 
 export const NameField = (kind: Presence = 'required') =>
   applyDecorators(
     presence(kind, { example: 'Jane Doe', minLength: 1, maxLength: 100 }),
     trimmed,
-    IsString({ message: 'name must be a string.' }),
+    IsString({ message: fieldMessage('validation.field.notString', { field: 'name' }) }),
     Visible('name'),
-    Length(1, 100, { message: 'name must be 1 to 100 characters.' }),
+    Length(1, 100, { message: fieldMessage('validation.field.lengthBetween', { field: 'name', min: 1, max: 100 }) }),
   );
 
 /** firstname and lastname: trimmed; an empty string clears the field (stored as null). */
@@ -90,9 +92,9 @@ export const PersonalNameField = (field: 'firstname' | 'lastname', example: stri
   applyDecorators(
     presence('nullable', { type: String, example, maxLength: 100 }),
     Transform(({ value }) => (typeof value === 'string' ? value.trim() || null : value)),
-    IsString({ message: `${field} must be a string or null.` }),
+    IsString({ message: fieldMessage('validation.field.notStringOrNull', { field }) }),
     Visible(field),
-    MaxLength(100, { message: `${field} must be at most 100 characters.` }),
+    MaxLength(100, { message: fieldMessage('validation.field.maxLength', { field, max: 100 }) }),
   );
 
 /** The account's language for mails and pages: optional, never null. */
@@ -105,8 +107,8 @@ export const LocaleField = () =>
 export const PhoneNumberField = () =>
   applyDecorators(
     presence('nullable', { type: String, example: '+1234567890', pattern: E164.source }),
-    IsString({ message: 'phone_number must be a string or null.' }),
-    Matches(E164, { message: 'phone_number must be in E.164 form: "+" and 8 to 15 digits.' }),
+    IsString({ message: fieldMessage('validation.field.notStringOrNull', { field: 'phone_number' }) }),
+    Matches(E164, { message: fieldMessage('validation.phoneNumber.pattern') }),
   );
 
 const isImagePath = (value: unknown) =>
@@ -121,8 +123,7 @@ export const ImagePathField = (field = 'image_path') =>
       name: 'isImagePath',
       validator: {
         validate: isImagePath,
-        defaultMessage: () =>
-          `${field} must be at most 512 characters: a relative path without ".." segments or an http(s) URL.`,
+        defaultMessage: fieldMessage('validation.field.imagePath', { field }),
       },
     }),
   );
@@ -139,7 +140,7 @@ export const PasswordField = (kind: Presence = 'required', field = 'password', m
           !value.includes('\u0000') &&
           Buffer.byteLength(value, 'utf8') >= minBytes &&
           Buffer.byteLength(value, 'utf8') <= 72,
-        defaultMessage: () => `${field} must be ${minBytes} to 72 bytes of UTF-8 text without NUL.`,
+        defaultMessage: fieldMessage('validation.field.passwordBytes', { field, min: minBytes }),
       },
     }),
   );
@@ -147,11 +148,11 @@ export const PasswordField = (kind: Presence = 'required', field = 'password', m
 export const RoleField = () =>
   applyDecorators(
     presence('optional', { enum: Role, enumName: 'Role', example: Role.USER }),
-    IsEnum(Role, { message: 'role must be one of USER, ADMIN, DRIVER.' }),
+    IsEnum(Role, { message: fieldMessage('validation.field.oneOf', { field: 'role', values: 'USER, ADMIN, DRIVER' }) }),
   );
 
 export const IsActiveField = () =>
   applyDecorators(
     presence('optional', { example: true }),
-    IsBoolean({ message: 'is_active must be a JSON boolean.' }),
+    IsBoolean({ message: fieldMessage('validation.field.jsonBoolean', { field: 'is_active' }) }),
   );

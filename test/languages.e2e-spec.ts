@@ -1,0 +1,94 @@
+import { useTestApp } from './support/test-app';
+import { uniqueEmail } from './support/unique';
+
+/**
+ * Problem answers follow Accept-Language (English and Spanish): `title`, `detail` and field
+ * messages are translated, `code` and `type` are not, and Content-Language names the language.
+ */
+describe('the language of problem answers', () => {
+  const api = useTestApp();
+  const inLanguage = (language: string) => ({ headers: { 'accept-language': language } });
+
+  it('answers a missing token in Spanish, with the same code as in English', async () => {
+    const english = await api.get('/users');
+    const spanish = await api.get('/users', inLanguage('es'));
+    expect(english.status).toBe(401);
+    expect(english.headers.get('content-language')).toBe('en');
+    expect(english.body).toMatchObject({ title: 'Unauthorized', detail: 'A valid access token is required.', code: 'UNAUTHORIZED' });
+    expect(spanish.status).toBe(401);
+    expect(spanish.headers.get('content-language')).toBe('es');
+    expect(spanish.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(spanish.body).toEqual({
+      type: english.body.type,
+      title: 'No autorizado',
+      status: 401,
+      detail: 'Se necesita un token de acceso válido.',
+      code: 'UNAUTHORIZED',
+    });
+    // The challenge is the same in every language.
+    expect(spanish.headers.get('www-authenticate')).toBe(english.headers.get('www-authenticate'));
+  });
+
+  it('translates field messages, and the detail of a single one', async () => {
+    const body = { email: 'not-an-email', password: 'correct-horse-battery-staple', name: 'Ana' };
+    const spanish = await api.post('/auth/register', { body, ...inLanguage('es') });
+    expect(spanish.status).toBe(400);
+    expect(spanish.headers.get('content-language')).toBe('es');
+    const message =
+      'email debe ser una dirección de correo válida, con un nombre ASCII antes de la @ y un dominio en un solo alfabeto.';
+    expect(spanish.body).toEqual({
+      type: '/problems/validation-failed',
+      title: 'Solicitud incorrecta',
+      status: 400,
+      detail: message,
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'email', message }],
+    });
+  });
+
+  it('translates the catalogue detail of several field errors, and an unknown field by name', async () => {
+    const several = await api.post('/auth/register', { body: { email: 'x', password: 'short', name: '' }, ...inLanguage('es') });
+    expect(several.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'La solicitud tiene campos no válidos.' });
+    expect(several.body.errors).toContainEqual({ field: 'password', message: 'password debe tener entre 8 y 72 bytes de texto UTF-8, sin NUL.' });
+    const unknown = await api.post('/auth/register', {
+      body: { email: uniqueEmail('es'), password: 'correct-horse-battery-staple', name: 'Ana', nickname: 'x' },
+      ...inLanguage('es'),
+    });
+    expect(unknown.body).toMatchObject({ detail: 'nickname no es un campo de esta solicitud.', errors: [{ field: 'nickname' }] });
+  });
+
+  it("takes es-MX as Spanish, and a listed preference's order", async () => {
+    for (const header of ['es-MX', 'es-419,es;q=0.9', 'fr-FR, es;q=0.5, en;q=0.1']) {
+      const answer = await api.post('/auth/login', { body: { email: uniqueEmail('nobody'), password: 'wrong-password-1' }, ...inLanguage(header) });
+      expect({ header, status: answer.status, language: answer.headers.get('content-language') }).toEqual({ header, status: 401, language: 'es' });
+      expect(answer.body).toMatchObject({ title: 'No autorizado', detail: 'El correo electrónico o la contraseña no son correctos.', code: 'INVALID_CREDENTIALS' });
+    }
+  });
+
+  it('answers a language it does not speak in English, saying so', async () => {
+    for (const header of ['fr', 'de-DE, pt;q=0.8', '*', 'es;q=0, en;q=0.1', ';;;=']) {
+      const answer = await api.get('/no-such-route', inLanguage(header));
+      expect({ header, language: answer.headers.get('content-language') }).toEqual({ header, language: 'en' });
+      expect(answer.body).toMatchObject({ status: 404, title: 'Not Found', detail: 'Cannot GET /no-such-route', code: 'NOT_FOUND' });
+    }
+  });
+
+  it("translates Fastify's and the router's refusals too", async () => {
+    const malformed = await api.post('/auth/login', { body: '{"email":', ...inLanguage('es') });
+    expect(malformed.body).toMatchObject({ code: 'MALFORMED_JSON', title: 'Solicitud incorrecta', detail: 'El cuerpo de la solicitud no es JSON válido.' });
+    const noRoute = await api.get('/no-such-route', inLanguage('es'));
+    expect(noRoute.body).toMatchObject({ code: 'NOT_FOUND', title: 'No encontrado', detail: 'No hay ninguna ruta para GET /no-such-route' });
+    const badUrl = await api.get('/users/%zz', inLanguage('es'));
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.headers.get('content-language')).toBe('es');
+    expect(badUrl.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'La URL no es válida.' });
+  });
+
+  it('says Vary: Accept-Language on a problem, and nothing about languages on a success', async () => {
+    const problem = await api.get('/users', inLanguage('es'));
+    expect(problem.headers.get('vary')).toMatch(/accept-language/i);
+    const live = await api.get('/health', inLanguage('es'));
+    expect(live.status).toBe(200);
+    expect(live.headers.get('content-language')).toBeNull();
+  });
+});
