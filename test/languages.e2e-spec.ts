@@ -1,4 +1,5 @@
 import { useTestApp } from './support/test-app';
+import { useMailedApp } from './support/mailed-app';
 import { uniqueEmail } from './support/unique';
 
 /**
@@ -90,5 +91,40 @@ describe('the language of problem answers', () => {
     const live = await api.get('/health', inLanguage('es'));
     expect(live.status).toBe(200);
     expect(live.headers.get('content-language')).toBeNull();
+  });
+});
+
+/** Mails go out in the account's language, whatever language the request that sends them prefers. */
+describe('the language of mails', () => {
+  const { api, sink } = useMailedApp();
+
+  it("writes a Spanish account's mails in Spanish, and an English account's in English", async () => {
+    const spanish = await api.post('/auth/register', {
+      body: { email: uniqueEmail('es-mail'), password: 'Plum-Orbit-42', name: 'Ana' },
+      headers: { 'accept-language': 'es-ES,es;q=0.9' },
+    });
+    expect(spanish.body.user.locale).toBe('es');
+    const verification = await sink().nextMail(spanish.body.user.email, 'Confirma tu dirección de correo');
+    expect(verification.text).toMatch(/^Hola/);
+    expect(verification.text).toContain('24 horas');
+
+    // A reset asked in English still goes out in the account's language.
+    const forgot = await api.post('/auth/password/forgot', {
+      body: { email: spanish.body.user.email },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(forgot.status).toBe(202);
+    const reset = await sink().nextMail(spanish.body.user.email, 'Restablece tu contraseña');
+    expect(reset.text).toContain('1 hora');
+
+    const english = await api.register({ email: uniqueEmail('en-mail') });
+    expect(english.user.locale).toBe('en');
+    const mail = await sink().nextMail(english.user.email, 'Confirm your email address');
+    expect(mail.text).toContain('24 hours');
+
+    // The account changes its language: its next mail follows.
+    await api.put('/users', { token: english.token, body: { locale: 'es' } });
+    await api.post('/auth/verify-email/request', { token: english.token });
+    await sink().nextMail(english.user.email, 'Confirma tu dirección de correo');
   });
 });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale';
 import type { MailContent } from '../../mail/mail-content';
 import { Mailer } from '../../mail/mailer.service';
 import { emailChangeMail } from '../../mail/templates/email-change';
@@ -16,11 +15,8 @@ import { EmailTokenKind } from './email-token.entity';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 
-/**
- * The account a mail is about. `locale`, the language of its mails (every one, to any of its
- * addresses), is English when the account has none.
- */
-type Account = Pick<User, 'id' | 'email' | 'name' | 'email_verified'> & { locale?: Locale };
+/** The account a mail is about; its `locale` is the language of its every mail, to any of its addresses. */
+type Account = Pick<User, 'id' | 'email' | 'name' | 'email_verified' | 'locale'>;
 
 /** The links bound to the account's address: they die when it changes. */
 const ADDRESS_LINKS = [EmailTokenKind.VERIFY, EmailTokenKind.RESET, EmailTokenKind.INVITE, EmailTokenKind.EMAIL_CHANGE];
@@ -74,7 +70,7 @@ export class EmailLinkMails {
   /** To the address an administrator's change left: no link in it, so nothing there to steal. */
   queueEmailChangedNotice(manager: EntityManager, account: Account, previousEmail: string): Promise<boolean> {
     const name = account.email_verified ? account.name : undefined;
-    const locale = account.locale ?? DEFAULT_LOCALE;
+    const { locale } = account;
     return this.mailer.queue(manager, 'email-changed', previousEmail, () => emailChangedMail({ name, newEmail: account.email, locale }));
   }
 
@@ -111,7 +107,7 @@ export class EmailLinkMails {
     return this.mailer.queue(manager, page, recipient, async () => {
       const token = newSecretToken();
       await this.tokens.on(manager).issue(sha256Hex(token), account.id, kind, recipient, validSeconds);
-      const locale = account.locale ?? DEFAULT_LOCALE;
+      const { locale } = account;
       return template({ name: nameFor(account, recipient), link: this.mailer.link(page, token), validSeconds, locale });
     });
   }
