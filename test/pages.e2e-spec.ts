@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { useMailedApp } from './support/mailed-app';
 import { serviceOnFreePort, ServiceProcess } from './support/service-process';
 import { SmtpSink } from './support/smtp-sink';
@@ -252,6 +253,8 @@ describe('the pages of the mail links', () => {
   });
 });
 
+const originalQuery = Client.prototype.query as (...args: unknown[]) => unknown;
+
 describe('the pages under the rate limit', () => {
   let testApp: TestApp;
   beforeAll(async () => {
@@ -270,6 +273,25 @@ describe('the pages under the rate limit', () => {
     expect(seconds).toBeGreaterThan(0);
     expect(limited.html).toContain('Demasiados intentos');
     expect(limited.html).toContain(`Espera ${seconds} segundo`);
+  });
+
+  it('answers a refused form without a query: its page is in the language the browser prefers', async () => {
+    const form = { token: 'x'.repeat(43), new_password: 'whatever it is now', new_password_confirmation: 'whatever it is now' };
+    // The address's budget (1 a minute here) spent, if the test above has not spent it.
+    await page(testApp.api.baseUrl, 'POST', '/reset-password', { form });
+    const statements: unknown[] = [];
+    // Counted where every statement leaves for the database (test/round-trips.e2e-spec.ts).
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      statements.push(args[0]);
+      return originalQuery.apply(this, args);
+    } as typeof Client.prototype.query);
+    try {
+      const limited = await page(testApp.api.baseUrl, 'POST', '/reset-password', { form });
+      expect(limited.status).toBe(429);
+      expect(statements).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

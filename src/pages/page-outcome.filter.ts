@@ -34,8 +34,9 @@ export class PageOutcomeFilter implements ExceptionFilter {
     const page = linkPageOfRoute(request.routeOptions.url);
     const token = linkToken((request.body as Record<string, unknown> | undefined)?.token);
     // A refused password leaves the link usable: the form comes again, in the account's language.
+    // A refusal by the rate limit costs no read: its page speaks the browser's language.
     const [link, accountLocale] =
-      page && token !== undefined
+      page && token !== undefined && problem.status !== HttpStatus.TOO_MANY_REQUESTS
         ? await Promise.all([this.links.usableLink(token, page.kinds), this.links.linkLocale(token)]).catch(() => [])
         : [];
     const locale = pageLocale(request, accountLocale);
