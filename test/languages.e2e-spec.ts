@@ -127,4 +127,29 @@ describe('the language of mails', () => {
     await api.post('/auth/verify-email/request', { token: english.token });
     await sink().nextMail(english.user.email, 'Confirma tu dirección de correo');
   });
+
+  it("writes an email change's mails in the account's language, to the new address too", async () => {
+    const email = uniqueEmail('es-change');
+    const { token: access, password } = await api.register({ email, locale: 'es', name: 'Ana' });
+    const verify = await sink().nextMail(email, 'Confirma tu dirección de correo');
+    expect((await api.post('/auth/verify-email', { body: { token: sink().linkToken(verify) } })).status).toBe(200);
+
+    const next = uniqueEmail('es-new');
+    const asked = await api.put('/users', { token: access, body: { email: next, current_password: password }, headers: { 'accept-language': 'en' } });
+    expect(asked.status).toBe(200);
+    // An address nobody proved yet: no name, but the account's language.
+    const confirm = await sink().nextMail(next, 'Confirma tu nueva dirección de correo');
+    expect(confirm.text).toMatch(/^Hola:\n/);
+    const notice = await sink().nextMail(email, 'Se está cambiando tu dirección de correo');
+    expect(notice.text).toMatch(/^Hola, Ana:\n/);
+    expect(notice.text).toContain(next);
+  });
+
+  it("answers a locale that is not one in the request's language", async () => {
+    const refused = await api.post('/auth/register', {
+      body: { email: uniqueEmail('fr'), password: 'Plum-Orbit-42', name: 'Ana', locale: 'fr' },
+      headers: { 'accept-language': 'es' },
+    });
+    expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'locale', message: 'locale debe ser "en" o "es".' }] });
+  });
 });

@@ -101,7 +101,7 @@ export const PersonalNameField = (field: 'firstname' | 'lastname', example: stri
 export const LocaleField = () =>
   applyDecorators(
     presence('optional', { enum: LOCALES, enumName: 'Locale', example: DEFAULT_LOCALE }),
-    IsIn(LOCALES, { message: 'locale must be "en" or "es".' }),
+    IsIn(LOCALES, { message: fieldMessage('validation.locale.oneOf') }),
   );
 
 export const PhoneNumberField = () =>

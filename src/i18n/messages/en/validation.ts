@@ -29,6 +29,7 @@ export const validation = {
     imagePath: '{{field}} must be at most 512 characters: a relative path without ".." segments or an http(s) URL.',
     passwordBytes: '{{field}} must be {{min}} to 72 bytes of UTF-8 text without NUL.',
     sendOneName: 'Send {{name}} or {{alias}}, not both.',
+    tooLong: '{{field}} is too long.',
   },
   /** Rules of one field. */
   email: {
@@ -37,6 +38,9 @@ export const validation = {
   },
   username: {
     pattern: 'username must be 3 to 30 characters of letters, digits, "_", "." or "-".',
+  },
+  locale: {
+    oneOf: 'locale must be "en" or "es".',
   },
   phoneNumber: {
     pattern: 'phone_number must be in E.164 form: "+" and 8 to 15 digits.',

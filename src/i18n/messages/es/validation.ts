@@ -27,6 +27,7 @@ export const validation = {
     imagePath: '{{field}} debe tener como máximo 512 caracteres: una ruta relativa sin segmentos ".." o una URL http(s).',
     passwordBytes: '{{field}} debe tener entre {{min}} y 72 bytes de texto UTF-8, sin NUL.',
     sendOneName: 'Envía {{name}} o {{alias}}, no ambos.',
+    tooLong: '{{field}} es demasiado largo.',
   },
   email: {
     invalid:
@@ -35,6 +36,9 @@ export const validation = {
   },
   username: {
     pattern: 'username debe tener de 3 a 30 caracteres entre letras, dígitos, "_", "." o "-".',
+  },
+  locale: {
+    oneOf: 'locale debe ser "en" o "es".',
   },
   phoneNumber: {
     pattern: 'phone_number debe estar en formato E.164: "+" y de 8 a 15 dígitos.',
