@@ -69,6 +69,7 @@ describe('AppConfig.fromEnvironment', () => {
       DATABASE_URL: 'postgres://db/app',
       JWT_SECRET: 'k'.repeat(32),
       MAIL_TRANSPORT: 'log',
+      PUBLIC_URL: 'https://accounts.example.com',
     });
     expect(config.production).toBe(true);
     expect(config.database.url).toBe('postgres://db/app');
@@ -117,7 +118,7 @@ describe('AppConfig HTTP limits', () => {
 });
 
 describe('AppConfig CORS origins', () => {
-  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MAIL_TRANSPORT: 'log' };
+  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MAIL_TRANSPORT: 'log', PUBLIC_URL: 'https://accounts.example.com' };
 
   it('allows no browser origin in production without CORS_ORIGINS', () => {
     expect(AppConfig.fromEnvironment(PRODUCTION).corsOrigins).toBe(false);

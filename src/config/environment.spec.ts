@@ -18,6 +18,7 @@ const PRODUCTION = {
   DATABASE_URL: 'postgres://app@db/app',
   JWT_SECRET: 's'.repeat(32),
   MAIL_TRANSPORT: 'smtp://mail.example.com:587',
+  PUBLIC_URL: 'https://accounts.example.com',
 };
 
 describe('parseEnvironment', () => {
@@ -239,6 +240,12 @@ describe('parseEnvironment', () => {
     it('refuses a missing DATABASE_URL', () => {
       expect(refusal({ ...PRODUCTION, DATABASE_URL: undefined })).toContain('DATABASE_URL');
       expect(refusal({ ...PRODUCTION, DATABASE_URL: '' })).toContain('DATABASE_URL');
+    });
+
+    it('refuses a missing PUBLIC_URL where no APP_URL is set: the links in mails would open localhost', () => {
+      expect(refusal({ ...PRODUCTION, PUBLIC_URL: undefined })).toContain('PUBLIC_URL');
+      expect(() => parseEnvironment({ ...PRODUCTION, PUBLIC_URL: undefined, APP_URL: 'https://app.example.com' })).not.toThrow();
+      expect(() => parseEnvironment({ ...PRODUCTION, NODE_ENV: 'development', PUBLIC_URL: undefined })).not.toThrow();
     });
 
     it('refuses a missing MAIL_TRANSPORT: mail goes to a server, or to the log on purpose', () => {

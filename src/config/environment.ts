@@ -299,6 +299,8 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     }
     // Production mail must go somewhere real, or be written to the log on purpose.
     if (!env.MAIL_TRANSPORT) throw new Error('Invalid environment: MAIL_TRANSPORT must be set in production');
+    // Else every link in a mail would open http://localhost.
+    if (!env.PUBLIC_URL && !env.APP_URL) throw new Error('Invalid environment: PUBLIC_URL (or APP_URL) must be set in production');
   }
   if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
     if (!env.ADMIN_EMAIL) throw new Error('Invalid environment: ADMIN_EMAIL must be set with ADMIN_PASSWORD');

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { SmtpSink } from '../support/smtp-sink';
 import { ADMIN, startTestApp, type TestApp } from '../support/test-app';
 import { uniqueEmail } from '../support/unique';
@@ -13,17 +14,6 @@ import { uniqueEmail } from '../support/unique';
  * page and logs in with it; an invited person chooses a password and logs in. Each page, form
  * and outcome, is kept as a screenshot at a phone's width and a desktop's, in test/artifacts/pages/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOTS = resolve(__dirname, '../artifacts/pages');
 const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
 /** The pages whose forms a test sends refused on purpose (a weak password: 400). */
@@ -80,10 +70,7 @@ describe('the mail links’ pages in Chromium', () => {
 
   /** Opens Chromium at a desktop's size, runs `work`, and closes it; on failure the page is kept as a screenshot. */
   async function inBrowser(name: string, work: (page: Page) => Promise<void>): Promise<void> {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
+    context = await launchChromium(userDataDir, {
       viewport: VIEWPORTS.desktop,
     });
     const page = context.pages()[0] ?? (await context.newPage());
@@ -226,10 +213,7 @@ describe('the mail links’ pages in Chromium', () => {
       ['en-US', `/verify-email?token=${token}`, 'verify-email-used-es'],
       ['es-ES', `/reset-password?token=${'x'.repeat(43)}`, 'reset-password-unknown-es'],
     ]) {
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
+      context = await launchChromium(userDataDir, {
         viewport: VIEWPORTS.desktop,
         locale: browserLocale,
       });

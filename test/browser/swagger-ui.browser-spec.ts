@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { AppConfig } from '../../src/config/app-config';
 import { png } from '../support/images';
+import { launchChromium } from '../support/chromium';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -16,17 +17,6 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * their password asks for a reset there, follows the mail the test's SMTP server received, and logs in;
  * and a picture chosen in PUT /users/avatar's file chooser is shown by an <img> on another page.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = resolve(__dirname, '../artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'swagger-put-users.png');
 const FAILURE_SCREENSHOT = join(ARTIFACTS, 'swagger-put-users-failure.png');
@@ -81,10 +71,7 @@ describe('Swagger UI in Chromium', () => {
    */
   async function inBrowser(name: string, work: (page: Page) => Promise<void>): Promise<void> {
     const started = performance.now();
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
+    context = await launchChromium(userDataDir, {
       viewport: { width: 1280, height: 1600 },
     });
     const launched = performance.now();
