@@ -449,6 +449,7 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
       ADMIN_PASSWORD: ADMIN.password,
       // Production requires a choice; the sign-ups' mails are logged (below LOG_LEVEL=warn).
       MAIL_TRANSPORT: 'log',
+      PUBLIC_URL: url,
       ...env,
     }),
   });
