@@ -242,6 +242,7 @@ function toUserView(user) {
     is_active: user.is_active,
     email_verified: user.email_verified,
     pending_email: user.pending_email,
+    locale: user.locale,
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };
