@@ -126,18 +126,19 @@ describe('the contract check every end-to-end response goes through', () => {
     const problemJson = 'application/problem+json';
 
     it('accepts an answer with every header the document requires for its status, in any case', () => {
-      const headers = new Headers({ ETag: '"1"', 'X-Request-Id': 'r-1' });
+      const headers = new Headers({ ETag: '"1"', 'X-Request-Id': 'r-1', 'Cache-Control': 'no-store' });
       expect(contractViolation('GET', '/users', 200, json, user, headers)).toBeUndefined();
-      expect(contractViolation('GET', '/users', 200, json, user, { etag: '"1"', 'x-request-id': 'r-1' })).toBeUndefined();
-      const challenged = new Headers({ 'WWW-Authenticate': 'Bearer', 'X-Request-Id': 'r-2', 'Content-Language': 'en' });
+      expect(contractViolation('GET', '/users', 200, json, user, { etag: '"1"', 'x-request-id': 'r-1', 'cache-control': 'no-store' })).toBeUndefined();
+      const challenged = new Headers({ 'WWW-Authenticate': 'Bearer', 'X-Request-Id': 'r-2', 'Content-Language': 'en', 'Cache-Control': 'no-store' });
       expect(contractViolation('GET', '/users', 401, problemJson, problem, challenged)).toBeUndefined();
     });
 
     it.each([
-      ['the ETag of a user', 'GET', '/users', 200, json, user, { 'x-request-id': 'r' }, 'ETag'],
-      ['the X-Request-Id of any answer', 'GET', '/users', 200, json, user, { etag: '"1"' }, 'X-Request-Id'],
-      ['the challenge of a bearer route\'s 401', 'GET', '/users', 401, problemJson, problem, { 'x-request-id': 'r', 'content-language': 'en' }, 'WWW-Authenticate'],
-      ['the Content-Language of a problem', 'GET', '/users', 401, problemJson, problem, { 'x-request-id': 'r', 'www-authenticate': 'Bearer' }, 'Content-Language'],
+      ['the ETag of a user', 'GET', '/users', 200, json, user, { 'cache-control': 'no-store', 'x-request-id': 'r' }, 'ETag'],
+      ['the X-Request-Id of any answer', 'GET', '/users', 200, json, user, { etag: '"1"', 'cache-control': 'no-store' }, 'X-Request-Id'],
+      ['the Cache-Control of any answer', 'GET', '/users', 200, json, user, { etag: '"1"', 'x-request-id': 'r' }, 'Cache-Control'],
+      ['the challenge of a bearer route\'s 401', 'GET', '/users', 401, problemJson, problem, { 'cache-control': 'no-store', 'x-request-id': 'r', 'content-language': 'en' }, 'WWW-Authenticate'],
+      ['the Content-Language of a problem', 'GET', '/users', 401, problemJson, problem, { 'cache-control': 'no-store', 'x-request-id': 'r', 'www-authenticate': 'Bearer' }, 'Content-Language'],
       [
         'the Retry-After of a 429',
         'POST',
@@ -145,7 +146,7 @@ describe('the contract check every end-to-end response goes through', () => {
         429,
         problemJson,
         { ...problem, status: 429, title: 'Too Many Requests', code: 'RATE_LIMITED' },
-        { 'x-request-id': 'r', 'content-language': 'en' },
+        { 'cache-control': 'no-store', 'x-request-id': 'r', 'content-language': 'en' },
         'Retry-After',
       ],
       [
@@ -155,7 +156,7 @@ describe('the contract check every end-to-end response goes through', () => {
         202,
         null,
         undefined,
-        { 'x-request-id': 'r', 'x-ratelimit-limit': '5', 'x-ratelimit-reset': '60' },
+        { 'cache-control': 'no-store', 'x-request-id': 'r', 'x-ratelimit-limit': '5', 'x-ratelimit-reset': '60' },
         'X-RateLimit-Remaining',
       ],
     ])('refuses an answer without %s', (_case, method, path, status, type, body, headers, missing) => {
@@ -165,9 +166,9 @@ describe('the contract check every end-to-end response goes through', () => {
     it('lets a header go that the document declares but does not require', () => {
       // A 503 of an upload carries Retry-After with AVATAR_BUSY only; a login's 401 carries no challenge.
       const unavailable = { ...problem, status: 503, title: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE' };
-      expect(contractViolation('PUT', '/users/avatar', 503, problemJson, unavailable, { 'x-request-id': 'r', 'content-language': 'es' })).toBeUndefined();
+      expect(contractViolation('PUT', '/users/avatar', 503, problemJson, unavailable, { 'cache-control': 'no-store', 'x-request-id': 'r', 'content-language': 'es' })).toBeUndefined();
       const wrong = { ...problem, code: 'INVALID_CREDENTIALS' };
-      expect(contractViolation('POST', '/auth/login', 401, problemJson, wrong, { 'x-request-id': 'r', 'content-language': 'en' })).toBeUndefined();
+      expect(contractViolation('POST', '/auth/login', 401, problemJson, wrong, { 'cache-control': 'no-store', 'x-request-id': 'r', 'content-language': 'en' })).toBeUndefined();
     });
 
     it('refuses a status the operation does not declare, headers or not', () => {

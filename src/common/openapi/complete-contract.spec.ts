@@ -64,10 +64,12 @@ describe('completeContract', () => {
     );
     const users = done.paths['/users'].get!.responses as Record<string, { headers: Record<string, unknown> }>;
     const login = done.paths['/login'].post!.responses as Record<string, { headers: Record<string, unknown> }>;
-    expect(Object.keys(users[200].headers)).toEqual(['X-Request-Id', 'ETag']);
-    expect(Object.keys(users[401].headers)).toEqual(['X-Request-Id', 'Content-Language', 'WWW-Authenticate']);
-    expect(Object.keys(users[503].headers)).toEqual(['X-Request-Id', 'Content-Language']);
-    expect(Object.keys(login[200].headers)).toEqual(['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+    expect(Object.keys(users[200].headers)).toEqual(['X-Request-Id', 'Cache-Control', 'ETag']);
+    expect(Object.keys(users[401].headers)).toEqual(['X-Request-Id', 'Cache-Control', 'Content-Language', 'Vary', 'WWW-Authenticate']);
+    expect(Object.keys(users[503].headers)).toEqual(['X-Request-Id', 'Cache-Control', 'Content-Language', 'Vary']);
+    expect(users[503].headers.Vary).toEqual({ $ref: '#/components/headers/Vary' });
+    expect(done.components!.headers!.Vary).toMatchObject({ required: false });
+    expect(Object.keys(login[200].headers)).toEqual(['X-Request-Id', 'Cache-Control', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
     expect(login[200].headers['X-RateLimit-Limit']).toEqual({ $ref: '#/components/headers/X-RateLimit-Limit' });
     // An error may have come before the rate limit counted it: optional there.
     expect(login[401].headers['X-RateLimit-Limit']).toMatchObject({ required: false });

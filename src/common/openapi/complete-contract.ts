@@ -21,7 +21,8 @@ const TAGGED_BODIES = new Set(['#/components/schemas/UserView', '#/components/sc
  * - 415 on every operation (json-only.hook.ts refuses a body of another type on any route, GETs
  *   included) and 413 on every one whose body Fastify reads (any method but GET);
  * - request bodies refuse unknown fields (StrictValidationPipe): `additionalProperties: false`;
- * - the response headers: X-Request-Id on every answer; Content-Language on every problem;
+ * - the response headers: X-Request-Id and Cache-Control (no-store, unless the route says
+ *   otherwise) on every answer; Content-Language and Vary on every problem;
  *   WWW-Authenticate on a bearer route's 401; Retry-After on 429 (and on 503 with AVATAR_BUSY);
  *   ETag with a user; X-RateLimit-* on a rate-limited route's answers past its guard.
  */
@@ -57,11 +58,14 @@ function completeOperation(where: string, method: string, operation: OperationOb
 
   for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
     const code = Number(status);
-    const headers: Record<string, Header> = { 'X-Request-Id': headerRef('X-Request-Id') };
+    const headers: Record<string, Header> = { 'X-Request-Id': headerRef('X-Request-Id'), 'Cache-Control': headerRef('Cache-Control') };
     const set = (name: string, component: ResponseHeaderName, optional = false) => {
       headers[name] = headerRef(component, { optional });
     };
-    if (response.content?.[PROBLEM_TYPE]) set('Content-Language', 'Content-Language');
+    if (response.content?.[PROBLEM_TYPE]) {
+      set('Content-Language', 'Content-Language');
+      set('Vary', 'Vary', true);
+    }
     if (code === 401 && bearer && !isPublic) set('WWW-Authenticate', 'WWW-Authenticate');
     if (code === 429) set('Retry-After', 'Retry-After');
     if (code === 503 && ErrorCode.AVATAR_BUSY in (response.content?.[PROBLEM_TYPE]?.examples ?? {})) {

@@ -51,6 +51,16 @@ export const RESPONSE_HEADERS = {
     required: true,
     schema: { type: 'integer', minimum: 0 },
   },
+  'Cache-Control': {
+    description: 'Answers carry account data and tokens, which no cache may keep (a route whose answer may be cached says so instead)',
+    required: true,
+    schema: { type: 'string', enum: ['no-store'] },
+  },
+  Vary: {
+    description: 'A problem\'s texts depend on Accept-Language (and, with CORS, an answer on Origin): a cache keeps one answer a language',
+    required: false,
+    schema: { type: 'string', example: 'Origin, Accept-Language' },
+  },
   'Cache-Control-Immutable': {
     description: 'A picture\'s bytes never change under its name: any cache may keep it for good',
     required: true,
