@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EmailLinksService } from '../auth/email-links/email-links.service';
 import { ProblemException } from '../common/problems/problem.exception';
-import { toProblem } from '../common/problems/to-problem';
+import { ProblemDetails, toProblem } from '../common/problems/to-problem';
 import { linkPageOfRoute, linkToken } from './link-pages';
 import { pageLocale } from './page-locale';
 import { PageRenderer } from './page-renderer';
@@ -21,10 +21,19 @@ export class PageOutcomeFilter implements ExceptionFilter {
     private readonly pages: PageRenderer,
   ) {}
 
+  /** Nest does not wait on a filter: whatever fails here must still answer, and never go unhandled. */
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
-    const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = toProblem(exception);
+    try {
+      await this.answer(exception, problem, host.switchToHttp().getRequest<FastifyRequest>(), reply);
+    } catch (error) {
+      this.logger.error(`The page of a refused step could not be made: ${(error as Error).message}`);
+      if (!reply.sent) void reply.status(problem.status).type('text/plain; charset=utf-8').send(`${problem.status} ${problem.code}`);
+    }
+  }
+
+  private async answer(exception: unknown, problem: ProblemDetails, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (problem.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
       const error = exception instanceof Error ? exception : new Error(String(exception));
       // Name and message only, as ProblemDetailsFilter logs them: a driver error also carries query parameters.
@@ -42,12 +51,6 @@ export class PageOutcomeFilter implements ExceptionFilter {
     const locale = pageLocale(request, accountLocale);
     const retryAfter = Number(reply.getHeader('retry-after'));
     const view = problemView(page, locale, problem, link && token, Number.isInteger(retryAfter) ? retryAfter : undefined);
-    // Nest does not wait on a filter: a failure here must still answer, and never go unhandled.
-    try {
-      void reply.send(await this.pages.render(reply, locale, view));
-    } catch (error) {
-      this.logger.error(`The page of a refused step could not be rendered: ${(error as Error).message}`);
-      if (!reply.sent) void reply.status(problem.status).type('text/plain; charset=utf-8').send(`${problem.status} ${problem.code}`);
-    }
+    void reply.send(await this.pages.render(reply, locale, view));
   }
 }
