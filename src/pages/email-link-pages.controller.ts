@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/public.decorator';
 import { RateLimited } from '../access/rate-limited.decorator';
 import { EmailLinksService } from '../auth/email-links/email-links.service';
+import type { PageLink } from '../auth/email-links/email-tokens.repository';
 import type { ClientOrigin } from '../common/http/client-origin';
 import { Origin } from '../common/http/client-origin';
 import { FORM_ROUTE } from '../common/http/json-only.hook';
@@ -126,10 +127,9 @@ export class EmailLinkPagesController {
   /** GET: the step's form, when the link is usable (nothing is spent); else why it is not. */
   private async form(page: LinkPage, request: FastifyRequest, reply: FastifyReply): Promise<string> {
     const token = linkToken((request.query as Record<string, unknown> | undefined)?.token);
-    const [link, accountLocale] =
-      token === undefined ? [] : await Promise.all([this.links.usableLink(token, page.kinds), this.links.linkLocale(token)]);
-    const locale = pageLocale(request, accountLocale);
-    return this.pages.render(reply, locale, token && link ? formView(page, locale, token) : invalidLinkView(page, locale));
+    const link: PageLink = token === undefined ? {} : await this.links.pageLink(token, page.kinds);
+    const locale = pageLocale(request, link.locale);
+    return this.pages.render(reply, locale, token && link.usable ? formView(page, locale, token) : invalidLinkView(page, locale));
   }
 
   /** The reset and invitation pages' step: the two passwords must match, then the JSON route's rules apply. */
@@ -155,7 +155,7 @@ export class EmailLinkPagesController {
     reply: FastifyReply,
     work: () => Promise<unknown>,
   ): Promise<string> {
-    const locale = pageLocale(request, await this.links.linkLocale(token));
+    const locale = pageLocale(request, (await this.links.pageLink(token, page.kinds)).locale);
     await work();
     return this.pages.render(reply, locale, doneView(page, locale));
   }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Locale, localeFromHeader } from '../i18n/locale';
 
 /**
- * A page's language: the account's, when the link's token is known (EmailLinksService.linkLocale:
+ * A page's language: the account's, when the link's token is known (EmailLinksService.pageLink:
  * used or expired, it still names its account); else the one the browser prefers
  * (Accept-Language), else English.
  */

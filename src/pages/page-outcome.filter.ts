@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EmailLinksService } from '../auth/email-links/email-links.service';
+import type { PageLink } from '../auth/email-links/email-tokens.repository';
 import { ProblemException } from '../common/problems/problem.exception';
 import { ProblemDetails, toProblem } from '../common/problems/to-problem';
 import { linkPageOfRoute, linkToken } from './link-pages';
@@ -44,13 +45,13 @@ export class PageOutcomeFilter implements ExceptionFilter {
     const token = linkToken((request.body as Record<string, unknown> | undefined)?.token);
     // A refused password leaves the link usable: the form comes again, in the account's language.
     // A refusal by the rate limit costs no read: its page speaks the browser's language.
-    const [link, accountLocale] =
+    const link: PageLink =
       page && token !== undefined && problem.status !== HttpStatus.TOO_MANY_REQUESTS
-        ? await Promise.all([this.links.usableLink(token, page.kinds), this.links.linkLocale(token)]).catch(() => [])
-        : [];
-    const locale = pageLocale(request, accountLocale);
+        ? await this.links.pageLink(token, page.kinds).catch(() => ({}))
+        : {};
+    const locale = pageLocale(request, link.locale);
     const retryAfter = Number(reply.getHeader('retry-after'));
-    const view = problemView(page, locale, problem, link && token, Number.isInteger(retryAfter) ? retryAfter : undefined);
+    const view = problemView(page, locale, problem, link.usable && token, Number.isInteger(retryAfter) ? retryAfter : undefined);
     void reply.send(await this.pages.render(reply, locale, view));
   }
 }

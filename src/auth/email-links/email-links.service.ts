@@ -1,4 +1,3 @@
-import type { Locale } from '../../i18n/locale';
 import type { ClientOrigin } from '../../common/http/client-origin';
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '../../common/problems/error-code.enum';
@@ -10,7 +9,7 @@ import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { EmailTokenKind } from './email-token.entity';
 import { EmailLinkMails } from './email-link-mails';
-import { EmailTokensRepository, SpentEmailToken } from './email-tokens.repository';
+import { EmailTokensRepository, PageLink } from './email-tokens.repository';
 import { mailRefused } from './mail-refused';
 import { sha256Hex } from '../tokens/secret-token';
 
@@ -41,17 +40,13 @@ export class EmailLinksService {
     this.mailer.deliverSoon();
   }
 
-  /** The language of the account a link was sent for (its page speaks it), if the token is known. */
-  linkLocale(token: string): Promise<Locale | undefined> {
-    return this.tokens.accountLocale(sha256Hex(token));
-  }
-
   /**
-   * The link's token while it is usable for one of `kinds`, without spending it: a page looks
-   * before it offers the step (what a link preview or a mail scanner fetches does nothing).
+   * The link's token while it is usable for one of `kinds`, and the language of its account,
+   * without spending it: a page looks before it offers the step (what a link preview or a mail
+   * scanner fetches does nothing).
    */
-  usableLink(token: string, kinds: EmailTokenKind[]): Promise<SpentEmailToken | undefined> {
-    return this.tokens.findUsable(sha256Hex(token), kinds);
+  pageLink(token: string, kinds: EmailTokenKind[]): Promise<PageLink> {
+    return this.tokens.pageLink(sha256Hex(token), kinds);
   }
 
   /** POST /auth/verify-email: the link proves the address it was sent to, if it is still the account's. */

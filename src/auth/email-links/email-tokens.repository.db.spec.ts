@@ -34,18 +34,21 @@ describe('EmailTokensRepository on PGlite', () => {
     expect(await tokens.findUsable(token, [VERIFY])).toBeUndefined();
   });
 
-  it("tells the language of a token's account, used or not, and of no unknown token", async () => {
+  it("reads a page's link in one statement: the token while usable for its kinds, and its account's language, used or not", async () => {
     const token = hash();
     const [{ id }] = await dataSource.query(
       `INSERT INTO users (email, username, name, locale) VALUES ('es@example.com', 'spanish_user', 'E', 'es') RETURNING id`,
     );
     await tokens.issue(token, id, VERIFY, 'es@example.com', 3600);
-    expect(await tokens.accountLocale(token)).toBe('es');
+    const usable = { user_id: id, kind: VERIFY, email: 'es@example.com' };
+    expect(await tokens.pageLink(token, [VERIFY])).toEqual({ usable, locale: 'es' });
+    expect(await tokens.pageLink(token, [RESET, INVITE])).toEqual({ usable: undefined, locale: 'es' });
     await tokens.spend(token, [VERIFY]);
-    expect(await tokens.accountLocale(token)).toBe('es');
-    expect(await tokens.accountLocale(hash())).toBeUndefined();
-    await tokens.issue(token.replace(/^./, '0'), userId, RESET, 't@example.com', 0);
-    expect(await tokens.accountLocale(token.replace(/^./, '0'))).toBe('en');
+    expect(await tokens.pageLink(token, [VERIFY])).toEqual({ usable: undefined, locale: 'es' });
+    expect(await tokens.pageLink(hash(), [VERIFY])).toEqual({});
+    const expired = token.replace(/^./, '0');
+    await tokens.issue(expired, userId, RESET, 't@example.com', 0);
+    expect(await tokens.pageLink(expired, [RESET])).toEqual({ usable: undefined, locale: 'en' });
   });
 
   it('knows no expired token', async () => {

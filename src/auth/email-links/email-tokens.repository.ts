@@ -13,6 +13,12 @@ export interface SpentEmailToken {
   email: string;
 }
 
+/** A link as its page sees it (EmailTokensRepository.pageLink). */
+export interface PageLink {
+  usable?: SpentEmailToken;
+  locale?: Locale;
+}
+
 /** Every statement on `email_tokens`; tokens are only ever handled as their SHA-256. */
 @Injectable()
 export class EmailTokensRepository extends BoundRepository {
@@ -51,17 +57,22 @@ export class EmailTokensRepository extends BoundRepository {
   }
 
   /**
-   * The language of the live account a token was sent for, used, expired or not: the page its
-   * link opens speaks it, whatever the outcome.
+   * What the page a token's link opens needs, in one read that spends nothing: the token while it
+   * is usable for one of `kinds`, and the language of its live account, which a used or expired
+   * token still names (the page speaks it, whatever the outcome).
    */
-  async accountLocale(tokenHash: string): Promise<Locale | undefined> {
-    const [row] = await queryRows<{ locale: Locale }>(
+  async pageLink(tokenHash: string, kinds: EmailTokenKind[]): Promise<PageLink> {
+    const [row] = await queryRows<SpentEmailToken & { locale: Locale | null; usable: boolean }>(
       this.manager,
-      `SELECT u.locale FROM email_tokens t JOIN users u ON u.id = t.user_id AND u.deleted_at IS NULL
+      `SELECT t.user_id, t.kind, t.email, u.locale,
+              t.kind = ANY($2) AND t.used_at IS NULL AND t.expires_at > now() AS usable
+         FROM email_tokens t LEFT JOIN users u ON u.id = t.user_id AND u.deleted_at IS NULL
         WHERE t.token_hash = $1`,
-      [tokenHash],
+      [tokenHash, kinds],
     );
-    return row?.locale;
+    if (!row) return {};
+    const { locale, usable, ...token } = row;
+    return { usable: usable ? token : undefined, locale: locale ?? undefined };
   }
 
   /** Spends the token in the statement that finds it, so that of two concurrent uses one wins. */
