@@ -2,6 +2,9 @@ import { AuditEvent } from './src/audit/audit-event.entity';
 import { EmailToken } from './src/auth/email-links/email-token.entity';
 import { RefreshToken } from './src/auth/sessions/refresh-token.entity';
 import { Session } from './src/auth/sessions/session.entity';
+import { MfaChallenge } from './src/auth/second-factor/mfa-challenge.entity';
+import { RecoveryCode } from './src/auth/second-factor/recovery-code.entity';
+import { TotpFactor } from './src/auth/second-factor/totp-factor.entity';
 import { AppConfig } from './src/config/app-config';
 import { AppDataSource } from './src/database/app-data-source';
 import { dataSourceOptions } from './src/database/data-source-options';
@@ -11,5 +14,5 @@ import { User } from './src/users/user.entity';
 // The TypeORM CLI's data source (npm run migration:*), on the database the service would use,
 // with every entity (the service's modules each register their own).
 export default dataSourceOptions(AppConfig.fromEnvironment().database).then(
-  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail, AuditEvent] }),
+  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail, AuditEvent, TotpFactor, RecoveryCode, MfaChallenge] }),
 );

@@ -243,6 +243,7 @@ function toUserView(user) {
     email_verified: user.email_verified,
     pending_email: user.pending_email,
     locale: user.locale,
+    mfa: { totp: user.mfa_totp, passkeys: user.mfa_passkeys },
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };

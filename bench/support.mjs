@@ -438,6 +438,7 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
       PORT: String(port),
       DATABASE_URL: db.url,
       JWT_SECRET: secret,
+      MFA_ENCRYPTION_KEY: secret,
       // The bench outlives the default 15 minutes of no access token.
       JWT_EXPIRES_IN: '1h',
       BCRYPT_ROUNDS: '12',

@@ -119,5 +119,8 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   if (config.jwt.secretGenerated) {
     app.get(AppLogger).warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }
+  if (config.mfa.keyIsDevelopmentDefault) {
+    app.get(AppLogger).warn('MFA_ENCRYPTION_KEY is not set: second-factor secrets are sealed with a development key');
+  }
   return app;
 }

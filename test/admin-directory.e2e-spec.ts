@@ -36,7 +36,7 @@ describe('the admin API: list, read, create, delete', () => {
         [...response.body.data.map((user: { id: number }) => user.id)].sort((a, b) => a - b),
       );
       expect(Object.keys(response.body.data[0]).sort()).toEqual(
-        ['created_at', 'email', 'email_verified', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'locale', 'name', 'pending_email', 'phone_number', 'role', 'updated_at', 'username'],
+        ['created_at', 'email', 'email_verified', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'locale', 'mfa', 'name', 'pending_email', 'phone_number', 'role', 'updated_at', 'username'],
       );
     });
 

@@ -25,6 +25,7 @@ describe('sign-up and login', () => {
         email_verified: false,
         pending_email: null,
         locale: 'en',
+        mfa: { totp: false, passkeys: 0 },
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });

@@ -205,6 +205,8 @@ const OFFICIAL_POSTGRES = /^(?:docker\.io\/)?(?:library\/)?postgres:(\d+)(?:[.-]
 const OFFICIAL_REDIS = /^(?:docker\.io\/)?(?:library\/)?redis:\d+(?:[.-]|$)/;
 const NODE_LTS = /^(?:docker\.io\/)?(?:library\/)?node:(?:22|24)(?:[.-]|$)/;
 const A_REAL_SECRET = 'k'.repeat(48);
+/** What production requires set by hand, each a real secret. */
+const REAL_SECRETS = { JWT_SECRET: A_REAL_SECRET, MFA_ENCRYPTION_KEY: 'm'.repeat(48) };
 
 /** The service's own start-up checks, as an assertion: a refusal fails the check that asked. */
 function accepted(raw: Record<string, string | undefined>): Environment {
@@ -300,7 +302,7 @@ const checks: Record<string, (d: Deployment) => void> = {
   },
 
   'compose: api publishes port 3000 to the port it listens on': (d) => {
-    const listening = containerEnvironment(d.compose, 'api', { JWT_SECRET: A_REAL_SECRET }).PORT ?? '3000';
+    const listening = containerEnvironment(d.compose, 'api', { ...REAL_SECRETS }).PORT ?? '3000';
     expect(listening).toBe('3000');
     expect(portMappings(api(d)?.ports)).toContainEqual({ published: '3000', target: listening });
   },
@@ -336,11 +338,18 @@ const checks: Record<string, (d: Deployment) => void> = {
     }
   },
 
+  'compose: api refuses to start without an MFA_ENCRYPTION_KEY': (d) => {
+    expect(environmentMap(api(d)?.environment)).toHaveProperty('MFA_ENCRYPTION_KEY');
+    for (const variables of [{ JWT_SECRET: A_REAL_SECRET }, { JWT_SECRET: A_REAL_SECRET, MFA_ENCRYPTION_KEY: '' }]) {
+      expect(() => containerEnvironment(d.compose, 'api', variables)).toThrow(/MFA_ENCRYPTION_KEY/);
+    }
+  },
+
   "compose: api's environment passes the production checks and DATABASE_URL reaches db with its credentials": (d) => {
     const example = exampleValues(d);
     // With no .env at all, and with .env copied from .env.example: only JWT_SECRET set by hand.
     for (const dotEnv of [{}, example]) {
-      const variables = { ...dotEnv, JWT_SECRET: A_REAL_SECRET };
+      const variables = { ...dotEnv, ...REAL_SECRETS };
       const env = accepted(containerEnvironment(d.compose, 'api', variables, dotEnv));
       expect(env.NODE_ENV).toBe('production');
       const postgres = containerEnvironment(d.compose, 'db', variables);
@@ -363,7 +372,7 @@ const checks: Record<string, (d: Deployment) => void> = {
 
   'compose: api serves Swagger': (d) => {
     for (const dotEnv of [{}, exampleValues(d)]) {
-      const variables = { ...dotEnv, JWT_SECRET: A_REAL_SECRET };
+      const variables = { ...dotEnv, ...REAL_SECRETS };
       const env = accepted(containerEnvironment(d.compose, 'api', variables, dotEnv));
       expect(env.SWAGGER_ENABLED).toBe(true);
     }
@@ -375,7 +384,7 @@ const checks: Record<string, (d: Deployment) => void> = {
     expect(healthcheckCommand(redis?.healthcheck).join(' ')).toMatch(/\bredis-cli\b.*\bping\b/);
     expect(dependencies(api(d)?.depends_on)).toMatchObject({ redis: 'service_healthy' });
     for (const dotEnv of [{}, exampleValues(d)]) {
-      const variables = { ...dotEnv, JWT_SECRET: A_REAL_SECRET };
+      const variables = { ...dotEnv, ...REAL_SECRETS };
       const url = containerEnvironment(d.compose, 'api', variables, dotEnv).REDIS_URL ?? '';
       expect(url).toMatch(/^redis:\/\/redis(:6379)?\/?$/);
     }
@@ -598,6 +607,11 @@ const breakages: Array<[check: string, breakage: string, breakIt: (d: Deployment
     'compose: api refuses to start without a JWT_SECRET',
     '${JWT_SECRET?...}, which accepts an empty value',
     (d) => (d.compose.services.api.environment.JWT_SECRET = '${JWT_SECRET?set it}'),
+  ],
+  [
+    'compose: api refuses to start without an MFA_ENCRYPTION_KEY',
+    'a default key',
+    (d) => (d.compose.services.api.environment.MFA_ENCRYPTION_KEY = '${MFA_ENCRYPTION_KEY:-a-default-that-everyone-knows-by-heart}'),
   ],
   [
     "compose: api's environment passes the production checks and DATABASE_URL reaches db with its credentials",

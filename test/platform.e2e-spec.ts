@@ -87,7 +87,7 @@ describe('health and documentation', () => {
       expect(examples('/api/users/{id}')).toMatchObject({ password_hash: 'newSecurePassword456', profileImage: expect.any(String) });
       const view = document.components.schemas.UserView.properties;
       expect(Object.keys(view).sort()).toEqual(
-        ['created_at', 'email', 'email_verified', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'locale', 'name', 'pending_email', 'phone_number', 'role', 'updated_at', 'username'],
+        ['created_at', 'email', 'email_verified', 'firstname', 'id', 'image_path', 'is_active', 'lastname', 'locale', 'mfa', 'name', 'pending_email', 'phone_number', 'role', 'updated_at', 'username'],
       );
     });
   });
@@ -96,7 +96,7 @@ describe('health and documentation', () => {
 describe('the contract check every end-to-end response goes through', () => {
   const user = {
     id: 1, email: 'a@example.com', username: 'abc', name: 'A', firstname: null, lastname: null, phone_number: null,
-    image_path: 'p.jpg', role: 'USER', is_active: true, email_verified: false, pending_email: null, locale: 'en', created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z',
+    image_path: 'p.jpg', role: 'USER', is_active: true, email_verified: false, pending_email: null, locale: 'en', mfa: { totp: false, passkeys: 0 }, created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z',
   };
 
   it('accepts a response that matches the document', () => {

@@ -104,6 +104,10 @@ describe('purge', () => {
     for (const age of ['7 days 1 minute', '8 days', '1 year']) await mail('sent', age);
     await mail('failed', '8 days');
 
+    // Logins waiting for a second factor: one within its 5 minutes, two past them.
+    for (const expires of ['5 minutes', '-1 second', '-1 day']) {
+      await dataSource.query(`INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, now() + $3::interval)`, [hash(), userId, expires]);
+    }
     const [{ count: liveTokensBefore }] = await dataSource.query(
       `SELECT count(*)::int AS count FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now())`,
       [userId],
@@ -111,7 +115,7 @@ describe('purge', () => {
     const mailBefore: string[] = await ids('SELECT id::text AS id FROM mail_outbox');
 
     // 10 sessions of the SQL above and the logged-out one; 7×2 + 5 + 1 + 0 + 1 refresh tokens.
-    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, mfa_challenges: 2, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
 
     expect(await ids(`SELECT id::text AS id FROM sessions WHERE user_id = ${userId}`)).toEqual(
       [...keptSessions, apiSession].sort(),
@@ -130,6 +134,7 @@ describe('purge', () => {
     );
     expect(orphans).toBe(0);
     expect(await ids(`SELECT token_hash AS id FROM email_tokens WHERE user_id = ${userId}`)).toEqual([...linkTokens, ...keptTokens].sort());
+    expect(await dataSource.query(`SELECT 1 FROM mfa_challenges WHERE user_id = $1`, [userId])).toHaveLength(1);
     const mailAfter = await ids('SELECT id::text AS id FROM mail_outbox');
     expect(mailAfter).toEqual(expect.arrayContaining(keptMails));
     expect(mailBefore.length - mailAfter.length).toBe(4);
@@ -149,8 +154,8 @@ describe('purge', () => {
     expect((await api().get('/users', { token: loggedOut.token })).status).toBe(401);
 
     // That session has now ended too: the next run takes it, and then nothing.
-    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, mfa_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
   });
 
   it('deletes exactly the audit events older than AUDIT_RETENTION_DAYS, in batches, and counts them', async () => {
@@ -176,7 +181,7 @@ describe('purge', () => {
     const before = await ids('SELECT id::text AS id FROM audit_events');
     expect(before).toEqual(expect.arrayContaining([...old, ...kept]));
 
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
 
     const after = await ids('SELECT id::text AS id FROM audit_events');
     expect(after).toEqual(before.filter((id) => !old.includes(id)));
@@ -184,7 +189,7 @@ describe('purge', () => {
       [...kept].sort(),
     );
     // What is left is within retention: the next run deletes none of it.
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
     expect(await ids('SELECT id::text AS id FROM audit_events')).toEqual(after);
   });
 

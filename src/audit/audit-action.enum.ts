@@ -19,4 +19,10 @@ export enum AuditAction {
   ADMIN_USER_DELETED = 'admin.user_deleted',
   ADMIN_USER_UNLOCKED = 'admin.user_unlocked',
   SESSION_ENDED = 'session.ended',
+  MFA_TOTP_ENABLED = 'mfa.totp_enabled',
+  MFA_TOTP_DISABLED = 'mfa.totp_disabled',
+  MFA_RECOVERY_CODES_REPLACED = 'mfa.recovery_codes_replaced',
+  MFA_RECOVERY_CODE_USED = 'mfa.recovery_code_used',
+  MFA_FAILED = 'mfa.failed',
+  ADMIN_MFA_REMOVED = 'admin.mfa_removed',
 }

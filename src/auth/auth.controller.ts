@@ -5,11 +5,14 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
+import { MfaRequiredDto } from './second-factor/dto/mfa-required.dto';
 import { ApiProblems, BODY_PROBLEMS } from '../common/problems/api-problems.decorator';
 import { ErrorCode } from '../common/problems/error-code.enum';
 import { Public } from '../access/public.decorator';
@@ -63,8 +66,15 @@ export class AuthController {
   @NoCache()
   @RateLimited()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ operationId: 'login', summary: 'Log in with email (or username) and password' })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiOperation({
+    operationId: 'login',
+    summary: 'Log in with email (or username) and password',
+    description:
+      'An account with a second factor gets no tokens yet but `mfa_required`, an `mfa_token` and the methods that finish the login ' +
+      '(POST /auth/mfa/verify).',
+  })
+  @ApiExtraModels(TokenResponseDto, MfaRequiredDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaRequiredDto) }] } })
   @ApiProblems(
     ...BODY_PROBLEMS,
     ErrorCode.INVALID_CREDENTIALS,
@@ -73,7 +83,7 @@ export class AuthController {
     ErrorCode.RATE_LIMITED,
     ErrorCode.ACCOUNT_LOCKED,
   )
-  login(@Body() dto: LoginDto, @Origin() origin: ClientOrigin): Promise<TokenResponseDto> {
+  login(@Body() dto: LoginDto, @Origin() origin: ClientOrigin): Promise<TokenResponseDto | MfaRequiredDto> {
     return this.auth.login(dto, origin);
   }
 

@@ -14,6 +14,7 @@ import { AdminSeeder } from './admin.seeder';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { EmailLinksModule } from './email-links/email-links.module';
+import { SecondFactorModule } from './second-factor/second-factor.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginAttempts } from './lockout/login-attempts';
@@ -35,6 +36,7 @@ import { RolesGuard } from './roles.guard';
     AccessTokenModule,
     SessionsModule,
     EmailLinksModule,
+    SecondFactorModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
@@ -62,6 +64,6 @@ import { RolesGuard } from './roles.guard';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RateLimitThrottler },
   ],
-  exports: [AccountSecurity, AccountQuota],
+  exports: [AccountSecurity, AccountQuota, LoginAttempts],
 })
 export class AuthModule {}

@@ -18,6 +18,8 @@ import { sha256Hex } from './tokens/secret-token';
 import type { SessionActivity } from './sessions/session-activity';
 import type { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import type { MfaRequiredDto } from './second-factor/dto/mfa-required.dto';
+import type { MfaLoginService } from './second-factor/mfa-login.service';
 import { problemFrom } from '../../test/support/problem-from';
 
 /** Where the requests of these tests come from. */
@@ -44,6 +46,8 @@ const TOKENS: TokenResponseDto = {
   refresh_token: 'refresh',
 };
 
+const MFA_REQUIRED: MfaRequiredDto = { mfa_required: true, mfa_token: 'waiting', expires_in: 300, methods: ['totp', 'recovery_code'] };
+
 /**
  * AuthService over fakes but for a real MemoryLoginAttempts (ATTEMPTS_CONFIG: 3 from one
  * address, locks of a second); `account` is who findByLogin finds.
@@ -61,6 +65,7 @@ function setup(account: User | null = JANE, passwordIsRight = true, requireVerif
   };
   // The audit trail: a refused login is recorded on its own; a login's success goes with its session.
   const audit = { record: jest.fn().mockResolvedValue(undefined) };
+  const mfa = { required: (user: User) => user.mfa_totp, challenge: jest.fn().mockResolvedValue(MFA_REQUIRED) };
   const service = new AuthService(
     users as unknown as UsersService,
     passwords as unknown as PasswordService,
@@ -68,8 +73,9 @@ function setup(account: User | null = JANE, passwordIsRight = true, requireVerif
     attempts,
     { emailTokens: { requireVerification }, jwt: { secret: SECRET } } as AppConfig,
     audit as unknown as AuditService,
+    mfa as unknown as MfaLoginService,
   );
-  return { service, users, passwords, sessions, attempts, audit };
+  return { service, users, passwords, sessions, attempts, audit, mfa };
 }
 
 /** The event of a refused login of `login`, as AuthService records it (no actor: nobody logged in). */
@@ -230,6 +236,24 @@ describe('AuthService.login', () => {
     }
   });
 
+  it('answers an account with a second factor with a waiting login and no session', async () => {
+    const withApp = { ...JANE, mfa_totp: true } as User;
+    const { service, sessions, mfa } = setup(withApp, true);
+    await expect(service.login({ email: JANE.email, password: 'right' }, ORIGIN)).resolves.toBe(MFA_REQUIRED);
+    expect(mfa.challenge).toHaveBeenCalledWith(withApp);
+    expect(sessions.open).not.toHaveBeenCalled();
+  });
+
+  it('with a second factor, forgives no wrong guess for the right password alone: only a right code does', async () => {
+    const { service, passwords } = setup({ ...JANE, mfa_totp: true } as User, false);
+    for (let i = 0; i < MAX_FAILURES - 1; i++) await outcome(service, { email: JANE.email, password: 'wrong' });
+    passwords.verify.mockResolvedValueOnce(true);
+    await service.login({ email: JANE.email, password: 'right' }, ORIGIN);
+    // The count stood: one more wrong password and the name is locked.
+    expect(await outcome(service, { email: JANE.email, password: 'wrong' })).toEqual(WRONG);
+    expect(await outcome(service, { email: JANE.email, password: 'wrong' })).toEqual(LOCKED);
+  });
+
   it('gives the attempt back when the session cannot be opened, counting nothing', async () => {
     const { service, sessions } = setup(JANE, true);
     sessions.open.mockRejectedValue(new Error('database away'));
@@ -307,6 +331,7 @@ describe('AuthService.logout', () => {
       attempts,
       { emailTokens: { requireVerification: false }, jwt: { secret: SECRET } } as AppConfig,
       audit as unknown as AuditService,
+      {} as MfaLoginService,
     );
     return { service, repository, logout, audit };
   }

@@ -17,6 +17,8 @@ import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './sessions/dto/token-response.dto';
 import { SessionsService } from './sessions/sessions.service';
+import { MfaRequiredDto } from './second-factor/dto/mfa-required.dto';
+import { MfaLoginService } from './second-factor/mfa-login.service';
 
 @Injectable()
 export class AuthService {
@@ -29,6 +31,7 @@ export class AuthService {
     private readonly attempts: LoginAttempts,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly mfa: MfaLoginService,
   ) {
     this.loginDigest = loginDigest(config.jwt.secret);
   }
@@ -44,7 +47,7 @@ export class AuthService {
    * same lockout for both: it is counted on the name sent, before the account is looked up.
    * That an account is disabled is told only after its password.
    */
-  async login(dto: LoginDto, origin: ClientOrigin): Promise<TokenResponseDto> {
+  async login(dto: LoginDto, origin: ClientOrigin): Promise<TokenResponseDto | MfaRequiredDto> {
     const name = dto.email ?? dto.username ?? '';
     // The name tried, as a keyed digest: it correlates attempts, and a password typed into the
     // name field is not kept.
@@ -67,7 +70,11 @@ export class AuthService {
         await refused(AuditAction.LOGIN_FAILED, user?.id ?? null, user ? 'wrong_password' : 'unknown_account');
         throw problem(ErrorCode.INVALID_CREDENTIALS);
       }
-      await attempt.succeeded(accountNames(user));
+      // With a second factor the password alone forgives nothing: the lockout's counts stand
+      // until a code is right, or guesses of codes could be spread over fresh logins.
+      const secondFactor = this.mfa.required(user);
+      if (secondFactor) await attempt.abandon();
+      else await attempt.succeeded(accountNames(user));
       if (!user.is_active) {
         await refused(AuditAction.LOGIN_FAILED, user.id, 'account_disabled');
         throw problem(ErrorCode.ACCOUNT_DISABLED);
@@ -78,6 +85,7 @@ export class AuthService {
       }
       // The same password, re-hashed when its hash was made at a lower cost: no change of the account.
       await this.users.change({ id: user.id }, { password: dto.password }, { context: { actorId: user.id, origin }, login: user });
+      if (secondFactor) return await this.mfa.challenge(user);
       return await this.sessions.open(user, origin, auditRecord({ actorId: user.id, origin }, AuditAction.LOGIN_SUCCEEDED, user.id));
     } finally {
       // A check that ended in an error (the database away) gives its place back, counting nothing.

@@ -53,6 +53,13 @@ describe('AppConfig.fromEnvironment', () => {
     expect(first.jwt.secret).not.toBe(second.jwt.secret);
   });
 
+  it('seals second-factor secrets with a fixed development key when MFA_ENCRYPTION_KEY is unset, so that a restart can still open them', () => {
+    const [first, second] = [AppConfig.fromEnvironment({}), AppConfig.fromEnvironment({})];
+    expect(first.mfa.keyIsDevelopmentDefault).toBe(true);
+    expect(first.mfa.encryptionKey).toBe(second.mfa.encryptionKey);
+    expect(AppConfig.fromEnvironment({ MFA_ENCRYPTION_KEY: 'given-key' }).mfa).toMatchObject({ encryptionKey: 'given-key', keyIsDevelopmentDefault: false });
+  });
+
   it('uses JWT_SECRET when set', () => {
     const config = AppConfig.fromEnvironment({ JWT_SECRET: 'given-secret' });
     expect(config.jwt).toMatchObject({ secret: 'given-secret', secretGenerated: false });
@@ -68,6 +75,7 @@ describe('AppConfig.fromEnvironment', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/app',
       JWT_SECRET: 'k'.repeat(32),
+      MFA_ENCRYPTION_KEY: 'm'.repeat(32),
       MAIL_TRANSPORT: 'log',
       PUBLIC_URL: 'https://accounts.example.com',
     });
@@ -118,7 +126,7 @@ describe('AppConfig HTTP limits', () => {
 });
 
 describe('AppConfig CORS origins', () => {
-  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MAIL_TRANSPORT: 'log', PUBLIC_URL: 'https://accounts.example.com' };
+  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'k'.repeat(32), MFA_ENCRYPTION_KEY: 'm'.repeat(32), MAIL_TRANSPORT: 'log', PUBLIC_URL: 'https://accounts.example.com' };
 
   it('allows no browser origin in production without CORS_ORIGINS', () => {
     expect(AppConfig.fromEnvironment(PRODUCTION).corsOrigins).toBe(false);

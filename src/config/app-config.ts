@@ -12,6 +12,9 @@ export interface HttpLimits {
   maxConnectionsPerAddress: number;
 }
 
+/** Outside production without MFA_ENCRYPTION_KEY: known to all, so only for data nobody needs to protect. */
+const DEVELOPMENT_MFA_KEY = 'development-only-second-factor-key-not-secret';
+
 /** The service's settings, typed and derived once from the environment; injected by class. */
 export class AppConfig {
   readonly production: boolean;
@@ -87,6 +90,15 @@ export class AppConfig {
     mailRetentionDays: number;
     auditRetentionDays: number;
   };
+  /** Second factors (src/auth/second-factor). */
+  readonly mfa: {
+    /** Seals TOTP secrets and keys recovery-code hashes (MFA_ENCRYPTION_KEY). */
+    encryptionKey: string;
+    /** True when MFA_ENCRYPTION_KEY is not set: a fixed development key is used. */
+    keyIsDevelopmentDefault: boolean;
+    /** The issuer an authenticator app shows beside the account (JWT_ISSUER's value). */
+    issuer: string;
+  };
   /** Profile pictures (src/avatars): the largest upload taken, in bytes. */
   readonly avatarMaxBytes: number;
   /** Uploads of pictures an account may send an hour. */
@@ -109,6 +121,12 @@ export class AppConfig {
       refreshReuseSeconds: durationSeconds(env.REFRESH_REUSE_INTERVAL),
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+    };
+    this.mfa = {
+      // Fixed, not random: a restart must not make enrolled secrets unreadable (production requires the variable).
+      encryptionKey: env.MFA_ENCRYPTION_KEY ?? DEVELOPMENT_MFA_KEY,
+      keyIsDevelopmentDefault: !env.MFA_ENCRYPTION_KEY,
+      issuer: env.JWT_ISSUER,
     };
     this.bcryptRounds = env.BCRYPT_ROUNDS;
     this.bruteForce = {

@@ -17,6 +17,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app@db/app',
   JWT_SECRET: 's'.repeat(32),
+  MFA_ENCRYPTION_KEY: 'm'.repeat(32),
   MAIL_TRANSPORT: 'smtp://mail.example.com:587',
   PUBLIC_URL: 'https://accounts.example.com',
 };
@@ -255,6 +256,11 @@ describe('parseEnvironment', () => {
 
     it('refuses a missing JWT_SECRET', () => {
       expect(refusal({ ...PRODUCTION, JWT_SECRET: undefined })).toContain('JWT_SECRET');
+    });
+
+    it('refuses a missing or short MFA_ENCRYPTION_KEY: second-factor secrets would be sealed with a key everyone knows', () => {
+      expect(refusal({ ...PRODUCTION, MFA_ENCRYPTION_KEY: undefined })).toContain('MFA_ENCRYPTION_KEY');
+      expect(refusal({ ...PRODUCTION, MFA_ENCRYPTION_KEY: 'm'.repeat(31) })).toContain('MFA_ENCRYPTION_KEY');
     });
 
     it('counts JWT_SECRET in bytes: 31 refused, 32 accepted', () => {

@@ -65,6 +65,10 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(1)
   JWT_SECRET?: string;
 
+  /** The key that seals second-factor secrets (TOTP) and keys recovery codes' hashes. */
+  @IsOptional() @IsString() @MinLength(1)
+  MFA_ENCRYPTION_KEY?: string;
+
   @IsOptional() @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration such as 15m' })
   JWT_EXPIRES_IN = '15m';
 
@@ -296,6 +300,9 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     if (!env.DATABASE_URL) throw new Error('Invalid environment: DATABASE_URL must be set in production');
     if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
       throw new Error('Invalid environment: JWT_SECRET must be at least 32 bytes in production');
+    }
+    if (!env.MFA_ENCRYPTION_KEY || Buffer.byteLength(env.MFA_ENCRYPTION_KEY) < 32) {
+      throw new Error('Invalid environment: MFA_ENCRYPTION_KEY must be at least 32 bytes in production');
     }
     // Production mail must go somewhere real, or be written to the log on purpose.
     if (!env.MAIL_TRANSPORT) throw new Error('Invalid environment: MAIL_TRANSPORT must be set in production');

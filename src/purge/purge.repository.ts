@@ -60,6 +60,9 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
             )
             SELECT (SELECT count(*)::int FROM gone) AS sessions, (SELECT count(*)::int FROM tokens) AS refresh_tokens`,
   },
+  // A login that waited for its second factor past its 5 minutes: pendingLogin() finds it unusable.
+  // (Answered or spent by failures, it is deleted at once.)
+  { table: 'mfa_challenges', batch: deleteWhere('mfa_challenges', 'expires_at <= now()') },
   // Spent, voided (a newer link of the same kind) or expired: findUsable() and spend() refuse it.
   { table: 'email_tokens', batch: deleteWhere('email_tokens', 'used_at IS NOT NULL OR expires_at <= now()') },
   {

@@ -3,6 +3,12 @@ import { Role } from '../access/role.enum';
 import { type Locale, LOCALES } from '../i18n/locale';
 import type { User } from './user.entity';
 
+/** What an account has of second factors; never the factors themselves. */
+export class MfaView {
+  @ApiProperty({ example: false, description: 'an authenticator app (TOTP) is set up: login asks for its code' }) totp: boolean;
+  @ApiProperty({ example: 0, description: 'how many passkeys are registered' }) passkeys: number;
+}
+
 /** A user as every response shows it: never a password hash, never a deletion mark. */
 export class UserView {
   @ApiProperty({ example: 1 }) id: number;
@@ -26,6 +32,7 @@ export class UserView {
   pending_email: string | null;
   @ApiProperty({ enum: LOCALES, enumName: 'Locale', example: 'en', description: 'the language of the account\'s mails and pages' })
   locale: Locale;
+  @ApiProperty({ type: MfaView }) mfa: MfaView;
   @ApiProperty({ format: 'date-time', example: '2025-09-25T12:14:44.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2025-10-24T02:30:15.000Z' }) updated_at: string;
 }
@@ -46,6 +53,7 @@ export function toUserView(user: User): UserView {
     email_verified: user.email_verified,
     pending_email: user.pending_email,
     locale: user.locale,
+    mfa: { totp: user.mfa_totp, passkeys: user.mfa_passkeys },
     created_at: new Date(user.created_at).toISOString(),
     updated_at: new Date(user.updated_at).toISOString(),
   };

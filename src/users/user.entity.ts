@@ -76,6 +76,14 @@ export class User {
   @Column({ type: 'boolean', default: false })
   email_verified: boolean;
 
+  /** Whether login asks for an authenticator app's code (a confirmed TOTP factor). */
+  @Column({ type: 'boolean', default: false })
+  mfa_totp: boolean;
+
+  /** How many passkeys the account has registered. */
+  @Column({ type: 'smallint', default: 0 })
+  mfa_passkeys: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
 

@@ -129,6 +129,19 @@ export class UsersRepository extends BoundRepository {
     return user ?? null;
   }
 
+  /**
+   * The account's second-factor marks (what its view shows of them), with a new version and its
+   * events; null when the target is gone.
+   */
+  async setSecondFactors(target: Target, marks: SecondFactorMarks, events: AuditRecord[] = []): Promise<User | null> {
+    const params: unknown[] = [];
+    const assignments = (['mfa_totp', 'mfa_passkeys'] as const)
+      .filter((column) => marks[column] !== undefined)
+      .map((column) => `${column} = ${param(params, marks[column])}`);
+    const [user] = await this.run(withEvents(updateRow(target, assignments, params), events));
+    return user ?? null;
+  }
+
   /** Soft-deletes the target's row, with its events; false when there was none. */
   async softDelete(target: Target, events: AuditRecord[]): Promise<boolean> {
     const [deleted] = await this.run(deleteUser(target, events));
@@ -257,6 +270,9 @@ export const WRITABLE_COLUMNS = [
 ] as const satisfies readonly (keyof User)[];
 
 export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;
+
+/** What the account shows of its second factors; set only by the second-factor routes. */
+export type SecondFactorMarks = Partial<Pick<User, 'mfa_totp' | 'mfa_passkeys'>>;
 
 /** A new account's columns: the others take their defaults. */
 export type NewRow = WritableColumns & Pick<User, 'email' | 'username' | 'name' | 'password_hash'>;

@@ -17,7 +17,7 @@ import { assertStrongPassword } from './password-policy';
 import { PasswordService } from './password.service';
 import { Role } from '../access/role.enum';
 import { User } from './user.entity';
-import { Target, targetUserId, UserPage, UsersRepository, WritableColumns } from './users.repository';
+import { SecondFactorMarks, Target, targetUserId, UserPage, UsersRepository, WritableColumns } from './users.repository';
 
 /** The columns a change may set; `password` is plain text and stored as a bcrypt hash. */
 export type UserChanges = Omit<WritableColumns, 'password_hash'> & { password?: string };
@@ -121,6 +121,15 @@ export class UsersService {
 
   findByLogin(login: { email?: string; username?: string }): Promise<User | null> {
     return this.users.findByLogin(login);
+  }
+
+  /**
+   * Sets what the account shows of its second factors, in the transaction of `manager` (the
+   * factor's own rows), with its events: a new version, so its ETag changes. Null when the
+   * target is gone.
+   */
+  setSecondFactors(target: Target, marks: SecondFactorMarks, manager: EntityManager, events: AuditRecord[] = []): Promise<User | null> {
+    return this.users.on(manager).setSecondFactors(target, marks, events);
   }
 
   /** Whether any live account is an active administrator. */

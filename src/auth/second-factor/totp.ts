@@ -15,6 +15,11 @@ export function newTotpSecret(): Buffer {
   return Buffer.from(new Secret({ size: 20 }).bytes);
 }
 
+/** The secret as people type it into an app: base32. */
+export function totpSecretText(secret: Buffer): string {
+  return Secret.fromHex(secret.toString('hex')).base32;
+}
+
 /** The `otpauth://` URI an authenticator app enrols from (its QR code carries it). */
 export function totpUri(secret: Buffer, label: string, issuer: string): string {
   return totp(secret, label, issuer).toString();

@@ -33,6 +33,10 @@ export class Session {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   last_used_at: Date;
 
+  /** How its login was proved (RFC 8176 `amr` values, comma-separated): `pwd`, then `otp` or `webauthn`. */
+  @Column({ type: 'varchar', length: 64, default: 'pwd' })
+  amr: string;
+
   /** The client address it began from (as TRUST_PROXY lets the service see it). */
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;

@@ -31,10 +31,16 @@ describe('SessionsRepository on PGlite', () => {
     await sessions.open(id, userId, 3600, first, ORIGIN);
     expect(await sessions.claimRefreshToken(first)).toBe(id);
     expect(await sessions.claimRefreshToken(first)).toBeUndefined();
-    expect(await sessions.extend(id, 3600)).toEqual({ sessionId: id, userId, loggedInAt: expect.any(Date), emailVerified: false });
+    expect(await sessions.extend(id, 3600)).toEqual({ sessionId: id, userId, loggedInAt: expect.any(Date), amr: ['pwd'], emailVerified: false });
     const next = hash();
     await sessions.addRefreshToken(next, id);
     expect(await sessions.claimRefreshToken(next)).toBe(id);
+  });
+
+  it('keeps how its login was proved, for every refreshed token', async () => {
+    const id = randomUUID();
+    await sessions.open(id, userId, 3600, hash(), ORIGIN, undefined, ['pwd', 'otp']);
+    expect((await sessions.extend(id, 3600))?.amr).toEqual(['pwd', 'otp']);
   });
 
   it("writes a login's event in the statement that opens its session", async () => {

@@ -6,6 +6,7 @@ import { auditInsert } from '../../audit/audit.repository';
 import type { AuditRecord } from '../../audit/audit-record';
 import { queryRows } from '../../database/query-rows';
 import { callerCondition } from '../../users/caller-condition';
+import type { AuthenticationMethod } from '../tokens/access-token-claims';
 
 /** A session in good standing: open, unexpired, its user live and active. */
 export interface LiveSession {
@@ -17,6 +18,8 @@ export interface LiveSession {
 export interface RefreshedSession extends LiveSession {
   /** When its login was: the token's auth_time. */
   loggedInAt: Date;
+  /** How its login was proved: the token's amr. */
+  amr: AuthenticationMethod[];
   emailVerified: boolean;
 }
 
@@ -51,7 +54,7 @@ export class SessionsRepository extends BoundRepository {
     super(dataSource);
   }
 
-  /** A session and its first refresh token, in one round trip. */
+  /** A session, proved by `amr`, and its first refresh token, in one round trip. */
   async open(
     sessionId: string,
     userId: number,
@@ -59,14 +62,15 @@ export class SessionsRepository extends BoundRepository {
     refreshHash: string,
     origin: SessionOrigin,
     audit?: AuditRecord,
+    amr: AuthenticationMethod[] = ['pwd'],
   ): Promise<void> {
-    const params: unknown[] = [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent];
+    const params: unknown[] = [sessionId, userId, lifetimeSeconds, refreshHash, origin.ip, origin.userAgent, amr.join(',')];
     // The login's event in the same statement: written with the session, or not at all.
     const audited = audit ? `, audited AS (${auditInsert([audit], params)})` : '';
     await this.manager.query(
       `WITH session AS (
-         INSERT INTO sessions (id, user_id, expires_at, ip, user_agent)
-         VALUES ($1, $2, now() + $3 * interval '1 second', $5, $6)
+         INSERT INTO sessions (id, user_id, expires_at, ip, user_agent, amr)
+         VALUES ($1, $2, now() + $3 * interval '1 second', $5, $6, $7)
          RETURNING id
        )${audited}
        INSERT INTO refresh_tokens (token_hash, session_id) SELECT $4, id FROM session`,
@@ -147,17 +151,23 @@ export class SessionsRepository extends BoundRepository {
 
   /** Moves a live session's end forward, if it and its user are still in good standing. */
   async extend(sessionId: string, lifetimeSeconds: number): Promise<RefreshedSession | undefined> {
-    const [row] = await queryRows<{ session_id: string; user_id: number; created_at: Date; email_verified: boolean }>(
+    const [row] = await queryRows<{ session_id: string; user_id: number; created_at: Date; amr: string; email_verified: boolean }>(
       this.manager,
       `UPDATE sessions s SET expires_at = now() + $2 * interval '1 second'
        FROM users u
        WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
          AND u.id = s.user_id AND u.deleted_at IS NULL AND u.is_active
-       RETURNING s.id AS session_id, s.user_id, s.created_at, u.email_verified`,
+       RETURNING s.id AS session_id, s.user_id, s.created_at, s.amr, u.email_verified`,
       [sessionId, lifetimeSeconds],
     );
     return (
-      row && { sessionId: row.session_id, userId: row.user_id, loggedInAt: new Date(row.created_at), emailVerified: row.email_verified }
+      row && {
+        sessionId: row.session_id,
+        userId: row.user_id,
+        loggedInAt: new Date(row.created_at),
+        amr: row.amr.split(',') as AuthenticationMethod[],
+        emailVerified: row.email_verified,
+      }
     );
   }
 

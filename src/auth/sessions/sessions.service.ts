@@ -6,7 +6,7 @@ import { AuditContext, AuditRecord, auditRecord } from '../../audit/audit-record
 import type { ClientOrigin } from '../../common/http/client-origin';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { AppConfig } from '../../config/app-config';
-import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { AccessTokenClaims, AuthenticationMethod } from '../tokens/access-token-claims';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
@@ -33,15 +33,20 @@ export class SessionsService {
   ) {}
 
   /**
-   * Opens a session for a user who just proved who they are, from `origin`, with the event of
-   * that (a login) when given. One round trip.
+   * Opens a session for a user who just proved who they are, by `amr`, from `origin`, with the
+   * event of that (a login) when given. One round trip.
    */
-  async open(user: Pick<User, 'id' | 'email_verified'>, origin: SessionOrigin, event?: AuditRecord): Promise<TokenResponseDto> {
+  async open(
+    user: Pick<User, 'id' | 'email_verified'>,
+    origin: SessionOrigin,
+    event?: AuditRecord,
+    amr: AuthenticationMethod[] = ['pwd'],
+  ): Promise<TokenResponseDto> {
     const sessionId = randomUUID();
     const refreshToken = newSecretToken();
     const audit = event && { ...event, details: { ...event.details, session_id: sessionId } };
-    await this.sessions.open(sessionId, user.id, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin, audit);
-    const session = { sessionId, userId: user.id, loggedInAt: new Date(), emailVerified: user.email_verified };
+    await this.sessions.open(sessionId, user.id, this.config.jwt.refreshExpiresInSeconds, sha256Hex(refreshToken), origin, audit, amr);
+    const session = { sessionId, userId: user.id, loggedInAt: new Date(), amr, emailVerified: user.email_verified };
     return this.tokens(session, refreshToken);
   }
 
@@ -141,6 +146,7 @@ export class SessionsService {
       sub: String(session.userId),
       sid: session.sessionId,
       auth_time: Math.floor(session.loggedInAt.getTime() / 1000),
+      amr: session.amr,
       email_verified: session.emailVerified,
     };
     return {

@@ -2,12 +2,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parseId } from '../../common/validation/id';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
 
+/** How a login was proved (RFC 8176): a password, a one-time code (an app's, or a recovery code), a passkey. */
+export type AuthenticationMethod = 'pwd' | 'otp' | 'webauthn';
+
 /** The claims this service signs into an access token (with `iss`, `aud`, `exp`, `iat`, `jti`). */
 export interface AccessTokenClaims {
   sub: string;
   sid: string;
   /** When the session's login was, in seconds since the epoch (OpenID Connect's claim). */
   auth_time: number;
+  /** How that login was proved (OpenID Connect's claim). */
+  amr: AuthenticationMethod[];
   /** Whether the account's address was proven when the token was made. */
   email_verified: boolean;
 }

@@ -7,6 +7,7 @@ import { SessionDevices1764500000000 } from './1764500000000-session-devices';
 import { AuditEvents1764600000000 } from './1764600000000-audit-events';
 import { EmailChange1764700000000 } from './1764700000000-email-change';
 import { UserLocale1764800000000 } from './1764800000000-user-locale';
+import { SecondFactor1764900000000 } from './1764900000000-second-factor';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AuditEvents1764600000000,
   EmailChange1764700000000,
   UserLocale1764800000000,
+  SecondFactor1764900000000,
 ];

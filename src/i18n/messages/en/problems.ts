@@ -48,6 +48,10 @@ export const problems = {
     SESSION_NOT_FOUND: 'No such open session of this user.',
     AVATAR_NOT_FOUND: 'No such picture.',
     AVATAR_BUSY: 'Pictures are being processed at full capacity: try again in a few seconds.',
+    MFA_TOKEN_INVALID: 'This login is not valid any more: it expired, was finished, or met too many wrong codes. Log in again.',
+    INVALID_MFA_CODE: 'The code is wrong, or was already used.',
+    MFA_ALREADY_ENABLED: 'An authenticator app is already set up for this account: turn it off first.',
+    MFA_NOT_ENABLED: 'This account has no authenticator app set up.',
     RATE_LIMITED: 'Too many requests from this address.',
     SERVICE_UNAVAILABLE: 'The database is not available. Try again shortly.',
     INTERNAL_ERROR: 'An unexpected error occurred.',
@@ -79,6 +83,11 @@ export const problems = {
     noSession: 'No open session was given.',
     refreshReused: 'This refresh token was already used: its session has been ended.',
     refreshInvalid: 'The refresh token is not valid.',
+  },
+  mfa: {
+    noPendingEnrolment: 'Start setting up an authenticator app first (POST /users/mfa/totp).',
+    noSecondFactor: 'Recovery codes go with a second factor: set one up first.',
+    codeRequired: 'Send a code from the authenticator app, or a recovery code.',
   },
   pages: {
     formOnly: 'The form must be sent as application/x-www-form-urlencoded.',

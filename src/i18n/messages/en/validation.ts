@@ -50,6 +50,11 @@ export const validation = {
     tooEasy: 'This password is too easy to guess: use a longer one, or a few unrelated words, without a common pattern.',
     mismatch: 'The two passwords are not the same.',
   },
+  mfa: {
+    code: '{{field}} must be the 6 digits the authenticator app shows.',
+    recoveryCode: '{{field}} must be a recovery code: 10 letters and digits, as XXXXX-XXXXX.',
+    oneAnswer: 'Send either code or recovery_code, not both.',
+  },
   currentPassword: {
     emailOnly: 'current_password goes with a new email only.',
     required: 'current_password is required for this change.',

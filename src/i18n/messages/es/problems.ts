@@ -48,6 +48,11 @@ export const problems = {
     SESSION_NOT_FOUND: 'Este usuario no tiene ninguna sesión abierta con ese identificador.',
     AVATAR_NOT_FOUND: 'No existe esa imagen.',
     AVATAR_BUSY: 'Las imágenes se están procesando al máximo de capacidad: inténtalo de nuevo en unos segundos.',
+    MFA_TOKEN_INVALID:
+      'Este inicio de sesión ya no es válido: caducó, ya se completó o recibió demasiados códigos incorrectos. Inicia sesión de nuevo.',
+    INVALID_MFA_CODE: 'El código no es correcto, o ya se usó.',
+    MFA_ALREADY_ENABLED: 'Esta cuenta ya tiene una aplicación de autenticación configurada: desactívala primero.',
+    MFA_NOT_ENABLED: 'Esta cuenta no tiene ninguna aplicación de autenticación configurada.',
     RATE_LIMITED: 'Demasiadas solicitudes desde esta dirección.',
     SERVICE_UNAVAILABLE: 'La base de datos no está disponible. Inténtalo de nuevo en breve.',
     INTERNAL_ERROR: 'Se produjo un error inesperado.',
@@ -78,6 +83,11 @@ export const problems = {
     noSession: 'No se indicó ninguna sesión abierta.',
     refreshReused: 'Este token de actualización ya se usó: su sesión se ha cerrado.',
     refreshInvalid: 'El token de actualización no es válido.',
+  },
+  mfa: {
+    noPendingEnrolment: 'Empieza primero a configurar una aplicación de autenticación (POST /users/mfa/totp).',
+    noSecondFactor: 'Los códigos de recuperación acompañan a un segundo factor: configura uno primero.',
+    codeRequired: 'Envía un código de la aplicación de autenticación, o un código de recuperación.',
   },
   pages: {
     formOnly: 'El formulario debe enviarse como application/x-www-form-urlencoded.',

@@ -49,6 +49,11 @@ export const validation = {
       'Esta contraseña es demasiado fácil de adivinar: usa una más larga, o unas cuantas palabras sin relación entre sí, sin patrones comunes.',
     mismatch: 'Las dos contraseñas no son iguales.',
   },
+  mfa: {
+    code: '{{field}} deben ser los 6 dígitos que muestra la aplicación de autenticación.',
+    recoveryCode: '{{field}} debe ser un código de recuperación: 10 letras y cifras, como XXXXX-XXXXX.',
+    oneAnswer: 'Envía code o recovery_code, no ambos.',
+  },
   currentPassword: {
     emailOnly: 'current_password solo se envía con un correo electrónico nuevo.',
     required: 'current_password es obligatorio para este cambio.',
