@@ -25,4 +25,8 @@ export enum AuditAction {
   MFA_RECOVERY_CODE_USED = 'mfa.recovery_code_used',
   MFA_FAILED = 'mfa.failed',
   ADMIN_MFA_REMOVED = 'admin.mfa_removed',
+  PASSKEY_REGISTERED = 'passkey.registered',
+  PASSKEY_REMOVED = 'passkey.removed',
+  PASSKEY_FAILED = 'passkey.failed',
+  PASSKEY_COUNTER_REGRESSED = 'passkey.counter_regressed',
 }

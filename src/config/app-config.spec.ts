@@ -60,6 +60,17 @@ describe('AppConfig.fromEnvironment', () => {
     expect(AppConfig.fromEnvironment({ MFA_ENCRYPTION_KEY: 'given-key' }).mfa).toMatchObject({ encryptionKey: 'given-key', keyIsDevelopmentDefault: false });
   });
 
+  it("binds passkeys to PUBLIC_URL's host and to its and APP_URL's origins, unless WEBAUTHN_* say otherwise", () => {
+    expect(AppConfig.fromEnvironment({ PUBLIC_URL: 'https://id.example.com/base/', APP_URL: 'https://app.example.com/x' }).webauthn).toEqual({
+      rpId: 'id.example.com',
+      rpName: 'user-accounts',
+      origins: ['https://id.example.com', 'https://app.example.com'],
+    });
+    expect(AppConfig.fromEnvironment({}).webauthn).toMatchObject({ rpId: 'localhost', origins: ['http://localhost:3000'] });
+    const set = AppConfig.fromEnvironment({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://a.example.com, https://b.example.com' });
+    expect(set.webauthn).toMatchObject({ rpId: 'example.com', origins: ['https://a.example.com', 'https://b.example.com'] });
+  });
+
   it('uses JWT_SECRET when set', () => {
     const config = AppConfig.fromEnvironment({ JWT_SECRET: 'given-secret' });
     expect(config.jwt).toMatchObject({ secret: 'given-secret', secretGenerated: false });

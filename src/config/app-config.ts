@@ -99,6 +99,12 @@ export class AppConfig {
     /** The issuer an authenticator app shows beside the account (JWT_ISSUER's value). */
     issuer: string;
   };
+  /** Passkeys (src/auth/passkeys): the relying party they are bound to. */
+  readonly webauthn: {
+    rpId: string;
+    rpName: string;
+    origins: string[];
+  };
   /** Profile pictures (src/avatars): the largest upload taken, in bytes. */
   readonly avatarMaxBytes: number;
   /** Uploads of pictures an account may send an hour. */
@@ -127,6 +133,12 @@ export class AppConfig {
       encryptionKey: env.MFA_ENCRYPTION_KEY ?? DEVELOPMENT_MFA_KEY,
       keyIsDevelopmentDefault: !env.MFA_ENCRYPTION_KEY,
       issuer: env.JWT_ISSUER,
+    };
+    const ownOrigins = [this.publicUrl, env.APP_URL].filter((url) => url !== undefined).map((url) => new URL(url).origin);
+    this.webauthn = {
+      rpId: env.WEBAUTHN_RP_ID ?? new URL(this.publicUrl).hostname,
+      rpName: env.JWT_ISSUER,
+      origins: env.WEBAUTHN_ORIGINS ? env.WEBAUTHN_ORIGINS.split(',').map((origin) => origin.trim()) : [...new Set(ownOrigins)],
     };
     this.bcryptRounds = env.BCRYPT_ROUNDS;
     this.bruteForce = {

@@ -276,6 +276,13 @@ describe('parseEnvironment', () => {
     });
   });
 
+  it.each([['WEBAUTHN_ORIGINS', 'https://a.example.com/path'], ['WEBAUTHN_ORIGINS', 'a.example.com'], ['WEBAUTHN_RP_ID', 'https://example.com'], ['WEBAUTHN_RP_ID', 'Example.com']])(
+    'refuses %s=%s',
+    (name, value) => {
+      expect(refusal({ [name]: value })).toMatch(new RegExp(`^Invalid environment: ${name}\\b`));
+    },
+  );
+
   it('names the first rule broken, as written: a PORT that is no number is not "too large"', () => {
     expect(refusal({ PORT: 'abc' })).toBe('Invalid environment: PORT must be an integer number');
   });

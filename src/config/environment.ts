@@ -140,6 +140,14 @@ export class Environment {
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
   PUBLIC_URL?: string;
 
+  /** The WebAuthn relying party's id: the host name passkeys are bound to (PUBLIC_URL's host unless set). */
+  @IsOptional() @Matches(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, { message: 'WEBAUTHN_RP_ID must be a lower-case host name, such as example.com' })
+  WEBAUTHN_RP_ID?: string;
+
+  /** The origins a passkey ceremony may come from, comma-separated (PUBLIC_URL's and APP_URL's unless set). */
+  @IsOptional() @IsString()
+  WEBAUTHN_ORIGINS?: string;
+
   /** A frontend's base URL, when it serves the mail links' pages itself; unset, the links open the service's own (PUBLIC_URL). */
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'APP_URL must be an http:// or https:// URL' })
   APP_URL?: string;
@@ -292,6 +300,9 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
       throw new Error('Invalid environment: TRUST_PROXY must be true, false or proxy addresses and CIDR ranges');
     }
   }
+  if (env.WEBAUTHN_ORIGINS !== undefined && !env.WEBAUTHN_ORIGINS.split(',').every((origin) => isOrigin(origin.trim()))) {
+    throw new Error('Invalid environment: WEBAUTHN_ORIGINS must be comma-separated origins, such as https://app.example.com');
+  }
   if (env.LOGIN_MAX_FAILURES_NAME_WIDE !== undefined && env.LOGIN_MAX_FAILURES_NAME_WIDE < env.LOGIN_MAX_FAILURES) {
     // Else one address could lock the name everywhere before its own lock: the owner's included.
     throw new Error('Invalid environment: LOGIN_MAX_FAILURES_NAME_WIDE must not be less than LOGIN_MAX_FAILURES');
@@ -317,4 +328,14 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     }
   }
   return env;
+}
+
+/** Whether `text` is an origin: http(s), a host, an optional port, nothing after. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
+  } catch {
+    return false;
+  }
 }

@@ -63,6 +63,8 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
   // A login that waited for its second factor past its 5 minutes: pendingLogin() finds it unusable.
   // (Answered or spent by failures, it is deleted at once.)
   { table: 'mfa_challenges', batch: deleteWhere('mfa_challenges', 'expires_at <= now()') },
+  // A passkey ceremony's challenge nobody answered within its 2 minutes (an answer deletes it).
+  { table: 'webauthn_challenges', batch: deleteWhere('webauthn_challenges', 'expires_at <= now()') },
   // Spent, voided (a newer link of the same kind) or expired: findUsable() and spend() refuse it.
   { table: 'email_tokens', batch: deleteWhere('email_tokens', 'used_at IS NOT NULL OR expires_at <= now()') },
   {

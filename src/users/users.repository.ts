@@ -138,6 +138,8 @@ export class UsersRepository extends BoundRepository {
     const assignments = (['mfa_totp', 'mfa_passkeys'] as const)
       .filter((column) => marks[column] !== undefined)
       .map((column) => `${column} = ${param(params, marks[column])}`);
+    // Counted in the row's own update, which locks it: concurrent registrations each add theirs.
+    if (marks.passkeysAdded !== undefined) assignments.push(`mfa_passkeys = greatest(mfa_passkeys + ${param(params, marks.passkeysAdded)}, 0)`);
     const [user] = await this.run(withEvents(updateRow(target, assignments, params), events));
     return user ?? null;
   }
@@ -272,7 +274,10 @@ export const WRITABLE_COLUMNS = [
 export type WritableColumns = Partial<Pick<User, (typeof WRITABLE_COLUMNS)[number]>>;
 
 /** What the account shows of its second factors; set only by the second-factor routes. */
-export type SecondFactorMarks = Partial<Pick<User, 'mfa_totp' | 'mfa_passkeys'>>;
+export type SecondFactorMarks = Partial<Pick<User, 'mfa_totp' | 'mfa_passkeys'>> & {
+  /** Passkeys registered (or, negative, removed) by the change. */
+  passkeysAdded?: number;
+};
 
 /** A new account's columns: the others take their defaults. */
 export type NewRow = WritableColumns & Pick<User, 'email' | 'username' | 'name' | 'password_hash'>;

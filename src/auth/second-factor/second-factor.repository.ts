@@ -173,6 +173,16 @@ export class SecondFactorRepository extends BoundRepository {
     return row?.failures ?? Number.MAX_SAFE_INTEGER;
   }
 
+  /** Ends a waiting login that may still be answered, in the statement that checks it; false when it may not. */
+  async finishChallenge(tokenHash: string, maxFailures: number): Promise<boolean> {
+    const rows = await queryRows(
+      this.manager,
+      `DELETE FROM mfa_challenges WHERE token_hash = $1 AND expires_at > now() AND failures < $2 RETURNING 1`,
+      [tokenHash, maxFailures],
+    );
+    return rows.length > 0;
+  }
+
   /** Ends one waiting login (answered, or spent by its failures). */
   async endChallenge(tokenHash: string): Promise<void> {
     await queryRows(this.manager, `DELETE FROM mfa_challenges WHERE token_hash = $1`, [tokenHash]);

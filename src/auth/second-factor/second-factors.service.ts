@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { toString as qrCodeSvg } from 'qrcode';
 import { AuditAction } from '../../audit/audit-action.enum';
 import { AuditContext, auditRecord } from '../../audit/audit-record';
-import { AuthenticatedUser, loggedInWithin } from '../../access/authenticated-user';
+import type { AuthenticatedUser } from '../../access/authenticated-user';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { AppConfig } from '../../config/app-config';
 import { AccountSecurity } from '../../users/account-security';
 import type { User } from '../../users/user.entity';
-import { RECENT_LOGIN_SECONDS, UsersService } from '../../users/users.service';
+import { UsersService } from '../../users/users.service';
+import { PasskeysService } from '../passkeys/passkeys.service';
+import { reauthenticate } from '../reauthenticate';
 import { assertOneAnswer, type DisableTotpDto } from './dto/second-factor-answer.dto';
 import type { RecoveryCodesDto } from './dto/recovery-codes.dto';
 import type { TotpEnrolmentDto } from './dto/totp-enrolment.dto';
@@ -30,6 +32,7 @@ export class SecondFactorsService {
     private readonly codes: OneTimeCodes,
     private readonly users: UsersService,
     private readonly security: AccountSecurity,
+    private readonly passkeys: PasskeysService,
     private readonly config: AppConfig,
   ) {}
 
@@ -37,7 +40,7 @@ export class SecondFactorsService {
   async startTotp(caller: AuthenticatedUser, currentPassword: string | undefined, context: AuditContext): Promise<TotpEnrolmentDto> {
     const user = await this.owner(caller);
     if (user.mfa_totp) throw problem(ErrorCode.MFA_ALREADY_ENABLED);
-    await this.reauthenticate(caller, user, currentPassword, context);
+    await reauthenticate(this.security, caller, user, currentPassword, context);
     const secret = newTotpSecret();
     if (!(await this.factors.savePendingTotp(user.id, seal(this.codes.secretKey, String(user.id), secret)))) {
       throw problem(ErrorCode.MFA_ALREADY_ENABLED);
@@ -73,8 +76,8 @@ export class SecondFactorsService {
   /** New recovery codes in place of the account's earlier ones, used or not. */
   async replaceRecoveryCodes(caller: AuthenticatedUser, currentPassword: string | undefined, context: AuditContext): Promise<RecoveryCodesDto> {
     const user = await this.owner(caller);
-    if (!user.mfa_totp) throw problem(ErrorCode.MFA_NOT_ENABLED, { key: 'problems.mfa.noSecondFactor' });
-    await this.reauthenticate(caller, user, currentPassword, context);
+    if (!user.mfa_totp && user.mfa_passkeys === 0) throw problem(ErrorCode.MFA_NOT_ENABLED, { key: 'problems.mfa.noSecondFactor' });
+    await reauthenticate(this.security, caller, user, currentPassword, context);
     const recoveryCodes = newRecoveryCodes();
     await this.factors.replaceRecoveryCodes(user.id, this.hashes(recoveryCodes), auditRecord(context, AuditAction.MFA_RECOVERY_CODES_REPLACED, user.id));
     return { recovery_codes: recoveryCodes };
@@ -82,18 +85,22 @@ export class SecondFactorsService {
 
   /**
    * Turns the caller's app off: re-authenticated, and proved by a current code or a recovery
-   * code, so that a stolen session alone cannot drop the second factor. Its recovery codes go too.
+   * code, so that a stolen session alone cannot drop the second factor. Its recovery codes go too,
+   * unless the account has passkeys.
    */
   async disableTotp(caller: AuthenticatedUser, dto: DisableTotpDto, context: AuditContext): Promise<void> {
     assertOneAnswer(dto);
     const user = await this.owner(caller);
     if (!user.mfa_totp) throw problem(ErrorCode.MFA_NOT_ENABLED);
-    await this.reauthenticate(caller, user, dto.current_password, context);
+    await reauthenticate(this.security, caller, user, dto.current_password, context);
     const owner = { userId: user.id, email: user.email, username: user.username };
     // A wrong code's failure is kept: the transaction returns it rather than throwing.
     const removed = await this.factors.transaction(async (factors) => {
       if (!(await this.codes.check(owner, dto, context, factors))) return false;
-      await this.dropFactors(factors, user.id);
+      await factors.deleteTotp(user.id);
+      // The recovery codes stay with passkeys, which they stand in for too.
+      if (user.mfa_passkeys === 0) await factors.deleteRecoveryCodes(user.id);
+      await factors.endChallengesOf(user.id);
       const event = auditRecord(context, AuditAction.MFA_TOTP_DISABLED, user.id);
       if (!(await this.users.setSecondFactors({ caller }, { mfa_totp: false }, factors.manager, [event]))) throw ProblemException.unauthorized();
       return true;
@@ -108,6 +115,7 @@ export class SecondFactorsService {
       const user = await this.users.setSecondFactors({ id: userId }, { mfa_totp: false, mfa_passkeys: 0 }, factors.manager, [event]);
       if (!user) throw ProblemException.userNotFound();
       await this.dropFactors(factors, userId);
+      await this.passkeys.removeAllOf(factors.manager, userId);
       await this.security.endSessions(factors.manager, userId);
     });
   }
@@ -127,11 +135,5 @@ export class SecondFactorsService {
     const user = await this.users.findByCaller(caller);
     if (!user) throw ProblemException.unauthorized();
     return user;
-  }
-
-  /** The current password when given (counted toward the lockout), else a login within the last 10 minutes. */
-  private async reauthenticate(caller: AuthenticatedUser, user: User, currentPassword: string | undefined, context: AuditContext): Promise<void> {
-    if (currentPassword !== undefined) return this.security.verifyPassword(user, currentPassword, context.origin.ip);
-    if (!loggedInWithin(caller, RECENT_LOGIN_SECONDS)) throw problem(ErrorCode.REAUTHENTICATION_REQUIRED);
   }
 }

@@ -8,6 +8,7 @@ import { AuditEvents1764600000000 } from './1764600000000-audit-events';
 import { EmailChange1764700000000 } from './1764700000000-email-change';
 import { UserLocale1764800000000 } from './1764800000000-user-locale';
 import { SecondFactor1764900000000 } from './1764900000000-second-factor';
+import { Passkeys1765000000000 } from './1765000000000-passkeys';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   EmailChange1764700000000,
   UserLocale1764800000000,
   SecondFactor1764900000000,
+  Passkeys1765000000000,
 ];

@@ -1,12 +1,39 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { ProblemException } from '../../../common/problems/problem.exception';
+import { AuthenticationCredentialDto } from '../../passkeys/dto/webauthn-credential.dto';
 import { fieldMessage } from '../../../common/validation/field-message';
 import { SecondFactorAnswerDto } from './second-factor-answer.dto';
 
-/** POST /auth/mfa/verify: the login's mfa_token and its second factor. */
+const MfaTokenField = () =>
+  applyDecorators(
+    ApiProperty({ example: 'Vx3k9bQ2...', description: "from the login's answer; lives 5 minutes" }),
+    IsString({ message: fieldMessage('validation.field.notString', { field: 'mfa_token' }) }),
+    Length(1, 200, { message: fieldMessage('validation.field.lengthBetween', { field: 'mfa_token', min: 1, max: 200 }) }),
+  );
+
+/** POST /auth/mfa/passkey/options: the login waiting for a passkey. */
+export class MfaPasskeyOptionsDto {
+  @MfaTokenField() mfa_token: string;
+}
+
+/** POST /auth/mfa/verify: the login's mfa_token and its second factor: a code, a recovery code or a passkey's signature. */
 export class MfaVerifyDto extends SecondFactorAnswerDto {
-  @ApiProperty({ example: 'Vx3k9bQ2...', description: "from the login's answer; lives 5 minutes" })
-  @IsString({ message: fieldMessage('validation.field.notString', { field: 'mfa_token' }) })
-  @Length(1, 200, { message: fieldMessage('validation.field.lengthBetween', { field: 'mfa_token', min: 1, max: 200 }) })
-  mfa_token: string;
+  @MfaTokenField() mfa_token: string;
+
+  @ApiPropertyOptional({ type: AuthenticationCredentialDto, description: 'a passkey\'s signature of the challenge of POST /auth/mfa/passkey/options' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuthenticationCredentialDto)
+  @IsObject({ message: fieldMessage('validation.passkey.object', { field: 'passkey' }) })
+  passkey?: AuthenticationCredentialDto;
+}
+
+/** 400 unless the answer has exactly one of `code`, `recovery_code` and `passkey`. */
+export function assertOneVerifyAnswer(answer: MfaVerifyDto): void {
+  if ([answer.code, answer.recovery_code, answer.passkey].filter((given) => given !== undefined).length !== 1) {
+    throw ProblemException.validation([{ field: 'code', message: { key: 'validation.mfa.oneVerifyAnswer' } }]);
+  }
 }

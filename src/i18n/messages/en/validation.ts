@@ -50,10 +50,16 @@ export const validation = {
     tooEasy: 'This password is too easy to guess: use a longer one, or a few unrelated words, without a common pattern.',
     mismatch: 'The two passwords are not the same.',
   },
+  passkey: {
+    base64url: '{{field}} must be base64url text.',
+    object: '{{field}} must be a JSON object.',
+    transports: '{{field}} must be at most 8 names of transports (usb, nfc, ble, internal, hybrid).',
+  },
   mfa: {
     code: '{{field}} must be the 6 digits the authenticator app shows.',
     recoveryCode: '{{field}} must be a recovery code: 10 letters and digits, as XXXXX-XXXXX.',
     oneAnswer: 'Send either code or recovery_code, not both.',
+    oneVerifyAnswer: 'Send one of code, recovery_code or passkey.',
   },
   currentPassword: {
     emailOnly: 'current_password goes with a new email only.',

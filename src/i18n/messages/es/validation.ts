@@ -49,10 +49,16 @@ export const validation = {
       'Esta contraseña es demasiado fácil de adivinar: usa una más larga, o unas cuantas palabras sin relación entre sí, sin patrones comunes.',
     mismatch: 'Las dos contraseñas no son iguales.',
   },
+  passkey: {
+    base64url: '{{field}} debe ser texto base64url.',
+    object: '{{field}} debe ser un objeto JSON.',
+    transports: '{{field}} debe tener como mucho 8 nombres de transporte (usb, nfc, ble, internal, hybrid).',
+  },
   mfa: {
     code: '{{field}} deben ser los 6 dígitos que muestra la aplicación de autenticación.',
     recoveryCode: '{{field}} debe ser un código de recuperación: 10 letras y cifras, como XXXXX-XXXXX.',
     oneAnswer: 'Envía code o recovery_code, no ambos.',
+    oneVerifyAnswer: 'Envía uno solo de code, recovery_code o passkey.',
   },
   currentPassword: {
     emailOnly: 'current_password solo se envía con un correo electrónico nuevo.',
