@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { BoundRepository } from '../database/bound-repository';
 import { queryRows } from '../database/query-rows';
 import { param } from '../database/sql-parameter';
@@ -66,6 +66,15 @@ export function auditInsert(records: AuditRecord[], params: unknown[], from?: Au
   return `INSERT INTO audit_events (action, actor_id, user_id, ip, request_id, details) ${selects.join(' UNION ALL ')}`;
 }
 
+/**
+ * One event on `manager`'s connection: inside the transaction of another table's repository
+ * when that is what it is bound to (a failure recorded where the change it refused rolls back).
+ */
+export async function insertEvent(manager: EntityManager, record: AuditRecord): Promise<void> {
+  const params: unknown[] = [];
+  await queryRows(manager, auditInsert([record], params), params);
+}
+
 /** Every statement on `audit_events` but the purge's: append, and read newest first. */
 @Injectable()
 export class AuditRepository extends BoundRepository {
@@ -74,9 +83,8 @@ export class AuditRepository extends BoundRepository {
   }
 
   /** An event that goes with no change of another table (a refused login): on its own. */
-  async insert(record: AuditRecord): Promise<void> {
-    const params: unknown[] = [];
-    await queryRows(this.manager, auditInsert([record], params), params);
+  insert(record: AuditRecord): Promise<void> {
+    return insertEvent(this.manager, record);
   }
 
   /** A page of events, newest first, and how many match (counted up to AUDIT_TOTAL_CAP). */

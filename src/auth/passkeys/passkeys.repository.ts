@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuditRecord } from '../../audit/audit-record';
-import { auditInsert } from '../../audit/audit.repository';
+import { auditInsert, insertEvent } from '../../audit/audit.repository';
 import { BoundRepository } from '../../database/bound-repository';
 import { queryRows } from '../../database/query-rows';
 
@@ -178,8 +178,7 @@ export class PasskeysRepository extends BoundRepository {
   }
 
   /** An event, on this repository's connection: inside its transaction when bound to one. */
-  async record(event: AuditRecord): Promise<void> {
-    const params: unknown[] = [];
-    await queryRows(this.manager, auditInsert([event], params), params);
+  record(event: AuditRecord): Promise<void> {
+    return insertEvent(this.manager, event);
   }
 }

@@ -67,7 +67,7 @@ export class OneTimeCodes {
   }
 
   /** The confirmed factor's secret, opened; undefined when there is none (or it no longer opens). */
-  async secretOf(userId: number, repository: SecondFactorRepository): Promise<{ secret: Buffer; lastUsedStep: number | null } | undefined> {
+  private async secretOf(userId: number, repository: SecondFactorRepository): Promise<{ secret: Buffer; lastUsedStep: number | null } | undefined> {
     const stored = await repository.totpOf(userId);
     if (!stored?.confirmed) return undefined;
     const secret = open(this.key, String(userId), stored.secret);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { BoundRepository } from '../../database/bound-repository';
 import { queryRows } from '../../database/query-rows';
 import type { AuditRecord } from '../../audit/audit-record';
-import { auditInsert } from '../../audit/audit.repository';
+import { auditInsert, insertEvent } from '../../audit/audit.repository';
 
 /** An account's authenticator app, as stored. */
 export interface StoredTotp {
@@ -85,14 +85,9 @@ export class SecondFactorRepository extends BoundRepository {
     return rows.length > 0;
   }
 
-  /** Removes the account's factor, confirmed or not; false when it had none confirmed. */
-  async deleteTotp(userId: number): Promise<boolean> {
-    const rows = await queryRows<{ confirmed: boolean }>(
-      this.manager,
-      `DELETE FROM totp_factors WHERE user_id = $1 RETURNING confirmed_at IS NOT NULL AS confirmed`,
-      [userId],
-    );
-    return rows.some((row) => row.confirmed);
+  /** Removes the account's factor, confirmed or not. */
+  async deleteTotp(userId: number): Promise<void> {
+    await queryRows(this.manager, `DELETE FROM totp_factors WHERE user_id = $1`, [userId]);
   }
 
   /** The account's recovery codes become these (hashes) alone, with `audit` when given. */
@@ -108,9 +103,8 @@ export class SecondFactorRepository extends BoundRepository {
   }
 
   /** An event, on this repository's connection: inside its transaction when bound to one. */
-  async record(event: AuditRecord): Promise<void> {
-    const params: unknown[] = [];
-    await queryRows(this.manager, auditInsert([event], params), params);
+  record(event: AuditRecord): Promise<void> {
+    return insertEvent(this.manager, event);
   }
 
   /** Spends an unused recovery code of the account; false when it has none such. */
