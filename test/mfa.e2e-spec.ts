@@ -3,6 +3,7 @@ import { Secret } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { totpCode, totpStep } from '../src/auth/second-factor/totp';
 import type { ApiClient } from './support/api-client';
+import { useMailedApp } from './support/mailed-app';
 import { ADMIN, TEST_JWT_SECRET, useApp } from './support/test-app';
 
 /** The code of the step `offset` steps from `step` (codes are made from the secret, as an app does). */
@@ -197,6 +198,19 @@ describe('second factor: an authenticator app (TOTP) and recovery codes', () => 
       const text = JSON.stringify(trail.body);
       expect(text).not.toContain(recoveryCodes[3]);
       expect(text).not.toContain(secret.toString('base64url'));
+    });
+  });
+
+  describe('a password reset', () => {
+    const mailed = useMailedApp();
+
+    it('sets a new password but keeps the second factor: a reset link is not one', async () => {
+      const { user, secret, step } = await enrolled(mailed.api);
+      await mailed.api.post('/auth/password/forgot', { body: { email: user.email } });
+      const token = mailed.sink().linkToken(await mailed.sink().nextMail(user.email, 'Reset your password'));
+      expect((await mailed.api.post('/auth/password/reset', { body: { token, new_password: 'a new password after the reset' } })).status).toBe(204);
+      const waiting = await mfaToken(mailed.api, user.email, 'a new password after the reset');
+      expect((await mailed.api.post('/auth/mfa/verify', { body: { mfa_token: waiting, code: codeAt(secret, step + 1) } })).status).toBe(200);
     });
   });
 
