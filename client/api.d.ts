@@ -1259,10 +1259,6 @@ export interface components {
             /** @example Work laptop */
             name: string;
         };
-        RemovePasskeyDto: {
-            /** @example correct-horse-battery */
-            current_password?: string;
-        };
         PasskeyLoginDto: {
             credential: components["schemas"]["AuthenticationCredentialDto"];
         };
@@ -6797,7 +6793,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RemovePasskeyDto"];
+                "application/json": components["schemas"]["ReauthenticationDto"];
             };
         };
         responses: {

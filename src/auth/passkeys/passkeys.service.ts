@@ -11,7 +11,7 @@ import { violatedUniqueIndex } from '../../database/unique-violation';
 import { AccountSecurity } from '../../users/account-security';
 import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
-import { reauthenticate } from '../reauthenticate';
+import { reauthenticate } from '../reauthentication/reauthenticate';
 import { deviceLabel } from '../sessions/device-label';
 import { PasskeyView, toPasskeyView } from './dto/passkey-view.dto';
 import type { RegisterPasskeyDto } from './dto/passkey-bodies.dto';

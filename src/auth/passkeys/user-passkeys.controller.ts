@@ -10,8 +10,8 @@ import { ApiProblems, BODY_PROBLEMS } from '../../common/problems/api-problems.d
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { ApiUuidParam } from '../../common/validation/api-path-params.decorator';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe';
-import { ReauthenticationDto } from '../second-factor/dto/reauthentication.dto';
-import { RegisterPasskeyDto, RemovePasskeyDto, RenamePasskeyDto } from './dto/passkey-bodies.dto';
+import { ReauthenticationDto } from '../reauthentication/reauthentication.dto';
+import { RegisterPasskeyDto, RenamePasskeyDto } from './dto/passkey-bodies.dto';
 import { PasskeyOptionsDto } from './dto/passkey-options.dto';
 import { PasskeyView } from './dto/passkey-view.dto';
 import { PasskeysService } from './passkeys.service';
@@ -71,13 +71,13 @@ export class UserPasskeysController {
   @RateLimited()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'removePasskey', summary: 'Remove one of your passkeys (re-authenticated)' })
-  @ApiBody({ type: RemovePasskeyDto, required: false })
+  @ApiBody({ type: ReauthenticationDto, required: false })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTH_PROBLEMS, ErrorCode.PASSKEY_NOT_FOUND, ErrorCode.RATE_LIMITED)
   async remove(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', new UuidParamPipe()) id: string,
-    @Body() dto: RemovePasskeyDto,
+    @Body() dto: ReauthenticationDto,
     @Origin() origin: ClientOrigin,
   ): Promise<void> {
     await this.passkeys.remove(caller, id, dto?.current_password, { actorId: caller.id, origin });

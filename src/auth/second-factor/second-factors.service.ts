@@ -10,7 +10,7 @@ import { AccountSecurity } from '../../users/account-security';
 import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { PasskeysService } from '../passkeys/passkeys.service';
-import { reauthenticate } from '../reauthenticate';
+import { reauthenticate } from '../reauthentication/reauthenticate';
 import { assertOneAnswer, type DisableTotpDto } from './dto/second-factor-answer.dto';
 import type { RecoveryCodesDto } from './dto/recovery-codes.dto';
 import type { TotpEnrolmentDto } from './dto/totp-enrolment.dto';

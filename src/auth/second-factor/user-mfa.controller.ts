@@ -9,7 +9,7 @@ import { Origin } from '../../common/http/client-origin';
 import { ApiProblems, BODY_PROBLEMS } from '../../common/problems/api-problems.decorator';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { ConfirmTotpDto } from './dto/confirm-totp.dto';
-import { ReauthenticationDto } from './dto/reauthentication.dto';
+import { ReauthenticationDto } from '../reauthentication/reauthentication.dto';
 import { RecoveryCodesDto } from './dto/recovery-codes.dto';
 import { DisableTotpDto } from './dto/second-factor-answer.dto';
 import { TotpEnrolmentDto } from './dto/totp-enrolment.dto';

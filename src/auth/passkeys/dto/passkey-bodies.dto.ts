@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { fieldMessage } from '../../../common/validation/field-message';
-import { PasswordField } from '../../../users/dto/user-fields';
 import { AuthenticationCredentialDto, RegistrationCredentialDto } from './webauthn-credential.dto';
 
 /** POST /users/passkeys: the browser's new credential, and what to call it. */
@@ -26,11 +25,6 @@ export class RenamePasskeyDto {
   @IsString({ message: fieldMessage('validation.field.notString', { field: 'name' }) })
   @Length(1, 64, { message: fieldMessage('validation.field.lengthBetween', { field: 'name', min: 1, max: 64 }) })
   name: string;
-}
-
-/** DELETE /users/passkeys/:id: the current password, or a login within 10 minutes. */
-export class RemovePasskeyDto {
-  @PasswordField('optional', 'current_password', 1) current_password?: string;
 }
 
 /** POST /auth/passkey/login: a passkey's signature of the challenge of POST /auth/passkey/options. */

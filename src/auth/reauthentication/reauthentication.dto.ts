@@ -1,7 +1,7 @@
-import { PasswordField } from '../../../users/dto/user-fields';
+import { PasswordField } from '../../users/dto/user-fields';
 
 /**
- * What a change of the account's second factors asks: the current password, or nothing when
+ * What a change of the account's ways in (its second factors, its passkeys) asks: the current password, or nothing when
  * the access token's login is less than 10 minutes old.
  */
 export class ReauthenticationDto {

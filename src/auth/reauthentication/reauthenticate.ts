@@ -1,10 +1,10 @@
-import type { AuditContext } from '../audit/audit-record';
-import { AuthenticatedUser, loggedInWithin } from '../access/authenticated-user';
-import { ErrorCode } from '../common/problems/error-code.enum';
-import { problem } from '../common/problems/problem.exception';
-import type { AccountSecurity } from '../users/account-security';
-import type { User } from '../users/user.entity';
-import { RECENT_LOGIN_SECONDS } from '../users/users.service';
+import type { AuditContext } from '../../audit/audit-record';
+import { AuthenticatedUser, loggedInWithin } from '../../access/authenticated-user';
+import { ErrorCode } from '../../common/problems/error-code.enum';
+import { problem } from '../../common/problems/problem.exception';
+import type { AccountSecurity } from '../../users/account-security';
+import type { User } from '../../users/user.entity';
+import { RECENT_LOGIN_SECONDS } from '../../users/users.service';
 
 /**
  * What a change of the account's ways in asks of a caller who holds a valid token: the current
