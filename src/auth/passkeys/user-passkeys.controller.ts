@@ -11,13 +11,11 @@ import { ErrorCode } from '../../common/problems/error-code.enum';
 import { ApiUuidParam } from '../../common/validation/api-path-params.decorator';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe';
 import { ReauthenticationDto } from '../reauthentication/reauthentication.dto';
+import { REAUTHENTICATION_PROBLEMS } from '../reauthentication/reauthenticate';
 import { RegisterPasskeyDto, RenamePasskeyDto } from './dto/passkey-bodies.dto';
 import { PasskeyOptionsDto } from './dto/passkey-options.dto';
 import { PasskeyView } from './dto/passkey-view.dto';
 import { PasskeysService } from './passkeys.service';
-
-/** What re-authenticating can answer: a wrong password, a locked account, a login too old. */
-const REAUTH_PROBLEMS = [ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED, ErrorCode.REAUTHENTICATION_REQUIRED];
 
 /** The caller's passkeys. */
 @SelfProfileRoute()
@@ -35,7 +33,7 @@ export class UserPasskeysController {
   })
   @ApiBody({ type: ReauthenticationDto, required: false })
   @ApiOkResponse({ type: PasskeyOptionsDto })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTH_PROBLEMS, ErrorCode.PASSKEY_LIMIT, ErrorCode.RATE_LIMITED)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTHENTICATION_PROBLEMS, ErrorCode.PASSKEY_LIMIT, ErrorCode.RATE_LIMITED)
   async options(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ReauthenticationDto, @Origin() origin: ClientOrigin): Promise<PasskeyOptionsDto> {
     return (await this.passkeys.registrationOptions(caller, dto?.current_password, { actorId: caller.id, origin })) as unknown as PasskeyOptionsDto;
   }
@@ -73,7 +71,7 @@ export class UserPasskeysController {
   @ApiOperation({ operationId: 'removePasskey', summary: 'Remove one of your passkeys (re-authenticated)' })
   @ApiBody({ type: ReauthenticationDto, required: false })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTH_PROBLEMS, ErrorCode.PASSKEY_NOT_FOUND, ErrorCode.RATE_LIMITED)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTHENTICATION_PROBLEMS, ErrorCode.PASSKEY_NOT_FOUND, ErrorCode.RATE_LIMITED)
   async remove(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', new UuidParamPipe()) id: string,

@@ -6,6 +6,9 @@ import type { AccountSecurity } from '../../users/account-security';
 import type { User } from '../../users/user.entity';
 import { RECENT_LOGIN_SECONDS } from '../../users/users.service';
 
+/** What re-authenticating can answer: a wrong password, a locked account, a login too old. */
+export const REAUTHENTICATION_PROBLEMS = [ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED, ErrorCode.REAUTHENTICATION_REQUIRED];
+
 /**
  * What a change of the account's ways in asks of a caller who holds a valid token: the current
  * password when given (counted toward the lockout), else a login within the last 10 minutes.

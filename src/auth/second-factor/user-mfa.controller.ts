@@ -10,13 +10,11 @@ import { ApiProblems, BODY_PROBLEMS } from '../../common/problems/api-problems.d
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { ConfirmTotpDto } from './dto/confirm-totp.dto';
 import { ReauthenticationDto } from '../reauthentication/reauthentication.dto';
+import { REAUTHENTICATION_PROBLEMS } from '../reauthentication/reauthenticate';
 import { RecoveryCodesDto } from './dto/recovery-codes.dto';
 import { DisableTotpDto } from './dto/second-factor-answer.dto';
 import { TotpEnrolmentDto } from './dto/totp-enrolment.dto';
 import { SecondFactorsService } from './second-factors.service';
-
-/** What re-authenticating can answer: a wrong password, a locked account, a login too old. */
-const REAUTH_PROBLEMS = [ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED, ErrorCode.REAUTHENTICATION_REQUIRED];
 
 /** The caller's second factors: an authenticator app (TOTP) and its recovery codes. */
 @SelfProfileRoute()
@@ -34,7 +32,7 @@ export class UserMfaController {
   })
   @ApiBody({ type: ReauthenticationDto, required: false })
   @ApiOkResponse({ type: TotpEnrolmentDto })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTH_PROBLEMS, ErrorCode.MFA_ALREADY_ENABLED, ErrorCode.RATE_LIMITED)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTHENTICATION_PROBLEMS, ErrorCode.MFA_ALREADY_ENABLED, ErrorCode.RATE_LIMITED)
   start(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ReauthenticationDto, @Origin() origin: ClientOrigin): Promise<TotpEnrolmentDto> {
     return this.factors.startTotp(caller, dto?.current_password, { actorId: caller.id, origin });
   }
@@ -60,7 +58,7 @@ export class UserMfaController {
     summary: 'Turn the app off (its recovery codes too): re-authenticated, with a current code or a recovery code',
   })
   @ApiNoContentResponse({ description: 'Turned off' })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTH_PROBLEMS, ErrorCode.INVALID_MFA_CODE, ErrorCode.MFA_NOT_ENABLED, ErrorCode.RATE_LIMITED)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTHENTICATION_PROBLEMS, ErrorCode.INVALID_MFA_CODE, ErrorCode.MFA_NOT_ENABLED, ErrorCode.RATE_LIMITED)
   async disable(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DisableTotpDto, @Origin() origin: ClientOrigin): Promise<void> {
     await this.factors.disableTotp(caller, dto, { actorId: caller.id, origin });
   }
@@ -71,7 +69,7 @@ export class UserMfaController {
   @ApiOperation({ operationId: 'replaceRecoveryCodes', summary: 'Ten new recovery codes in place of the earlier ones, shown this once' })
   @ApiBody({ type: ReauthenticationDto, required: false })
   @ApiOkResponse({ type: RecoveryCodesDto })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTH_PROBLEMS, ErrorCode.MFA_NOT_ENABLED, ErrorCode.RATE_LIMITED)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.UNAUTHORIZED, ...REAUTHENTICATION_PROBLEMS, ErrorCode.MFA_NOT_ENABLED, ErrorCode.RATE_LIMITED)
   replaceRecoveryCodes(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ReauthenticationDto, @Origin() origin: ClientOrigin): Promise<RecoveryCodesDto> {
     return this.factors.replaceRecoveryCodes(caller, dto?.current_password, { actorId: caller.id, origin });
   }
