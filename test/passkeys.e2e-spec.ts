@@ -157,6 +157,19 @@ describe('passkeys (WebAuthn)', () => {
       expect(again.body.code).toBe('MFA_TOKEN_INVALID');
     });
 
+    it("forgives the password's earlier failures once it finishes the login, as a right code does", async () => {
+      const { user, password, authenticator } = await withPasskey(api);
+      const wrong = () => api.post('/auth/login', { body: { email: user.email, password: 'not the password' } });
+      // LOGIN_MAX_FAILURES is 5: four wrong passwords, then a login finished with the passkey.
+      for (let i = 0; i < 4; i++) expect((await wrong()).body.code).toBe('INVALID_CREDENTIALS');
+      const login = await api.post('/auth/login', { body: { email: user.email, password } });
+      const options = await api.post('/auth/mfa/passkey/options', { body: { mfa_token: login.body.mfa_token } });
+      expect((await api.post('/auth/mfa/verify', { body: { mfa_token: login.body.mfa_token, passkey: authenticator.assert(options.body) } })).status).toBe(200);
+      // Counted from nothing again: four more wrong passwords lock nothing.
+      for (let i = 0; i < 4; i++) expect((await wrong()).body.code).toBe('INVALID_CREDENTIALS');
+      expect((await api.post('/auth/login', { body: { email: user.email, password } })).body.mfa_required).toBe(true);
+    });
+
     it("refuses another user's passkey for the waiting login, counting it as a wrong answer", async () => {
       const alice = await withPasskey(api);
       const mallory = await withPasskey(api);

@@ -6,6 +6,7 @@ import type { ClientOrigin } from '../../common/http/client-origin';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem } from '../../common/problems/problem.exception';
 import type { User } from '../../users/user.entity';
+import { accountNames, LoginAttempts } from '../lockout/login-attempts';
 import { PasskeyCeremonies } from '../passkeys/passkey-ceremonies';
 import type { TokenResponseDto } from '../sessions/dto/token-response.dto';
 import { SessionsService } from '../sessions/sessions.service';
@@ -40,6 +41,7 @@ export class MfaLoginService {
     private readonly codes: OneTimeCodes,
     private readonly passkeys: PasskeyCeremonies,
     private readonly sessions: SessionsService,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   /** Whether logging in to this account asks for a second factor. */
@@ -98,16 +100,26 @@ export class MfaLoginService {
     return outcome;
   }
 
-  /** A passkey's signature is checked outside any transaction (it spends its own challenge); then the login is finished. */
+  /**
+   * A passkey's signature is checked outside any transaction (it spends its own challenge); then
+   * the login is finished, and, as a right code does, it forgives the password's earlier failures.
+   */
   private async byPasskey(tokenHash: string, login: PendingLogin, dto: MfaVerifyDto, context: AuditContext): Promise<Finished> {
+    const attempt = await this.attempts.begin(accountNames(login), context.origin.ip);
     try {
-      await this.passkeys.verifyAssertion('second_factor', login.userId, dto.passkey!, context);
-    } catch (error) {
-      if ((await this.factors.failChallenge(tokenHash)) >= MFA_MAX_FAILURES) await this.factors.endChallenge(tokenHash);
-      throw error;
+      try {
+        await this.passkeys.verifyAssertion('second_factor', login.userId, dto.passkey!, context);
+      } catch (error) {
+        if ((await this.factors.failChallenge(tokenHash)) >= MFA_MAX_FAILURES) await this.factors.endChallenge(tokenHash);
+        throw error;
+      }
+      if (!(await this.factors.finishChallenge(tokenHash, MFA_MAX_FAILURES))) throw problem(ErrorCode.MFA_TOKEN_INVALID);
+      await attempt.succeeded();
+      return { login, method: 'webauthn' };
+    } finally {
+      // A refused signature counts nothing: it cannot be guessed.
+      await attempt.abandon();
     }
-    if (!(await this.factors.finishChallenge(tokenHash, MFA_MAX_FAILURES))) throw problem(ErrorCode.MFA_TOKEN_INVALID);
-    return { login, method: 'webauthn' };
   }
 
   private async usableLogin(tokenHash: string): Promise<PendingLogin> {
