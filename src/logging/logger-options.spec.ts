@@ -15,7 +15,7 @@ describe('loggerOptions', () => {
     expect(REDACTED_PATHS).toEqual(
       expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']),
     );
-    for (const field of ['password', 'current_password', 'new_password', 'password_hash', 'refresh_token', 'access_token', 'token']) {
+    for (const field of ['password', 'current_password', 'new_password', 'password_hash', 'refresh_token', 'access_token', 'token', 'mfa_token', 'secret', 'otpauth_uri', 'recovery_code', 'recovery_codes']) {
       expect(REDACTED_PATHS).toEqual(expect.arrayContaining([field, `*.${field}`, `*.*.${field}`]));
     }
     expect(pinoHttp.redact).toEqual({ paths: REDACTED_PATHS, censor: '[REDACTED]' });

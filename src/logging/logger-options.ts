@@ -9,7 +9,21 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...['password', 'current_password', 'new_password', 'password_hash', 'access_token', 'refresh_token', 'token'].flatMap(
+  ...[
+    'password',
+    'current_password',
+    'new_password',
+    'password_hash',
+    'access_token',
+    'refresh_token',
+    'token',
+    // The second factor's: a waiting login's token, an app's secret (and the URI that holds it), recovery codes.
+    'mfa_token',
+    'secret',
+    'otpauth_uri',
+    'recovery_code',
+    'recovery_codes',
+  ].flatMap(
     (field) => [field, `*.${field}`, `*.*.${field}`],
   ),
 ];
