@@ -1,12 +1,13 @@
-import { sign, decode } from 'jsonwebtoken';
+import { decode } from 'jsonwebtoken';
 import { Secret } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { totpCode, totpStep } from '../src/auth/second-factor/totp';
 import type { ApiClient } from './support/api-client';
 import { useMailedApp } from './support/mailed-app';
-import { ADMIN, TEST_JWT_SECRET, useApp } from './support/test-app';
+import { loginAgo } from './support/old-login';
+import { ADMIN, useApp } from './support/test-app';
 
-/** The code of the step `offset` steps from `step` (codes are made from the secret, as an app does). */
+/** The code of time step `step`, made from the secret as an authenticator app makes it. */
 const codeAt = (secret: Buffer, step: number) => totpCode(secret, step * 30_000 + 1_000);
 
 /** A signed-up user with an authenticator app set up: its secret, the step its first code took, and its recovery codes. */
@@ -94,11 +95,7 @@ describe('second factor: an authenticator app (TOTP) and recovery codes', () => 
 
     it('asks a login older than 10 minutes for the current password, and counts a wrong one', async () => {
       const { token, password } = await api.register();
-      const claims = decode(token) as Record<string, unknown>;
-      const { exp, iat, ...rest } = claims;
-      void exp;
-      void iat;
-      const old = sign({ ...rest, auth_time: Math.floor(Date.now() / 1000) - 601 }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 600 });
+      const old = loginAgo(token, 601);
       const refused = await api.post('/users/mfa/totp', { token: old, body: {} });
       expect([refused.status, refused.body.code]).toEqual([401, 'REAUTHENTICATION_REQUIRED']);
       const wrong = await api.post('/users/mfa/totp', { token: old, body: { current_password: 'not-the-password' } });

@@ -1,17 +1,10 @@
-import { decode, sign } from 'jsonwebtoken';
+import { decode } from 'jsonwebtoken';
 import type { ApiClient } from './support/api-client';
 import { SoftAuthenticator } from './support/soft-authenticator';
-import { ADMIN, TEST_JWT_SECRET, useApp } from './support/test-app';
+import { loginAgo } from './support/old-login';
+import { ADMIN, useApp } from './support/test-app';
 
 const ORIGIN = 'http://localhost:4200';
-
-/** The same access token, its login made 11 minutes old. */
-function oldLogin(token: string): string {
-  const { exp, iat, ...claims } = decode(token) as Record<string, unknown>;
-  void exp;
-  void iat;
-  return sign({ ...claims, auth_time: Math.floor(Date.now() / 1000) - 660 }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 600 });
-}
 
 /** A signed-up user with a passkey registered on its own authenticator. */
 async function withPasskey(api: ApiClient) {
@@ -65,7 +58,7 @@ describe('passkeys (WebAuthn)', () => {
       const fresh = await api.post('/users/passkeys/options', { token });
       const phished = await api.post('/users/passkeys', { token, body: { credential: authenticator.register(fresh.body, { origin: 'https://evil.example' }).json } });
       expect([phished.status, phished.body.code]).toEqual([401, 'PASSKEY_INVALID']);
-      const old = oldLogin(token);
+      const old = loginAgo(token, 660);
       expect((await api.post('/users/passkeys/options', { token: old })).body.code).toBe('REAUTHENTICATION_REQUIRED');
       expect((await api.post('/users/passkeys/options', { token: old, body: { current_password: password } })).status).toBe(200);
     });
@@ -200,7 +193,7 @@ describe('passkeys (WebAuthn)', () => {
       const renamed = await api.put(`/users/passkeys/${passkeyId}`, { token, body: { name: 'Work laptop' } });
       expect([renamed.status, renamed.body.name]).toEqual([200, 'Work laptop']);
       expect((await api.put('/users/passkeys/00000000-0000-4000-8000-000000000000', { token, body: { name: 'x' } })).body.code).toBe('PASSKEY_NOT_FOUND');
-      expect((await api.delete(`/users/passkeys/${passkeyId}`, { token: oldLogin(token) })).body.code).toBe('REAUTHENTICATION_REQUIRED');
+      expect((await api.delete(`/users/passkeys/${passkeyId}`, { token: loginAgo(token, 660) })).body.code).toBe('REAUTHENTICATION_REQUIRED');
       expect((await api.delete(`/users/passkeys/${passkeyId}`, { token })).status).toBe(204);
       expect((await api.get('/users', { token })).body.mfa).toEqual({ totp: false, passkeys: 0 });
       expect((await api.delete(`/users/passkeys/${passkeyId}`, { token })).body.code).toBe('PASSKEY_NOT_FOUND');

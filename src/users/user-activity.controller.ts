@@ -2,7 +2,6 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problems/api-problems.decorator';
 import { ErrorCode } from '../common/problems/error-code.enum';
-import { ProblemException } from '../common/problems/problem.exception';
 import type { AuthenticatedUser } from '../access/authenticated-user';
 import { CurrentUser } from '../access/current-user.decorator';
 import { SelfProfileRoute } from '../access/route-access.decorators';
@@ -26,7 +25,7 @@ export class UserActivityController {
   @ApiOkResponse({ type: AuditPageDto })
   @ApiProblems(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHORIZED)
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ActivityQueryDto): Promise<AuditPageDto> {
-    if (!(await this.users.findByCaller(caller))) throw ProblemException.unauthorized();
+    await this.users.callerAccount(caller);
     const { rows, total, totalIsCapped } = await this.audit.page({ userId: caller.id }, query.page, query.limit);
     return { data: rows.map(toActivityEventView), page: query.page, limit: query.limit, total, total_is_capped: totalIsCapped };
   }

@@ -10,7 +10,6 @@ import { ErrorCode } from '../common/problems/error-code.enum';
 import type { ClientOrigin } from '../common/http/client-origin';
 import { Origin } from '../common/http/client-origin';
 import { NonEmptyBodyPipe } from '../common/validation/non-empty-body.pipe';
-import { ProblemException } from '../common/problems/problem.exception';
 import { RateLimited } from '../access/rate-limited.decorator';
 import { UnverifiedAllowed } from '../access/unverified-allowed.decorator';
 import type { AuthenticatedUser } from '../access/authenticated-user';
@@ -35,9 +34,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserView })
   @ApiProblems(ErrorCode.UNAUTHORIZED)
   async get(@CurrentUser() caller: AuthenticatedUser): Promise<UserView> {
-    const user = await this.users.findByCaller(caller);
-    if (!user) throw ProblemException.unauthorized();
-    return taggedUserView(user);
+    return taggedUserView(await this.users.callerAccount(caller));
   }
 
   @Put()

@@ -257,20 +257,20 @@ describe('UsersService on PGlite', () => {
   const refusal = (promise: Promise<unknown>) => problemFrom(promise);
 
   describe('reads', () => {
-    it('finds an account by id, the caller only while its session is open and its account active, and a login name', async () => {
+    it('finds an account by id, the caller only while its session is open and its account active (else 401), and a login name', async () => {
       const jane = await account('jane');
       const caller = await signIn(jane);
 
       expect((await service.findById(jane.id))?.email).toBe('jane@example.com');
-      expect((await service.findByCaller(caller))?.id).toBe(jane.id);
+      expect((await service.callerAccount(caller)).id).toBe(jane.id);
       expect((await service.findByLogin({ username: 'JANE' }))?.id).toBe(jane.id);
       expect((await service.findByLogin({ email: 'Jane@Example.com' }))?.id).toBe(jane.id);
 
       await dataSource.query('UPDATE sessions SET revoked_at = now() WHERE id = $1', [caller.sessionId]);
-      expect(await service.findByCaller(caller)).toBeNull();
+      expect((await refusal(service.callerAccount(caller))).code).toBe(ErrorCode.UNAUTHORIZED);
       const other = await signIn(jane);
       await dataSource.query('UPDATE users SET is_active = false WHERE id = $1', [jane.id]);
-      expect(await service.findByCaller(other)).toBeNull();
+      expect((await refusal(service.callerAccount(other))).code).toBe(ErrorCode.UNAUTHORIZED);
       // An administrator's target is found active or not.
       expect((await service.findById(jane.id))?.is_active).toBe(false);
     });

@@ -105,9 +105,11 @@ export class UsersService {
     return this.users.find({ id });
   }
 
-  /** The caller's account, when it is live and active and the token's session is open. */
-  findByCaller(caller: AuthenticatedUser): Promise<User | null> {
-    return this.users.find({ caller });
+  /** The caller's account, live and active, its token's session open; else 401. */
+  async callerAccount(caller: AuthenticatedUser): Promise<User> {
+    const user = await this.users.find({ caller });
+    if (!user) throw ProblemException.unauthorized();
+    return user;
   }
 
   /** The caller's role, while its account is live and active and the token's session open: what RolesGuard checks. */

@@ -1,7 +1,7 @@
 import type { ClientOrigin } from '../../common/http/client-origin';
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '../../common/problems/error-code.enum';
-import { problem, ProblemException } from '../../common/problems/problem.exception';
+import { problem } from '../../common/problems/problem.exception';
 import { Mailer } from '../../mail/mailer.service';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
 import { assertStrongPassword } from '../../users/password-policy';
@@ -31,8 +31,7 @@ export class EmailLinksService {
 
   /** POST /auth/verify-email/request: a new verification mail to the caller's address, within the mail budget (else 429). */
   async requestVerification(caller: AuthenticatedUser): Promise<void> {
-    const user = await this.users.findByCaller(caller);
-    if (!user) throw ProblemException.unauthorized();
+    const user = await this.users.callerAccount(caller);
     if (user.email_verified) throw problem(ErrorCode.EMAIL_ALREADY_VERIFIED);
     await this.tokens.transaction(async ({ manager }) => {
       if (!(await this.mails.queueVerification(manager, user))) throw mailRefused();

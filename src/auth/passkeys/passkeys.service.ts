@@ -9,7 +9,6 @@ import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { violatedUniqueIndex } from '../../database/unique-violation';
 import { AccountSecurity } from '../../users/account-security';
-import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { reauthenticate } from '../reauthentication/reauthenticate';
 import { deviceLabel } from '../sessions/device-label';
@@ -33,14 +32,14 @@ export class PasskeysService {
   ) {}
 
   async registrationOptions(caller: AuthenticatedUser, currentPassword: string | undefined, context: AuditContext): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     await reauthenticate(this.security, caller, user, currentPassword, context);
     return this.ceremonies.registrationOptions(user);
   }
 
   /** The browser's new credential, checked against the caller's registration challenge, kept. */
   async register(caller: AuthenticatedUser, dto: RegisterPasskeyDto, context: AuditContext): Promise<PasskeyView> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     const verified = await this.ceremonies.verifyRegistration(user.id, dto.credential);
     const name = dto.name ?? deviceLabel(context.origin.userAgent).slice(0, 64);
     try {
@@ -60,19 +59,19 @@ export class PasskeysService {
   }
 
   async list(caller: AuthenticatedUser): Promise<PasskeyView[]> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     return (await this.passkeys.list(user.id)).map(toPasskeyView);
   }
 
   async rename(caller: AuthenticatedUser, id: string, name: string): Promise<PasskeyView> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     const row = await this.passkeys.rename(user.id, id, name);
     if (!row) throw problem(ErrorCode.PASSKEY_NOT_FOUND);
     return toPasskeyView(row);
   }
 
   async remove(caller: AuthenticatedUser, id: string, currentPassword: string | undefined, context: AuditContext): Promise<void> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     await reauthenticate(this.security, caller, user, currentPassword, context);
     await this.passkeys.transaction(async (passkeys) => {
       const event = auditRecord(context, AuditAction.PASSKEY_REMOVED, user.id, { passkey_id: id });
@@ -86,9 +85,4 @@ export class PasskeysService {
     return this.passkeys.on(manager).deleteAllOf(userId);
   }
 
-  private async owner(caller: AuthenticatedUser): Promise<User> {
-    const user = await this.users.findByCaller(caller);
-    if (!user) throw ProblemException.unauthorized();
-    return user;
-  }
 }

@@ -13,7 +13,8 @@ import { SessionsService } from '../sessions/sessions.service';
 import type { AuthenticationMethod } from '../tokens/access-token-claims';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 import type { MfaMethod, MfaRequiredDto } from './dto/mfa-required.dto';
-import { assertOneVerifyAnswer, type MfaVerifyDto } from './dto/mfa-verify.dto';
+import type { MfaVerifyDto } from './dto/mfa-verify.dto';
+import { assertOneAnswer } from './dto/second-factor-answer.dto';
 import { OneTimeCodes } from './one-time-codes';
 import { PendingLogin, SecondFactorRepository } from './second-factor.repository';
 
@@ -68,7 +69,7 @@ export class MfaLoginService {
 
   /** Finishes a waiting login with a code of the app, a recovery code or a passkey: the usual token pair. */
   async verify(dto: MfaVerifyDto, origin: ClientOrigin): Promise<TokenResponseDto> {
-    assertOneVerifyAnswer(dto);
+    assertOneAnswer(dto, true);
     const tokenHash = sha256Hex(dto.mfa_token);
     // Read first without a lock: an unknown token costs one indexed read and takes no lockout place.
     const login = await this.usableLogin(tokenHash);

@@ -7,7 +7,6 @@ import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { AppConfig } from '../../config/app-config';
 import { AccountSecurity } from '../../users/account-security';
-import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { PasskeysService } from '../passkeys/passkeys.service';
 import { reauthenticate } from '../reauthentication/reauthenticate';
@@ -38,7 +37,7 @@ export class SecondFactorsService {
 
   /** A new secret for the caller's app, pending until confirmed: shown in this answer only. */
   async startTotp(caller: AuthenticatedUser, currentPassword: string | undefined, context: AuditContext): Promise<TotpEnrolmentDto> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     if (user.mfa_totp) throw problem(ErrorCode.MFA_ALREADY_ENABLED);
     await reauthenticate(this.security, caller, user, currentPassword, context);
     const secret = newTotpSecret();
@@ -55,7 +54,7 @@ export class SecondFactorsService {
    * the account's 10 recovery codes, which replace any earlier ones.
    */
   async confirmTotp(caller: AuthenticatedUser, code: string, context: AuditContext): Promise<RecoveryCodesDto> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     if (user.mfa_totp) throw problem(ErrorCode.MFA_ALREADY_ENABLED);
     const pending = await this.factors.totpOf(user.id);
     const secret = pending && !pending.confirmed ? open(this.codes.secretKey, String(user.id), pending.secret) : undefined;
@@ -75,7 +74,7 @@ export class SecondFactorsService {
 
   /** New recovery codes in place of the account's earlier ones, used or not. */
   async replaceRecoveryCodes(caller: AuthenticatedUser, currentPassword: string | undefined, context: AuditContext): Promise<RecoveryCodesDto> {
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     if (!user.mfa_totp && user.mfa_passkeys === 0) throw problem(ErrorCode.MFA_NOT_ENABLED, { key: 'problems.mfa.noSecondFactor' });
     await reauthenticate(this.security, caller, user, currentPassword, context);
     const recoveryCodes = newRecoveryCodes();
@@ -90,7 +89,7 @@ export class SecondFactorsService {
    */
   async disableTotp(caller: AuthenticatedUser, dto: DisableTotpDto, context: AuditContext): Promise<void> {
     assertOneAnswer(dto);
-    const user = await this.owner(caller);
+    const user = await this.users.callerAccount(caller);
     if (!user.mfa_totp) throw problem(ErrorCode.MFA_NOT_ENABLED);
     await reauthenticate(this.security, caller, user, dto.current_password, context);
     const owner = { userId: user.id, email: user.email, username: user.username };
@@ -131,9 +130,4 @@ export class SecondFactorsService {
     return codes.map((code) => recoveryCodeHash(this.codes.secretKey, normalizeRecoveryCode(code) as string));
   }
 
-  private async owner(caller: AuthenticatedUser): Promise<User> {
-    const user = await this.users.findByCaller(caller);
-    if (!user) throw ProblemException.unauthorized();
-    return user;
-  }
 }

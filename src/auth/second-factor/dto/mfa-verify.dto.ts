@@ -2,7 +2,6 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { ProblemException } from '../../../common/problems/problem.exception';
 import { AuthenticationCredentialDto } from '../../passkeys/dto/webauthn-credential.dto';
 import { fieldMessage } from '../../../common/validation/field-message';
 import { SecondFactorAnswerDto } from './second-factor-answer.dto';
@@ -29,11 +28,4 @@ export class MfaVerifyDto extends SecondFactorAnswerDto {
   @Type(() => AuthenticationCredentialDto)
   @IsObject({ message: fieldMessage('validation.passkey.object', { field: 'passkey' }) })
   passkey?: AuthenticationCredentialDto;
-}
-
-/** 400 unless the answer has exactly one of `code`, `recovery_code` and `passkey`. */
-export function assertOneVerifyAnswer(answer: MfaVerifyDto): void {
-  if ([answer.code, answer.recovery_code, answer.passkey].filter((given) => given !== undefined).length !== 1) {
-    throw ProblemException.validation([{ field: 'code', message: { key: 'validation.mfa.oneVerifyAnswer' } }]);
-  }
 }

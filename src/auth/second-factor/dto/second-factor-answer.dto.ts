@@ -13,9 +13,13 @@ export class DisableTotpDto extends SecondFactorAnswerDto {
   @PasswordField('optional', 'current_password', 1) current_password?: string;
 }
 
-/** 400 unless the answer has exactly one of `code` and `recovery_code`. */
-export function assertOneAnswer(answer: SecondFactorAnswerDto): void {
-  if ((answer.code === undefined) === (answer.recovery_code === undefined)) {
-    throw ProblemException.validation([{ field: 'code', message: { key: 'validation.mfa.oneAnswer' } }]);
+/**
+ * 400 unless exactly one of the answers a route takes was sent: `code` or `recovery_code` (and,
+ * at login, `passkey`).
+ */
+export function assertOneAnswer(answer: SecondFactorAnswerDto & { passkey?: unknown }, takesPasskey = false): void {
+  if ([answer.code, answer.recovery_code, answer.passkey].filter((given) => given !== undefined).length !== 1) {
+    const key = takesPasskey ? 'validation.mfa.oneVerifyAnswer' : 'validation.mfa.oneAnswer';
+    throw ProblemException.validation([{ field: 'code', message: { key } }]);
   }
 }
