@@ -112,6 +112,16 @@ describe('purge', () => {
     for (const expires of ['2 minutes', '-1 second']) {
       await dataSource.query(`INSERT INTO webauthn_challenges (challenge, purpose, expires_at) VALUES ($1, 'login', now() + $2::interval)`, [hash().slice(0, 43), expires]);
     }
+    // A provider's return that never came (10 minutes), a return's code never exchanged (a minute); one of each still live.
+    for (const expires of ['10 minutes', '-1 second', '-1 hour']) {
+      await dataSource.query(
+        `INSERT INTO oauth_flows (state_hash, provider, checks, return_url, expires_at) VALUES ($1, 'idp', '{}', 'http://localhost/', now() + $2::interval)`,
+        [hash(), expires],
+      );
+    }
+    for (const expires of ['1 minute', '-1 second']) {
+      await dataSource.query(`INSERT INTO oauth_codes (code_hash, provider, profile, expires_at) VALUES ($1, 'idp', '{}', now() + $2::interval)`, [hash(), expires]);
+    }
     const [{ count: liveTokensBefore }] = await dataSource.query(
       `SELECT count(*)::int AS count FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now())`,
       [userId],
@@ -119,7 +129,7 @@ describe('purge', () => {
     const mailBefore: string[] = await ids('SELECT id::text AS id FROM mail_outbox');
 
     // 10 sessions of the SQL above and the logged-out one; 7×2 + 5 + 1 + 0 + 1 refresh tokens.
-    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, mfa_challenges: 2, webauthn_challenges: 1, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, mfa_challenges: 2, webauthn_challenges: 1, oauth_flows: 2, oauth_codes: 1, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
 
     expect(await ids(`SELECT id::text AS id FROM sessions WHERE user_id = ${userId}`)).toEqual(
       [...keptSessions, apiSession].sort(),
@@ -158,8 +168,8 @@ describe('purge', () => {
     expect((await api().get('/users', { token: loggedOut.token })).status).toBe(401);
 
     // That session has now ended too: the next run takes it, and then nothing.
-    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, mfa_challenges: 0, webauthn_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
   });
 
   it('deletes exactly the audit events older than AUDIT_RETENTION_DAYS, in batches, and counts them', async () => {
@@ -185,7 +195,7 @@ describe('purge', () => {
     const before = await ids('SELECT id::text AS id FROM audit_events');
     expect(before).toEqual(expect.arrayContaining([...old, ...kept]));
 
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
 
     const after = await ids('SELECT id::text AS id FROM audit_events');
     expect(after).toEqual(before.filter((id) => !old.includes(id)));
@@ -193,7 +203,7 @@ describe('purge', () => {
       [...kept].sort(),
     );
     // What is left is within retention: the next run deletes none of it.
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
     expect(await ids('SELECT id::text AS id FROM audit_events')).toEqual(after);
   });
 

@@ -29,4 +29,6 @@ export enum AuditAction {
   PASSKEY_REMOVED = 'passkey.removed',
   PASSKEY_FAILED = 'passkey.failed',
   PASSKEY_COUNTER_REGRESSED = 'passkey.counter_regressed',
+  IDENTITY_LINKED = 'identity.linked',
+  IDENTITY_UNLINKED = 'identity.unlinked',
 }

@@ -51,7 +51,8 @@ export class AuthAccountSecurity extends AccountSecurity {
    * budget is made without its mail: its owner asks for one later.
    */
   async accountCreated(manager: EntityManager, user: User): Promise<void> {
-    if (user.password_hash === null) {
+    // A provider's sign-up has a proven address and no password: nothing to mail.
+    if (user.password_hash === null && !user.email_verified) {
       if (!(await this.mails.queueInvitation(manager, user))) throw mailRefused();
     } else if (!user.email_verified) {
       await this.mails.queueVerification(manager, user);

@@ -14,6 +14,7 @@ import { AdminSeeder } from './admin.seeder';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { EmailLinksModule } from './email-links/email-links.module';
+import { ProvidersModule } from './providers/providers.module';
 import { SecondFactorModule } from './second-factor/second-factor.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -37,6 +38,7 @@ import { RolesGuard } from './roles.guard';
     SessionsModule,
     EmailLinksModule,
     SecondFactorModule,
+    ProvidersModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({

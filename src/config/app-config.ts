@@ -1,4 +1,5 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { parseAuthProviders, ProviderSettings } from './auth-providers';
 import { durationMilliseconds, durationSeconds, Environment, parseEnvironment } from './environment';
 
 /** How long a client may take over a request, and how many connections it may hold (docs/configuration.md). */
@@ -105,6 +106,15 @@ export class AppConfig {
     rpName: string;
     origins: string[];
   };
+  /** Sign-in with other providers (src/auth/providers). */
+  readonly oauth: {
+    providers: ProviderSettings[];
+    /** Where a provider login may return: any address of these origins, or exactly one of these URLs. */
+    returnOrigins: string[];
+    returnUrls: string[];
+    /** Where it returns when the frontend names no address. */
+    defaultReturnUrl: string;
+  };
   /** Profile pictures (src/avatars): the largest upload taken, in bytes. */
   readonly avatarMaxBytes: number;
   /** Uploads of pictures an account may send an hour. */
@@ -176,6 +186,12 @@ export class AppConfig {
       batchSize: env.PURGE_BATCH_SIZE,
       mailRetentionDays: env.MAIL_RETENTION_DAYS,
       auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    };
+    this.oauth = {
+      providers: parseAuthProviders(env.AUTH_PROVIDERS),
+      returnOrigins: [new URL(this.mail.linkBaseUrl).origin],
+      returnUrls: env.OAUTH_REDIRECT_URLS?.split(',').map((url) => url.trim()) ?? [],
+      defaultReturnUrl: `${this.mail.linkBaseUrl}/`,
     };
     this.avatarMaxBytes = env.AVATAR_MAX_BYTES;
     this.avatarUploadsPerHour = env.AVATAR_UPLOADS_PER_HOUR;

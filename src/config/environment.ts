@@ -14,6 +14,7 @@ import {
   getMetadataStorage,
   validateSync,
 } from 'class-validator';
+import { parseAuthProviders } from './auth-providers';
 
 const DURATION = /^\d+(ms|s|m|h|d)?$/;
 
@@ -151,6 +152,14 @@ export class Environment {
   /** A frontend's base URL, when it serves the mail links' pages itself; unset, the links open the service's own (PUBLIC_URL). */
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'APP_URL must be an http:// or https:// URL' })
   APP_URL?: string;
+
+  /** Sign-in providers: a JSON list of OpenID Connect and GitHub entries (docs/configuration.md). */
+  @IsOptional() @IsString()
+  AUTH_PROVIDERS?: string;
+
+  /** Exact addresses, besides APP_URL's origin, that a provider login may return to: a mobile app's, say. Comma-separated. */
+  @IsOptional() @IsString()
+  OAUTH_REDIRECT_URLS?: string;
 
   /** Mails queued in an hour, all kinds and recipients together (per instance, or across them with Redis). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
@@ -303,6 +312,10 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   if (env.WEBAUTHN_ORIGINS !== undefined && !env.WEBAUTHN_ORIGINS.split(',').every((origin) => isOrigin(origin.trim()))) {
     throw new Error('Invalid environment: WEBAUTHN_ORIGINS must be comma-separated origins, such as https://app.example.com');
   }
+  parseAuthProviders(env.AUTH_PROVIDERS);
+  if (env.OAUTH_REDIRECT_URLS !== undefined && !env.OAUTH_REDIRECT_URLS.split(',').every((url) => isReturnUrl(url.trim()))) {
+    throw new Error('Invalid environment: OAUTH_REDIRECT_URLS must be comma-separated absolute URLs, such as com.example.app:/oauth');
+  }
   if (env.LOGIN_MAX_FAILURES_NAME_WIDE !== undefined && env.LOGIN_MAX_FAILURES_NAME_WIDE < env.LOGIN_MAX_FAILURES) {
     // Else one address could lock the name everywhere before its own lock: the owner's included.
     throw new Error('Invalid environment: LOGIN_MAX_FAILURES_NAME_WIDE must not be less than LOGIN_MAX_FAILURES');
@@ -328,6 +341,16 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     }
   }
   return env;
+}
+
+/** An absolute URL without credentials or fragment: an app's own scheme is allowed (com.example.app:/oauth). */
+function isReturnUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return !url.username && !url.password && !url.hash && !['javascript:', 'data:', 'file:', 'blob:'].includes(url.protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `text` is an origin: http(s), a host, an optional port, nothing after. */

@@ -65,6 +65,10 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
   { table: 'mfa_challenges', batch: deleteWhere('mfa_challenges', 'expires_at <= now()') },
   // A passkey ceremony's challenge nobody answered within its 2 minutes (an answer deletes it).
   { table: 'webauthn_challenges', batch: deleteWhere('webauthn_challenges', 'expires_at <= now()') },
+  // A redirect to a provider that never came back within 10 minutes, and a return's one-time
+  // code the frontend never exchanged within its minute (a return or an exchange deletes its own).
+  { table: 'oauth_flows', batch: deleteWhere('oauth_flows', 'expires_at <= now()') },
+  { table: 'oauth_codes', batch: deleteWhere('oauth_codes', 'expires_at <= now()') },
   // Spent, voided (a newer link of the same kind) or expired: findUsable() and spend() refuse it.
   { table: 'email_tokens', batch: deleteWhere('email_tokens', 'used_at IS NOT NULL OR expires_at <= now()') },
   {

@@ -28,6 +28,10 @@ export type NewUser = UserChanges & Pick<User, 'email' | 'name'>;
 export interface CreateOptions {
   /** Who asks, from where: a sign-up (no actor) or an administrator. Without it, no event (the seeded administrator). */
   context?: AuditContext;
+  /** A sign-up through another provider: its id, for the event. */
+  provider?: string;
+  /** More rows of the new account, written in its transaction (a provider's identity). */
+  withAccount?: (manager: EntityManager, user: User) => Promise<unknown>;
 }
 
 export interface ChangeOptions {
@@ -134,6 +138,11 @@ export class UsersService {
     return this.users.on(manager).setSecondFactors(target, marks, events);
   }
 
+  /** The target's row, locked until the transaction of `manager` ends: what a change of its ways in counts. */
+  lockedAccount(target: Target, manager: EntityManager): Promise<User | undefined> {
+    return this.users.on(manager).lockedRow(target);
+  }
+
   /** Whether any live account is an active administrator. */
   hasActiveAdmin(): Promise<boolean> {
     return this.users.hasActiveAdmin();
@@ -145,7 +154,7 @@ export class UsersService {
    * says why).
    */
   async lockedImagePath(target: Target, manager: EntityManager): Promise<string | undefined> {
-    return (await this.users.on(manager).lockedRow(target))?.image_path;
+    return (await this.lockedAccount(target, manager))?.image_path;
   }
 
   /**
@@ -155,18 +164,19 @@ export class UsersService {
    * unique indexes. The owner is asked to prove the address (or, without a password, invited)
    * in the transaction that inserts the account.
    */
-  async create(account: NewUser, { context }: CreateOptions = {}): Promise<User> {
+  async create(account: NewUser, { context, provider, withAccount }: CreateOptions = {}): Promise<User> {
     const { password, ...fields } = account;
     const base = fields.username ?? usernameFromEmail(fields.email);
     if (password !== undefined) assertStrongPassword(password, { email: fields.email, username: base });
     const values = { ...fields, password_hash: password === undefined ? null : await this.passwords.hash(password) };
-    const event = context && creationEvent(context, fields.role ?? Role.USER, password === undefined);
+    const event = context && creationEvent(context, fields.role ?? Role.USER, password === undefined, provider);
     for (let attempt = 0; ; attempt++) {
       const username = attempt === 0 ? base : withSuffix(base);
       try {
         return await this.users.transaction(async (users) => {
           const user = await users.insert({ ...values, username }, event);
           await this.security.accountCreated(users.manager, user);
+          await withAccount?.(users.manager, user);
           return user;
         });
       } catch (error) {
@@ -449,8 +459,8 @@ function fieldNames(changes: UserChanges): string[] {
 }
 
 /** A new account's event: a sign-up (no actor: the account itself), or an administrator's creation. */
-function creationEvent(context: AuditContext, role: Role, invited: boolean): AuditRecord {
-  if (context.actorId === null) return auditRecord(context, AuditAction.SIGNUP, null);
+function creationEvent(context: AuditContext, role: Role, invited: boolean, provider?: string): AuditRecord {
+  if (context.actorId === null) return auditRecord(context, AuditAction.SIGNUP, null, provider === undefined ? undefined : { provider });
   return auditRecord(context, AuditAction.ADMIN_USER_CREATED, null, { role, invited });
 }
 

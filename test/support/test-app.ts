@@ -38,9 +38,9 @@ export function testAppEnv(database: TestDatabase, env: Record<string, string> =
   };
 }
 
-/** Makes `app` listen on a free loopback port; answers its base URL. */
-export async function listenOnLoopback(app: NestFastifyApplication): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
+/** Makes `app` listen on a loopback port (a free one unless given); answers its base URL. */
+export async function listenOnLoopback(app: NestFastifyApplication, chosenPort = 0): Promise<string> {
+  await app.listen({ port: chosenPort, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
   return `http://127.0.0.1:${port}`;
 }
@@ -52,7 +52,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const app = await createApp(testAppEnv(database, env));
-  api.baseUrl = await listenOnLoopback(app);
+  // PORT: a suite that must know the address first (a provider's redirect_uri, in PUBLIC_URL).
+  api.baseUrl = await listenOnLoopback(app, Number(env.PORT ?? 0));
   return {
     api,
     app,

@@ -18,6 +18,10 @@ export class MfaChallenge {
   @JoinColumn({ name: 'user_id' })
   user?: User;
 
+  /** The provider whose login it follows (AUTH_PROVIDERS' id); null after a password. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  provider: string | null;
+
   /** Wrong codes so far. */
   @Column({ type: 'smallint', default: 0 })
   failures: number;

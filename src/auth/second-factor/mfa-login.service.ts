@@ -50,10 +50,10 @@ export class MfaLoginService {
     return user.mfa_totp || user.mfa_passkeys > 0;
   }
 
-  /** The waiting login of an account whose password was just right. */
-  async challenge(user: Pick<User, 'id' | 'mfa_totp' | 'mfa_passkeys'>): Promise<MfaRequiredDto> {
+  /** The waiting login of an account whose password was just right, or whose provider (its id) just vouched for it. */
+  async challenge(user: Pick<User, 'id' | 'mfa_totp' | 'mfa_passkeys'>, provider: string | null = null): Promise<MfaRequiredDto> {
     const token = newSecretToken();
-    await this.factors.openChallenge(sha256Hex(token), user.id, MFA_TOKEN_SECONDS);
+    await this.factors.openChallenge(sha256Hex(token), user.id, provider, MFA_TOKEN_SECONDS);
     const methods: MfaMethod[] = [];
     if (user.mfa_totp) methods.push('totp');
     if (user.mfa_passkeys > 0) methods.push('webauthn');
@@ -75,9 +75,11 @@ export class MfaLoginService {
     const login = await this.usableLogin(tokenHash);
     const context = { actorId: null, origin };
     const finished = dto.passkey ? await this.byPasskey(tokenHash, login, dto, context) : await this.byCode(tokenHash, dto, context);
-    const amr: AuthenticationMethod[] = ['pwd', finished.method === 'webauthn' ? 'webauthn' : 'otp'];
+    const { provider } = finished.login;
+    const amr: AuthenticationMethod[] = [provider === null ? 'pwd' : 'fed', finished.method === 'webauthn' ? 'webauthn' : 'otp'];
     const event = auditRecord({ actorId: finished.login.userId, origin }, AuditAction.LOGIN_SUCCEEDED, finished.login.userId, {
       second_factor: finished.method,
+      ...(provider !== null && { provider }),
     });
     return this.sessions.open({ id: finished.login.userId, email_verified: finished.login.emailVerified }, origin, event, amr);
   }

@@ -20,6 +20,8 @@ export interface PendingLogin {
   email: string;
   username: string;
   emailVerified: boolean;
+  /** The provider whose login it follows; null after a password. */
+  provider: string | null;
   /** Whether it may still be answered (unexpired, fewer than the wrong codes allowed). */
   usable: boolean;
 }
@@ -132,11 +134,11 @@ export class SecondFactorRepository extends BoundRepository {
   }
 
   /** A login waiting for its second factor, under its token's hash, for `lifetimeSeconds`. */
-  async openChallenge(tokenHash: string, userId: number, lifetimeSeconds: number): Promise<void> {
+  async openChallenge(tokenHash: string, userId: number, provider: string | null, lifetimeSeconds: number): Promise<void> {
     await queryRows(
       this.manager,
-      `INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')`,
-      [tokenHash, userId, lifetimeSeconds],
+      `INSERT INTO mfa_challenges (token_hash, user_id, provider, expires_at) VALUES ($1, $2, $3, now() + $4 * interval '1 second')`,
+      [tokenHash, userId, provider, lifetimeSeconds],
     );
   }
 
@@ -145,15 +147,22 @@ export class SecondFactorRepository extends BoundRepository {
    * transaction ends, so that concurrent answers to it are taken one at a time.
    */
   async pendingLogin(tokenHash: string, maxFailures: number, lock = false): Promise<PendingLogin | undefined> {
-    const [row] = await queryRows<{ user_id: number; email: string; username: string; email_verified: boolean; usable: boolean }>(
+    const [row] = await queryRows<{ user_id: number; email: string; username: string; email_verified: boolean; provider: string | null; usable: boolean }>(
       this.manager,
-      `SELECT c.user_id, u.email, u.username, u.email_verified, (c.expires_at > now() AND c.failures < $2) AS usable
+      `SELECT c.user_id, u.email, u.username, u.email_verified, c.provider, (c.expires_at > now() AND c.failures < $2) AS usable
          FROM mfa_challenges c JOIN users u ON u.id = c.user_id AND u.deleted_at IS NULL AND u.is_active
         WHERE c.token_hash = $1${lock ? ' FOR UPDATE OF c' : ''}`,
       [tokenHash, maxFailures],
     );
     return (
-      row && { userId: row.user_id, email: row.email, username: row.username, emailVerified: row.email_verified, usable: row.usable }
+      row && {
+        userId: row.user_id,
+        email: row.email,
+        username: row.username,
+        emailVerified: row.email_verified,
+        provider: row.provider,
+        usable: row.usable,
+      }
     );
   }
 

@@ -2,8 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parseId } from '../../common/validation/id';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
 
-/** How a login was proved (RFC 8176): a password, a one-time code (an app's, or a recovery code), a passkey. */
-export type AuthenticationMethod = 'pwd' | 'otp' | 'webauthn';
+/**
+ * How a login was proved (RFC 8176): a password, a one-time code (an app's, or a recovery code), a
+ * passkey; `fed`, another provider's login (no RFC 8176 value says it; Microsoft Entra ID's does).
+ */
+export type AuthenticationMethod = 'pwd' | 'otp' | 'webauthn' | 'fed';
 
 /** The claims this service signs into an access token (with `iss`, `aud`, `exp`, `iat`, `jti`). */
 export interface AccessTokenClaims {

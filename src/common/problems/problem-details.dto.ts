@@ -6,6 +6,13 @@ export class FieldErrorDto {
   @ApiProperty({ example: 'email must be a valid email address.' }) message: string;
 }
 
+/** ACCOUNT_EXISTS: what the account's owner can sign in with, to link the provider afterwards. */
+export class SignInMethodsDto {
+  @ApiProperty({ example: true }) has_password: boolean;
+  @ApiProperty({ example: false }) has_passkey: boolean;
+  @ApiProperty({ type: [String], example: ['github'], description: 'Ids of the linked providers (GET /auth/providers).' }) providers: string[];
+}
+
 /** RFC 9457 problem details, the body of every error. */
 export class ProblemDetailsDto {
   @ApiProperty({ example: '/problems/email-taken' }) type: string;
@@ -15,4 +22,5 @@ export class ProblemDetailsDto {
   @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode', example: ErrorCode.EMAIL_TAKEN })
   code: ErrorCode;
   @ApiProperty({ type: [FieldErrorDto], required: false }) errors?: FieldErrorDto[];
+  @ApiProperty({ type: SignInMethodsDto, required: false, description: 'ACCOUNT_EXISTS only.' }) sign_in_methods?: SignInMethodsDto;
 }

@@ -20,6 +20,14 @@ export interface FieldProblem {
   message: ProblemText;
 }
 
+/** The ways into an account that ACCOUNT_EXISTS names: what its owner can sign in with to link another. */
+export interface SignInMethods {
+  has_password: boolean;
+  has_passkey: boolean;
+  /** Ids of the providers (AUTH_PROVIDERS) linked to it. */
+  providers: string[];
+}
+
 /** A field's error as an answer shows it. */
 export interface FieldError {
   field: string;
@@ -39,6 +47,8 @@ export class ProblemException extends HttpException {
     readonly fieldProblems?: FieldProblem[],
     /** Response headers that go with the answer, such as Retry-After. */
     readonly headers: Record<string, string> = {},
+    /** Members of the answer beside the standard ones (RFC 9457 extensions), the same in every language. */
+    readonly extensions?: { sign_in_methods?: SignInMethods },
   ) {
     super(code, status);
   }
@@ -79,7 +89,7 @@ export class ProblemException extends HttpException {
 export function problem(
   code: ErrorCode,
   detail: Message = catalogueDetail(code),
-  { errors, headers }: { errors?: FieldProblem[]; headers?: Record<string, string> } = {},
+  { errors, headers, extensions }: { errors?: FieldProblem[]; headers?: Record<string, string>; extensions?: ProblemException['extensions'] } = {},
 ): ProblemException {
-  return new ProblemException(ERROR_CATALOGUE[code].status, code, detail, errors, headers);
+  return new ProblemException(ERROR_CATALOGUE[code].status, code, detail, errors, headers, extensions);
 }

@@ -6,7 +6,7 @@ import { english } from '../../i18n/messages';
 import { Message, translate } from '../../i18n/translator';
 import { catalogueDetail } from './error-catalogue';
 import { ErrorCode } from './error-code.enum';
-import { FieldError, ProblemException, ProblemText, renderText } from './problem.exception';
+import { FieldError, ProblemException, ProblemText, renderText, SignInMethods } from './problem.exception';
 
 export interface ProblemDetails {
   type: string;
@@ -15,6 +15,7 @@ export interface ProblemDetails {
   detail: string;
   code: ErrorCode;
   errors?: FieldError[];
+  sign_in_methods?: SignInMethods;
 }
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -73,11 +74,13 @@ export function toProblem(exception: unknown, locale: Locale = DEFAULT_LOCALE): 
   let code = ErrorCode.INTERNAL_ERROR;
   let detail: ProblemText = catalogueDetail(code);
   let errors: FieldError[] | undefined;
+  let extensions: ProblemException['extensions'];
 
   if (exception instanceof ProblemException) {
     ({ code, detailMessage: detail } = exception);
     errors = exception.fieldErrors(locale);
     status = exception.getStatus();
+    extensions = exception.extensions;
   } else if (isDatabaseUnavailable(exception)) {
     status = HttpStatus.SERVICE_UNAVAILABLE;
     code = ErrorCode.SERVICE_UNAVAILABLE;
@@ -100,5 +103,6 @@ export function toProblem(exception: unknown, locale: Locale = DEFAULT_LOCALE): 
     detail: renderText(locale, detail),
     code,
     ...(errors && { errors }),
+    ...extensions,
   };
 }

@@ -9,6 +9,7 @@ import { EmailChange1764700000000 } from './1764700000000-email-change';
 import { UserLocale1764800000000 } from './1764800000000-user-locale';
 import { SecondFactor1764900000000 } from './1764900000000-second-factor';
 import { Passkeys1765000000000 } from './1765000000000-passkeys';
+import { Providers1765100000000 } from './1765100000000-providers';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   UserLocale1764800000000,
   SecondFactor1764900000000,
   Passkeys1765000000000,
+  Providers1765100000000,
 ];

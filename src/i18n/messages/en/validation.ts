@@ -55,6 +55,9 @@ export const validation = {
     object: '{{field}} must be a JSON object.',
     transports: '{{field}} must be at most 8 names of transports (usb, nfc, ble, internal, hybrid).',
   },
+  oauth: {
+    code: "code must be the code of the sign-in's return address.",
+  },
   mfa: {
     code: '{{field}} must be the 6 digits the authenticator app shows.',
     recoveryCode: '{{field}} must be a recovery code: 10 letters and digits, as XXXXX-XXXXX.',

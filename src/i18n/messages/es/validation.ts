@@ -54,6 +54,9 @@ export const validation = {
     object: '{{field}} debe ser un objeto JSON.',
     transports: '{{field}} debe tener como mucho 8 nombres de transporte (usb, nfc, ble, internal, hybrid).',
   },
+  oauth: {
+    code: 'code debe ser el código de la dirección de vuelta del inicio de sesión.',
+  },
   mfa: {
     code: '{{field}} deben ser los 6 dígitos que muestra la aplicación de autenticación.',
     recoveryCode: '{{field}} debe ser un código de recuperación: 10 letras y cifras, como XXXXX-XXXXX.',
