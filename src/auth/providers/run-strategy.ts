@@ -26,8 +26,8 @@ export function runStrategy(strategy: ProviderStrategy, query: string, checks: R
       },
       end: () => resolve({ redirect: location, checks: session.checks as Record<string, unknown> }),
     };
-    const done = (error: unknown, profile: ProviderProfile | false | undefined, info?: { message?: string }) => {
-      if (error || !profile) resolve({ failure: failureReason(error, info) });
+    const done = (error: unknown, profile: ProviderProfile | false | undefined) => {
+      if (error || !profile) resolve({ failure: failureReason(error) });
       else resolve({ profile });
     };
     strategy.getPassportInstance().authenticate(strategy, { session: false }, done)(request, response, (error: unknown) =>
@@ -36,11 +36,9 @@ export function runStrategy(strategy: ProviderStrategy, query: string, checks: R
   });
 }
 
-/** A reason for the audit trail and the log: a library's error code or class, never a token. */
-function failureReason(error: unknown, info?: { message?: string }): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown; error?: unknown }).error ?? (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : error.name;
-  }
-  return info?.message === 'access_denied' || info?.message?.includes('denied') ? 'access_denied' : 'refused';
+/** A reason for the log: a library's error code or class, never a token or the provider's own words. */
+function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return 'refused';
+  const code = (error as { error?: unknown }).error ?? (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[\w.-]{1,64}$/.test(code) ? code : error.name;
 }
