@@ -1,7 +1,6 @@
 import { decode } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
-import { freePort } from './support/free-port';
-import { CookieJar, FakeGitHub, location, TestOidcProvider, visit, type GitHubUser } from './support/oauth-servers';
+import { CookieJar, location, throughProvider, useTestProviders, visit, type GitHubUser } from './support/oauth-servers';
 import { loginAgo } from './support/old-login';
 import { ADMIN, useApp } from './support/test-app';
 import { uniqueEmail } from './support/unique';
@@ -16,37 +15,9 @@ function githubUser(fields: Partial<GitHubUser> = {}): GitHubUser {
 }
 
 describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
-  const idp = new TestOidcProvider('accounts-service', 'idp-client-secret-0123456789');
-  const github = new FakeGitHub('github-client', 'github-client-secret-0123456789');
-  let port = 0;
-  beforeAll(async () => {
-    port = await freePort();
-    await idp.start(`http://127.0.0.1:${port}/auth/oauth/idp/callback`);
-    await github.start();
-  });
-  afterAll(async () => {
-    await idp.stop();
-    await github.stop();
-  });
-  const { api, testApp } = useApp(() => ({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    APP_URL: FRONTEND,
-    OAUTH_REDIRECT_URLS: 'com.example.app:/oauth',
-    AUTH_PROVIDERS: JSON.stringify([
-      { id: 'idp', type: 'oidc', name: 'Test IdP', client_id: idp.clientId, client_secret: idp.clientSecret, issuer: idp.issuer },
-      {
-        id: 'github',
-        type: 'github',
-        name: 'GitHub',
-        client_id: github.clientId,
-        client_secret: github.clientSecret,
-        authorization_url: `${github.url}/login/oauth/authorize`,
-        token_url: `${github.url}/login/oauth/access_token`,
-        api_url: github.url,
-      },
-    ]),
-  }));
+  const providers = useTestProviders();
+  const { idp, github } = providers;
+  const { api, testApp } = useApp(() => ({ ...providers.env(), APP_URL: FRONTEND, OAUTH_REDIRECT_URLS: 'com.example.app:/oauth' }));
   const sql = (text: string, params: unknown[] = []) => testApp().app.get(DataSource).query(text, params);
 
   /** A test provider account with a verified address unless told otherwise. */
@@ -55,19 +26,6 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
     const email = fields.email ?? uniqueEmail('idp');
     idp.accounts.set(id, { email, email_verified: true, name: 'Idp Person', ...fields });
     return { id, email };
-  }
-
-  /** From the provider's authorization address to the service's callback: its login form when it shows one. */
-  async function throughProvider(url: string, jar: CookieJar, account: string): Promise<string> {
-    for (let hop = 0; hop < 10; hop++) {
-      if (url.startsWith(api.baseUrl)) return url;
-      let response = await visit(url, jar);
-      if (url.includes('/interaction/') && response.status === 200) {
-        response = await visit(url, jar, { method: 'POST', body: new URLSearchParams({ login: account }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      }
-      url = location(response, url);
-    }
-    throw new Error('the provider never returned');
   }
 
   /** The provider's return to the service, for `account`, of a flow begun in `jar`'s browser (or at `start`). */
@@ -79,7 +37,7 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
       expect(first.status).toBe(302);
       authorize = location(first, begin);
     }
-    return { callback: await throughProvider(authorize, jar, account), jar };
+    return { callback: await throughProvider(authorize, jar, account, api.baseUrl), jar };
   }
 
   /** The callback visited: the frontend address it sends the browser to. */
@@ -131,7 +89,7 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
       client_id: idp.clientId,
       response_type: 'code',
       code_challenge_method: 'S256',
-      redirect_uri: `http://127.0.0.1:${port}/auth/oauth/idp/callback`,
+      redirect_uri: `http://127.0.0.1:${providers.port()}/auth/oauth/idp/callback`,
       scope: 'openid email profile',
       state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       nonce: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { freePort } from '../support/free-port';
-import { FakeGitHub, TestOidcProvider } from '../support/oauth-servers';
+import { useTestProviders } from '../support/oauth-servers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { uniqueEmail } from '../support/unique';
 
@@ -48,8 +47,8 @@ const PAGE = `<!doctype html>
 <h1>Frontend</h1>`;
 
 describe('sign-in with other providers in Chromium', () => {
-  const idp = new TestOidcProvider('accounts-service', 'idp-client-secret-0123456789');
-  const github = new FakeGitHub('github-client', 'github-client-secret-0123456789');
+  const providers = useTestProviders();
+  const { idp, github } = providers;
   let testApp: TestApp;
   let pages: Server;
   let frontend: string;
@@ -62,27 +61,7 @@ describe('sign-in with other providers in Chromium', () => {
     pages = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE));
     await new Promise<void>((listening) => pages.listen(0, '127.0.0.1', listening));
     frontend = `http://localhost:${(pages.address() as AddressInfo).port}`;
-    const port = await freePort();
-    await idp.start(`http://127.0.0.1:${port}/auth/oauth/idp/callback`);
-    await github.start();
-    testApp = await startTestApp({
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      APP_URL: frontend,
-      CORS_ORIGINS: frontend,
-      AUTH_PROVIDERS: JSON.stringify([
-        { id: 'idp', type: 'oidc', name: 'Test IdP', client_id: idp.clientId, client_secret: idp.clientSecret, issuer: idp.issuer },
-        {
-          id: 'github',
-          type: 'github',
-          client_id: github.clientId,
-          client_secret: github.clientSecret,
-          authorization_url: `${github.url}/login/oauth/authorize`,
-          token_url: `${github.url}/login/oauth/access_token`,
-          api_url: github.url,
-        },
-      ]),
-    });
+    testApp = await startTestApp({ ...providers.env(), APP_URL: frontend, CORS_ORIGINS: frontend });
     userDataDir = mkdtempSync(join(tmpdir(), 'providers-chromium-'));
     context = await launchChromium(userDataDir);
     page = context.pages()[0] ?? (await context.newPage());
@@ -94,8 +73,6 @@ describe('sign-in with other providers in Chromium', () => {
     await context?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await testApp?.close();
-    await idp.stop();
-    await github.stop();
     await new Promise((closed) => pages?.close(closed));
   });
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { randomInt } from 'node:crypto';
-import { freePort } from '../support/free-port';
-import { CookieJar, FakeGitHub, location, TestOidcProvider, visit } from '../support/oauth-servers';
+import { CookieJar, location, throughProvider, useTestProviders, visit } from '../support/oauth-servers';
 import { useApp } from '../support/test-app';
 import { uniqueEmail } from '../support/unique';
 
@@ -26,39 +25,9 @@ const query = fc
   .map((pairs) => new URLSearchParams(pairs).toString());
 
 describe(`sign-in providers under random input (seed ${SEED}, ${RUNS + REAL_RETURNS} requests)`, () => {
-  const idp = new TestOidcProvider('accounts-service', 'idp-client-secret-0123456789');
-  const github = new FakeGitHub('github-client', 'github-client-secret-0123456789');
-  let port = 0;
-  beforeAll(async () => {
-    port = await freePort();
-    await idp.start(`http://127.0.0.1:${port}/auth/oauth/idp/callback`);
-    await github.start();
-  });
-  afterAll(async () => {
-    await idp.stop();
-    await github.stop();
-  });
-  const { api } = useApp(
-    () => ({
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      APP_URL: FRONTEND,
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
-      AUTH_PROVIDERS: JSON.stringify([
-        { id: 'idp', type: 'oidc', client_id: idp.clientId, client_secret: idp.clientSecret, issuer: idp.issuer },
-        {
-          id: 'github',
-          type: 'github',
-          client_id: github.clientId,
-          client_secret: github.clientSecret,
-          authorization_url: `${github.url}/login/oauth/authorize`,
-          token_url: `${github.url}/login/oauth/access_token`,
-          api_url: github.url,
-        },
-      ]),
-    }),
-    { checkContract: false },
-  );
+  const providers = useTestProviders();
+  const { idp, github } = providers;
+  const { api } = useApp(() => ({ ...providers.env(), APP_URL: FRONTEND, RATE_LIMIT_AUTH_PER_MINUTE: '1000000' }), { checkContract: false });
 
   /** An answer is a 4xx problem, or a redirect that goes only to the frontend. */
   async function expectHandled(response: Response, what: string): Promise<void> {
@@ -142,14 +111,7 @@ describe(`sign-in providers under random input (seed ${SEED}, ${RUNS + REAL_RETU
     idp.accounts.set('after', { email: uniqueEmail('after'), email_verified: true });
     const idpJar = new CookieJar();
     const begin = `${api.baseUrl}/auth/oauth/idp`;
-    let url = location(await visit(begin, idpJar), begin);
-    for (let hop = 0; hop < 10 && !url.startsWith(api.baseUrl); hop++) {
-      let response = await visit(url, idpJar);
-      if (url.includes('/interaction/') && response.status === 200) {
-        response = await visit(url, idpJar, { method: 'POST', body: new URLSearchParams({ login: 'after' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      }
-      url = location(response, url);
-    }
+    const url = await throughProvider(location(await visit(begin, idpJar), begin), idpJar, 'after', api.baseUrl);
     const back = new URL(location(await visit(url, idpJar), url));
     expect((await api.post('/auth/oauth/exchange', { body: { code: back.searchParams.get('code') } })).status).toBe(200);
   });

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
+import { freePort } from './free-port';
 
 /** An account of a test provider: what it says of its user. */
 export interface ProviderAccount {
@@ -240,4 +241,65 @@ export function location(response: Response, from: string): string {
   const target = response.headers.get('location');
   if (!target) throw new Error(`no redirect from ${from}: ${response.status}`);
   return new URL(target, from).href;
+}
+
+/** The two providers every provider suite signs in with, and the service's port that their redirect_uri names. */
+export interface TestProviders {
+  idp: TestOidcProvider;
+  github: FakeGitHub;
+  /** The port the service must listen on (PORT), known before it starts. */
+  port(): number;
+  /** The service's environment for them: PORT, PUBLIC_URL, AUTH_PROVIDERS. */
+  env(): Record<string, string>;
+}
+
+/** For a describe block: the test OpenID Connect provider ("idp") and the fake GitHub ("github"), started before useApp() so that it can name them. */
+export function useTestProviders(): TestProviders {
+  const idp = new TestOidcProvider('accounts-service', 'idp-client-secret-0123456789');
+  const github = new FakeGitHub('github-client', 'github-client-secret-0123456789');
+  let port = 0;
+  beforeAll(async () => {
+    port = await freePort();
+    await idp.start(`http://127.0.0.1:${port}/auth/oauth/idp/callback`);
+    await github.start();
+  });
+  afterAll(async () => {
+    await idp.stop();
+    await github.stop();
+  });
+  return {
+    idp,
+    github,
+    port: () => port,
+    env: () => ({
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      AUTH_PROVIDERS: JSON.stringify([
+        { id: 'idp', type: 'oidc', name: 'Test IdP', client_id: idp.clientId, client_secret: idp.clientSecret, issuer: idp.issuer },
+        {
+          id: 'github',
+          type: 'github',
+          name: 'GitHub',
+          client_id: github.clientId,
+          client_secret: github.clientSecret,
+          authorization_url: `${github.url}/login/oauth/authorize`,
+          token_url: `${github.url}/login/oauth/access_token`,
+          api_url: github.url,
+        },
+      ]),
+    }),
+  };
+}
+
+/** From a provider's authorization address to the service at `serviceUrl` (its callback): the test provider's login form when it shows one. */
+export async function throughProvider(url: string, jar: CookieJar, account: string, serviceUrl: string): Promise<string> {
+  for (let hop = 0; hop < 10; hop++) {
+    if (url.startsWith(serviceUrl)) return url;
+    let response = await visit(url, jar);
+    if (url.includes('/interaction/') && response.status === 200) {
+      response = await visit(url, jar, { method: 'POST', body: new URLSearchParams({ login: account }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    }
+    url = location(response, url);
+  }
+  throw new Error('the provider never returned');
 }
