@@ -199,6 +199,18 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
     expect(await sql(`SELECT user_id FROM identities WHERE subject = $1`, [String(octo.id)])).toEqual([{ user_id: user.id }]);
   });
 
+  it('makes one account when a new provider account signs in from two tabs at once', async () => {
+    const person = idpAccount();
+    const returns = [await providerReturn('idp', person.id), await providerReturn('idp', person.id)];
+    // Both returns at once too: each must get its own answer.
+    const codes = await Promise.all(returns.map(async ({ callback, jar }) => (await back(callback, jar)).searchParams.get('code')));
+    const answers = await Promise.all(codes.map((code) => api.post('/auth/oauth/exchange', { body: { code } })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const ids = answers.map((answer) => decode(answer.body.access_token)!.sub);
+    expect(ids[0]).toBe(ids[1]);
+    expect(await sql(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [person.email])).toEqual([{ n: 1 }]);
+  });
+
   it('lets the provider account of a deleted account sign up again, as its address may', async () => {
     const person = idpAccount();
     const first = await signIn('idp', person.id);

@@ -80,14 +80,14 @@ export class ProviderLoginService {
         { context, provider, withAccount: (manager, account) => this.identities.on(manager).insert(identityId, account.id, provider, profile) },
       );
     } catch (error) {
-      // A sign-up of the same address, or of the same provider's account, at the same moment.
-      if (error instanceof ProblemException && error.code === ErrorCode.EMAIL_TAKEN) {
-        const winner = await this.users.findByLogin({ email });
-        if (winner) throw await this.accountExists(winner);
-      }
-      if (violatedUniqueIndex(error) === 'IDX_identities_provider_subject') {
+      // The same provider's account signing up twice at once (two tabs): the second logs in to
+      // the account the first made. Another account taking the address meanwhile: ACCOUNT_EXISTS.
+      const emailTaken = error instanceof ProblemException && error.code === ErrorCode.EMAIL_TAKEN;
+      if (emailTaken || violatedUniqueIndex(error) === 'IDX_identities_provider_subject') {
         const linked = await this.identities.linkedAccount(provider, profile.subject);
         if (linked) return this.signIn(linked, provider, profile, origin);
+        const winner = emailTaken ? await this.users.findByLogin({ email }) : null;
+        if (winner) throw await this.accountExists(winner);
       }
       throw error;
     }

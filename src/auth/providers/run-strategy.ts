@@ -30,7 +30,11 @@ export function runStrategy(strategy: ProviderStrategy, query: string, checks: R
       if (error || !profile) resolve({ failure: failureReason(error) });
       else resolve({ profile });
     };
-    strategy.getPassportInstance().authenticate(strategy, { session: false }, done)(request, response, (error: unknown) =>
+    // Passport sets a request's success, fail and redirect on the strategy it is given: given an
+    // instance, each request must have its own (as passport makes for a strategy named), or two
+    // logins at once answer each other's.
+    const perRequest = Object.create(strategy) as ProviderStrategy;
+    strategy.getPassportInstance().authenticate(perRequest, { session: false }, done)(request, response, (error: unknown) =>
       resolve({ failure: failureReason(error) }),
     );
   });
