@@ -211,6 +211,19 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
     expect(await sql(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [person.email])).toEqual([{ n: 1 }]);
   });
 
+  it('gives each of 10 returns at once its own account, never another one\'s', async () => {
+    const users = Array.from({ length: 10 }, () => githubUser());
+    const returns = [];
+    for (const user of users) {
+      github.nextUser = user;
+      returns.push(await providerReturn('github', ''));
+    }
+    const codes = await Promise.all(returns.map(async ({ callback, jar }) => (await back(callback, jar)).searchParams.get('code')));
+    const answers = await Promise.all(codes.map((code) => api.post('/auth/oauth/exchange', { body: { code } })));
+    const emails = await Promise.all(answers.map(async (answer) => (await api.get('/users', { token: answer.body.access_token })).body.email));
+    expect(emails).toEqual(users.map((user) => user.email));
+  });
+
   it('lets the provider account of a deleted account sign up again, as its address may', async () => {
     const person = idpAccount();
     const first = await signIn('idp', person.id);
