@@ -16,7 +16,10 @@ export interface paths {
         /** Update your own profile (partial: a field left out is kept) */
         put: operations["updateProfile"];
         post?: never;
-        /** Delete your own account; its email and username become free */
+        /**
+         * Delete your own account; its email and username become free
+         * @description Needs current_password; an account without a password (a provider sign-up) sends none and needs a login within the last 10 minutes.
+         */
         delete: operations["deleteAccount"];
         options?: never;
         head?: never;
@@ -922,7 +925,7 @@ export interface components {
         };
         DeleteAccountDto: {
             /** @example correct-horse-battery */
-            current_password: string;
+            current_password?: string;
         };
         UserListDto: {
             data: components["schemas"]["UserView"][];
@@ -1723,7 +1726,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DeleteAccountDto"];
             };
@@ -1760,7 +1763,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Unauthorized: UNAUTHORIZED, INVALID_CREDENTIALS */
+            /** @description Unauthorized: UNAUTHORIZED, INVALID_CREDENTIALS, REAUTHENTICATION_REQUIRED */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

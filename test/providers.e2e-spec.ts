@@ -224,6 +224,15 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
     expect(emails).toEqual(users.map((user) => user.email));
   });
 
+  it('lets an account without a password delete itself after a recent login, and not with an old one', async () => {
+    const person = idpAccount();
+    const token = (await signIn('idp', person.id)).body.access_token as string;
+    const stale = await api.delete('/users', { token: loginAgo(token, 3600) });
+    expect([stale.status, stale.body.code]).toEqual([401, 'REAUTHENTICATION_REQUIRED']);
+    expect((await api.delete('/users', { token })).status).toBe(204);
+    expect((await api.get('/users', { token })).status).toBe(401);
+  });
+
   it('lets the provider account of a deleted account sign up again, as its address may', async () => {
     const person = idpAccount();
     const first = await signIn('idp', person.id);

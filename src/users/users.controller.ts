@@ -101,12 +101,15 @@ export class UsersController {
   @ApiOperation({
     operationId: 'deleteAccount',
     summary: 'Delete your own account; its email and username become free',
+    description: 'Needs current_password; an account without a password (a provider sign-up) sends none and needs a login within the last 10 minutes.',
   })
+  @ApiBody({ type: DeleteAccountDto, required: false })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(
     ...BODY_PROBLEMS,
     ErrorCode.UNAUTHORIZED,
     ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.REAUTHENTICATION_REQUIRED,
     ErrorCode.LAST_ADMIN,
     ErrorCode.ACCOUNT_LOCKED,
     ErrorCode.RATE_LIMITED,
@@ -116,6 +119,6 @@ export class UsersController {
     @Body() dto: DeleteAccountDto,
     @Origin() origin: ClientOrigin,
   ): Promise<void> {
-    await this.users.delete({ caller }, { context: { actorId: caller.id, origin }, currentPassword: dto.current_password });
+    await this.users.delete({ caller }, { context: { actorId: caller.id, origin }, currentPassword: dto?.current_password });
   }
 }

@@ -263,10 +263,10 @@ export class UsersService {
    */
   async delete(target: Target, { context, currentPassword }: DeleteOptions): Promise<void> {
     const by: Author = 'caller' in target ? 'owner' : 'admin';
-    if (by === 'owner') {
+    if ('caller' in target) {
       const user = await this.users.find(target);
       if (!user) throw ProblemException.unauthorized();
-      await this.verifyCurrentPassword(user, currentPassword, context);
+      await this.reauthenticate(target.caller, user, currentPassword, context);
     }
     const id = targetUserId(target);
     const event = auditRecord(context, by === 'owner' ? AuditAction.ACCOUNT_DELETED : AuditAction.ADMIN_USER_DELETED, id);
@@ -330,8 +330,9 @@ export class UsersService {
   }
 
   /**
-   * What the owner's new email asks of a caller who holds a valid token: the current password, or,
-   * for an account without one, a login within the last RECENT_LOGIN_SECONDS (the token's auth_time).
+   * What the owner's new email, or deleting the account, asks of a caller who holds a valid token:
+   * the current password, or, for an account without one (a provider's sign-up), a login within
+   * the last RECENT_LOGIN_SECONDS (the token's auth_time).
    */
   private async reauthenticate(caller: AuthenticatedUser, user: User, currentPassword: string | undefined, context: AuditContext): Promise<void> {
     if (user.password_hash !== null) return this.verifyCurrentPassword(user, currentPassword, context);
