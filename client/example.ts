@@ -26,6 +26,10 @@ export type Session = paths['/users/sessions']['get']['responses']['200']['conte
 /** The one part of a picture upload, by name ("file"); its value is the picture, a Blob or File. */
 export type AvatarPart = keyof paths['/users/avatar']['put']['requestBody']['content']['multipart/form-data'];
 export type Problem = components['schemas']['ProblemDetailsDto'];
+export type Provider = paths['/auth/providers']['get']['responses']['200']['content']['application/json'][number];
+/** A provider return's exchange: tokens, `mfa_required`, or (a linking) the identity linked. */
+export type ExchangeResult = paths['/auth/oauth/exchange']['post']['responses']['200']['content']['application/json'];
+export type Identity = paths['/users/identities']['get']['responses']['200']['content']['application/json'][number];
 
 /** A non-2xx answer; `problem` is its problem+json body when it had one. */
 export class ApiError extends Error {
@@ -41,7 +45,7 @@ export class ApiError extends Error {
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** A path of the document; one with its parameter filled in for a session's. */
-  path: keyof paths | `/users/sessions/${string}`;
+  path: keyof paths | `/users/sessions/${string}` | `/users/identities/${string}`;
   body: unknown;
   token?: string;
   headers?: Record<string, string>;
@@ -62,6 +66,14 @@ export interface Client {
   sessions(token: string): Promise<Session[]>;
   /** DELETE /users/sessions/{id}: signs that device out at once (204). */
   endSession(token: string, id: Session['id']): Promise<void>;
+  /** GET /auth/providers: the sign-in buttons to show; each is a navigation to GET /auth/oauth/{id}. */
+  providers(): Promise<Provider[]>;
+  /** POST /auth/oauth/exchange: the return's ?code=; with the token of the account that began a linking. */
+  exchangeProviderCode(code: string, token?: string): Promise<ExchangeResult>;
+  /** POST /users/identities/{id}: where to send the browser to link that provider (a login within 10 minutes, or the password). */
+  linkProvider(token: string, provider: Provider['id'], redirectTo?: string): Promise<string>;
+  /** GET /users/identities: the providers linked to the account. */
+  identities(token: string): Promise<Identity[]>;
 }
 
 export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): Client {
@@ -101,6 +113,14 @@ export function createClient(baseUrl: string, fetchImpl: typeof fetch = fetch): 
     sessions: (token) => call<Session[]>({ method: 'GET', path: '/users/sessions', body: undefined, token }),
     endSession: (token, id) =>
       call<void>({ method: 'DELETE', path: `/users/sessions/${encodeURIComponent(id)}`, body: undefined, token }),
+    providers: () => call<Provider[]>({ method: 'GET', path: '/auth/providers', body: undefined }),
+    exchangeProviderCode: (code, token) => call<ExchangeResult>({ method: 'POST', path: '/auth/oauth/exchange', body: { code }, ...(token ? { token } : {}) }),
+    linkProvider: async (token, provider, redirectTo) => {
+      const body = redirectTo === undefined ? {} : { redirect_to: redirectTo };
+      const path = `/users/identities/${encodeURIComponent(provider)}` as const;
+      return (await call<{ authorization_url: string }>({ method: 'POST', path, body, token })).authorization_url;
+    },
+    identities: (token) => call<Identity[]>({ method: 'GET', path: '/users/identities', body: undefined, token }),
     uploadAvatar: (token, picture) => {
       const part: AvatarPart = 'file';
       const body = new FormData();
@@ -141,6 +161,12 @@ export async function _callsThatDoNotTypeCheck(api: Client): Promise<void> {
   if (!('mfa_required' in login)) void login.user;
   // @ts-expect-error the second step needs the login's mfa_token
   await api.verifyMfa({ code: '123456' });
+  const exchanged = await api.exchangeProviderCode('a code');
+  // @ts-expect-error an exchange may answer mfa_required or a linked identity: tell them apart first
+  void exchanged.access_token;
+  // @ts-expect-error a linked identity's provider account is named by its provider, not a number
+  const linkedProvider: number = (await api.identities(token))[0]!.provider;
+  void linkedProvider;
   // @ts-expect-error a picture is a Blob, not a path
   await api.uploadAvatar(token, '/images/me.jpg');
   const [session] = await api.sessions(token);
