@@ -6,6 +6,7 @@ import { MfaChallenge } from './src/auth/second-factor/mfa-challenge.entity';
 import { Passkey } from './src/auth/passkeys/passkey.entity';
 import { WebauthnChallenge } from './src/auth/passkeys/webauthn-challenge.entity';
 import { Identity } from './src/auth/providers/identity.entity';
+import { SigningKey } from './src/auth/keys/signing-key.entity';
 import { OAuthCode } from './src/auth/providers/oauth-code.entity';
 import { OAuthFlow } from './src/auth/providers/oauth-flow.entity';
 import { RecoveryCode } from './src/auth/second-factor/recovery-code.entity';
@@ -19,5 +20,5 @@ import { User } from './src/users/user.entity';
 // The TypeORM CLI's data source (npm run migration:*), on the database the service would use,
 // with every entity (the service's modules each register their own).
 export default dataSourceOptions(AppConfig.fromEnvironment().database).then(
-  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail, AuditEvent, TotpFactor, RecoveryCode, MfaChallenge, Passkey, WebauthnChallenge, Identity, OAuthFlow, OAuthCode] }),
+  (options) => new AppDataSource({ ...options, entities: [User, Session, RefreshToken, EmailToken, OutboxMail, AuditEvent, TotpFactor, RecoveryCode, MfaChallenge, Passkey, WebauthnChallenge, Identity, OAuthFlow, OAuthCode, SigningKey] }),
 );

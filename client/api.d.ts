@@ -292,6 +292,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify access tokens (JWKS), the next one included */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Discovery: the issuer, the JWKS address and the algorithms of access tokens */
+        get: operations["getOpenIdConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keys that verify access tokens now, the signing one first */
+        get: operations["adminListSigningKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signing-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a new key: it signs from twice JWKS_MAX_AGE on, and the keys before it retire when their tokens have expired */
+        post: operations["adminRotateSigningKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signing-keys/{kid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a key that does not sign now: its tokens are refused at once (a leaked key's) */
+        delete: operations["adminRemoveSigningKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/sessions": {
         parameters: {
             query?: never;
@@ -792,7 +877,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "WEAK_PASSWORD" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "LAST_ADMIN" | "INVALID_CREDENTIALS" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "UNAUTHORIZED" | "REAUTHENTICATION_REQUIRED" | "FORBIDDEN" | "USER_NOT_FOUND" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "INVALID_TOKEN" | "EMAIL_NOT_VERIFIED" | "EMAIL_ALREADY_VERIFIED" | "INVALID_IMAGE" | "SESSION_NOT_FOUND" | "AVATAR_NOT_FOUND" | "AVATAR_BUSY" | "MFA_TOKEN_INVALID" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "PASSKEY_INVALID" | "PASSKEY_NOT_FOUND" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "OAUTH_STATE_INVALID" | "OAUTH_CODE_INVALID" | "PROVIDER_EMAIL_UNVERIFIED" | "ACCOUNT_EXISTS" | "IDENTITY_TAKEN" | "IDENTITY_NOT_FOUND" | "LAST_SIGN_IN_METHOD" | "REDIRECT_NOT_ALLOWED" | "PROVIDER_LOGIN_FAILED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "WEAK_PASSWORD" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNSUPPORTED_MEDIA_TYPE" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "LAST_ADMIN" | "INVALID_CREDENTIALS" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "UNAUTHORIZED" | "REAUTHENTICATION_REQUIRED" | "FORBIDDEN" | "USER_NOT_FOUND" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "INVALID_TOKEN" | "EMAIL_NOT_VERIFIED" | "EMAIL_ALREADY_VERIFIED" | "INVALID_IMAGE" | "SESSION_NOT_FOUND" | "AVATAR_NOT_FOUND" | "AVATAR_BUSY" | "MFA_TOKEN_INVALID" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENABLED" | "PASSKEY_INVALID" | "PASSKEY_NOT_FOUND" | "PASSKEY_ALREADY_REGISTERED" | "PASSKEY_LIMIT" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "OAUTH_STATE_INVALID" | "OAUTH_CODE_INVALID" | "PROVIDER_EMAIL_UNVERIFIED" | "ACCOUNT_EXISTS" | "IDENTITY_TAKEN" | "IDENTITY_NOT_FOUND" | "LAST_SIGN_IN_METHOD" | "SIGNING_KEYS_CONFIGURED" | "ROTATION_PENDING" | "SIGNING_KEY_NOT_FOUND" | "SIGNING_KEY_IN_USE" | "TOO_MANY_SIGNING_KEYS" | "REDIRECT_NOT_ALLOWED" | "PROVIDER_LOGIN_FAILED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
         FieldErrorDto: {
             /** @example email */
             field: string;
@@ -826,6 +911,13 @@ export interface components {
             errors?: components["schemas"]["FieldErrorDto"][];
             /** @description ACCOUNT_EXISTS only. */
             sign_in_methods?: components["schemas"]["SignInMethodsDto"];
+            /** @description ROTATION_PENDING only: the published key waiting to sign. */
+            kid?: string;
+            /**
+             * Format: date-time
+             * @description ROTATION_PENDING only: when it begins to sign.
+             */
+            signs_from?: string;
         };
         /** @enum {string} */
         Role: "USER" | "ADMIN" | "DRIVER";
@@ -1017,7 +1109,7 @@ export interface components {
             profileImage?: string;
         };
         /** @enum {string} */
-        AuditAction: "signup" | "login.succeeded" | "login.failed" | "login.locked" | "logout" | "refresh_token.reused" | "password.changed" | "password.reset" | "email.change_requested" | "email.changed" | "email.change_cancelled" | "email.verified" | "profile.updated" | "account.deleted" | "admin.user_created" | "admin.user_updated" | "admin.user_deleted" | "admin.user_unlocked" | "session.ended" | "mfa.totp_enabled" | "mfa.totp_disabled" | "mfa.recovery_codes_replaced" | "mfa.recovery_code_used" | "mfa.failed" | "admin.mfa_removed" | "passkey.registered" | "passkey.removed" | "passkey.failed" | "passkey.counter_regressed" | "identity.linked" | "identity.unlinked";
+        AuditAction: "signup" | "login.succeeded" | "login.failed" | "login.locked" | "logout" | "refresh_token.reused" | "password.changed" | "password.reset" | "email.change_requested" | "email.changed" | "email.change_cancelled" | "email.verified" | "profile.updated" | "account.deleted" | "admin.user_created" | "admin.user_updated" | "admin.user_deleted" | "admin.user_unlocked" | "session.ended" | "mfa.totp_enabled" | "mfa.totp_disabled" | "mfa.recovery_codes_replaced" | "mfa.recovery_code_used" | "mfa.failed" | "admin.mfa_removed" | "passkey.registered" | "passkey.removed" | "passkey.failed" | "passkey.counter_regressed" | "identity.linked" | "identity.unlinked" | "signing_key.rotated" | "signing_key.removed";
         AuditEventView: {
             /**
              * @description increasing: a later event has a larger id
@@ -1173,6 +1265,99 @@ export interface components {
              * @example k3Jx9bQ2...
              */
             refresh_token?: string;
+        };
+        PublicJwkDto: {
+            /** @enum {string} */
+            kty: "OKP" | "EC";
+            /** @enum {string} */
+            crv: "Ed25519" | "P-256";
+            /** @example 11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo */
+            x: string;
+            /** @description P-256 only */
+            y?: string;
+            /** @example NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs */
+            kid: string;
+            /** @enum {string} */
+            alg: "EdDSA" | "ES256";
+            /** @enum {string} */
+            use: "sig";
+        };
+        JwksDto: {
+            /** @description the signing key first, then the next, then the retiring ones; empty with HS256 */
+            keys: components["schemas"]["PublicJwkDto"][];
+        };
+        OpenIdConfigurationDto: {
+            /**
+             * @description JWT_ISSUER: every access token's iss
+             * @example https://accounts.example.com
+             */
+            issuer: string;
+            /** @example https://accounts.example.com/.well-known/jwks.json */
+            jwks_uri: string;
+            /**
+             * @description where tokens are issued (a JSON login, not an OAuth 2 token endpoint)
+             * @example https://accounts.example.com/auth/login
+             */
+            token_endpoint: string;
+            /**
+             * @description the algorithms of the keys that verify now
+             * @example [
+             *       "EdDSA"
+             *     ]
+             */
+            id_token_signing_alg_values_supported: string[];
+            /**
+             * @example [
+             *       "public"
+             *     ]
+             */
+            subject_types_supported: string[];
+            /**
+             * @example [
+             *       "sub",
+             *       "sid",
+             *       "auth_time",
+             *       "amr",
+             *       "email_verified"
+             *     ]
+             */
+            claims_supported: string[];
+        };
+        SigningKeyDto: {
+            /** @example NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs */
+            kid: string;
+            /** @enum {string} */
+            algorithm: "EdDSA" | "ES256";
+            /**
+             * @description signing now; published, to sign later; no longer signing, still verifying
+             * @enum {string}
+             */
+            status: "signing" | "next" | "retiring";
+            /** @enum {string} */
+            source: "database" | "configuration";
+            /**
+             * Format: date-time
+             * @description published from (null: from the configuration)
+             */
+            published_at: string | null;
+            /**
+             * Format: date-time
+             * @description signs from, until a later key does (null: a configured key after the first)
+             */
+            signs_from: string | null;
+            /**
+             * Format: date-time
+             * @description verifies until; its tokens are refused after
+             */
+            retires_at: string | null;
+            public_jwk: components["schemas"]["PublicJwkDto"];
+        };
+        RotateSigningKeysDto: {
+            /**
+             * @description sign with the new key at once (a key has leaked): verifiers that cached the JWKS fetch it again on the unknown kid
+             * @default false
+             */
+            immediate: boolean;
         };
         SessionView: {
             /**
@@ -1491,6 +1676,10 @@ export interface components {
         "Cross-Origin-Resource-Policy": "cross-origin";
         /** @description The picture's hash, quoted: send it as If-None-Match for a 304 */
         "ETag-Picture": string;
+        /** @description How long a verifier may keep the document (JWKS_MAX_AGE): a new key is published twice this long before it signs */
+        "Cache-Control-Public-Keys": string;
+        /** @description The document's hash, quoted: send it as If-None-Match for a 304 while the keys are the same */
+        "ETag-Public-Keys": string;
     };
     pathItems: never;
 }
@@ -4056,6 +4245,409 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag of the keys held: 304 while they are the same */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public-Keys"];
+                    ETag: components["headers"]["ETag-Public-Keys"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwksDto"];
+                };
+            };
+            /** @description Not modified: the keys are those of If-None-Match */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public-Keys"];
+                    ETag: components["headers"]["ETag-Public-Keys"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    getOpenIdConfiguration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag of the document held: 304 while it is the same */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public-Keys"];
+                    ETag: components["headers"]["ETag-Public-Keys"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenIdConfigurationDto"];
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public-Keys"];
+                    ETag: components["headers"]["ETag-Public-Keys"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    adminListSigningKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyDto"][];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    adminRotateSigningKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSigningKeysDto"];
+            };
+        };
+        responses: {
+            /** @description The new key, waiting to sign (or signing, when immediate) */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyDto"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflict: SIGNING_KEYS_CONFIGURED, ROTATION_PENDING, TOO_MANY_SIGNING_KEYS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    adminRemoveSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the key's id, as the JWKS and the tokens' header name it */
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not Found: SIGNING_KEY_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflict: SIGNING_KEYS_CONFIGURED, SIGNING_KEY_IN_USE */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */

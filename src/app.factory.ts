@@ -116,9 +116,6 @@ export async function createApp(env: NodeJS.ProcessEnv): Promise<NestFastifyAppl
   app.useGlobalPipes(new StrictValidationPipe(USER_FIELD_HINTS));
   app.useGlobalFilters(new ProblemDetailsFilter(headers));
   if (config.swaggerEnabled) setupSwagger(app);
-  if (config.jwt.secretGenerated) {
-    app.get(AppLogger).warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
-  }
   if (config.mfa.keyIsDevelopmentDefault) {
     app.get(AppLogger).warn('MFA_ENCRYPTION_KEY is not set: second-factor secrets are sealed with a development key');
   }

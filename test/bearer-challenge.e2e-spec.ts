@@ -1,6 +1,7 @@
 import { decode, hs256, now } from './hardening/support/attack-tokens';
 import { type ApiResponse, bearer } from './support/api-client';
-import { ADMIN, TEST_JWT_SECRET, useTestApp } from './support/test-app';
+import { ADMIN, useTestApp } from './support/test-app';
+import { signAsService } from './support/test-signing-key';
 
 /** RFC 6750 section 3: the challenge of a 401 from a route that needs an access token. */
 const NO_TOKEN = 'Bearer';
@@ -109,7 +110,7 @@ describe('WWW-Authenticate on 401 answers, and the iss and aud of access tokens'
     const { token } = await api.register();
     const claims = claimsOf(token);
     // The control: the same claims with the right iss and aud are accepted.
-    const right = hs256({ ...claims, iss: 'user-accounts', aud: 'user-accounts' }, TEST_JWT_SECRET);
+    const right = await signAsService({ ...claims, iss: 'user-accounts', aud: 'user-accounts' });
     expect((await api.get('/users', { headers: bearer(right) })).status).toBe(200);
     for (const [label, payload] of [
       ['no iss', { ...claims, aud: 'user-accounts' }],
@@ -117,7 +118,7 @@ describe('WWW-Authenticate on 401 answers, and the iss and aud of access tokens'
       ['no aud', { ...claims, iss: 'user-accounts' }],
       ['another aud', { ...claims, iss: 'user-accounts', aud: 'billing' }],
     ] as const) {
-      const response = await api.get('/users', { headers: bearer(hs256(payload, TEST_JWT_SECRET)) });
+      const response = await api.get('/users', { headers: bearer(await signAsService(payload)) });
       expect([label, response.status, challenge(response)]).toEqual([label, 401, BAD_TOKEN]);
     }
   });
@@ -138,11 +139,11 @@ describe('JWT_ISSUER and JWT_AUDIENCE', () => {
 
   it('refuses a token with the default iss and aud, signed with the same key', async () => {
     const { token } = await api.register();
-    const defaults = hs256({ ...claimsOf(token), iss: 'user-accounts', aud: 'user-accounts' }, TEST_JWT_SECRET);
+    const defaults = await signAsService({ ...claimsOf(token), iss: 'user-accounts', aud: 'user-accounts' });
     const response = await api.get('/users', { headers: bearer(defaults) });
     expect(response.status).toBe(401);
     expect(challenge(response)).toBe(BAD_TOKEN);
-    const own = hs256({ ...claimsOf(token), iss: ISSUER, aud: AUDIENCE }, TEST_JWT_SECRET);
+    const own = await signAsService({ ...claimsOf(token), iss: ISSUER, aud: AUDIENCE });
     expect((await api.get('/users', { headers: bearer(own) })).status).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { decode } from 'jsonwebtoken';
+import { claimsOf as decode } from './support/test-signing-key';
 import { Secret } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { totpCode, totpStep } from '../src/auth/second-factor/totp';
@@ -95,7 +95,7 @@ describe('second factor: an authenticator app (TOTP) and recovery codes', () => 
 
     it('asks a login older than 10 minutes for the current password, and counts a wrong one', async () => {
       const { token, password } = await api.register();
-      const old = loginAgo(token, 601);
+      const old = await loginAgo(token, 601);
       const refused = await api.post('/users/mfa/totp', { token: old, body: {} });
       expect([refused.status, refused.body.code]).toEqual([401, 'REAUTHENTICATION_REQUIRED']);
       const wrong = await api.post('/users/mfa/totp', { token: old, body: { current_password: 'not-the-password' } });

@@ -1,4 +1,4 @@
-import { decode } from 'jsonwebtoken';
+import { claimsOf as decode } from './support/test-signing-key';
 import type { ApiClient } from './support/api-client';
 import { SoftAuthenticator } from './support/soft-authenticator';
 import { loginAgo } from './support/old-login';
@@ -58,7 +58,7 @@ describe('passkeys (WebAuthn)', () => {
       const fresh = await api.post('/users/passkeys/options', { token });
       const phished = await api.post('/users/passkeys', { token, body: { credential: authenticator.register(fresh.body, { origin: 'https://evil.example' }).json } });
       expect([phished.status, phished.body.code]).toEqual([401, 'PASSKEY_INVALID']);
-      const old = loginAgo(token, 660);
+      const old = await loginAgo(token, 660);
       expect((await api.post('/users/passkeys/options', { token: old })).body.code).toBe('REAUTHENTICATION_REQUIRED');
       expect((await api.post('/users/passkeys/options', { token: old, body: { current_password: password } })).status).toBe(200);
     });
@@ -193,7 +193,7 @@ describe('passkeys (WebAuthn)', () => {
       const renamed = await api.put(`/users/passkeys/${passkeyId}`, { token, body: { name: 'Work laptop' } });
       expect([renamed.status, renamed.body.name]).toEqual([200, 'Work laptop']);
       expect((await api.put('/users/passkeys/00000000-0000-4000-8000-000000000000', { token, body: { name: 'x' } })).body.code).toBe('PASSKEY_NOT_FOUND');
-      expect((await api.delete(`/users/passkeys/${passkeyId}`, { token: loginAgo(token, 660) })).body.code).toBe('REAUTHENTICATION_REQUIRED');
+      expect((await api.delete(`/users/passkeys/${passkeyId}`, { token: await loginAgo(token, 660) })).body.code).toBe('REAUTHENTICATION_REQUIRED');
       expect((await api.delete(`/users/passkeys/${passkeyId}`, { token })).status).toBe(204);
       expect((await api.get('/users', { token })).body.mfa).toEqual({ totp: false, passkeys: 0 });
       expect((await api.delete(`/users/passkeys/${passkeyId}`, { token })).body.code).toBe('PASSKEY_NOT_FOUND');

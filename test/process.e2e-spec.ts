@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import { randomSuffix, uniqueEmail } from './support/unique';
  */
 
 const ROOT = join(__dirname, '..');
+/** A private key the service does not sign with (RS256 is not offered): the error must name the variable, never the key. */
+const RSA_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;
 
 interface Exited {
@@ -113,6 +116,16 @@ describe('the configuration check (item 2)', () => {
       variable: 'BCRYPT_ROUNDS',
       env: { NODE_ENV: 'development', BCRYPT_ROUNDS: '99', JWT_SECRET: TEST_JWT_SECRET },
     },
+    {
+      label: 'development with JWT_ALGORITHM=HS256 and no JWT_SECRET',
+      variable: 'JWT_SECRET',
+      env: { NODE_ENV: 'development', JWT_ALGORITHM: 'HS256' },
+    },
+    {
+      label: 'development with an RSA key in JWT_PRIVATE_KEYS',
+      variable: 'JWT_PRIVATE_KEYS',
+      env: { NODE_ENV: 'development', JWT_PRIVATE_KEYS: RSA_PEM },
+    },
   ];
   const runs = new Map<string, Exited>();
 
@@ -138,6 +151,7 @@ describe('the configuration check (item 2)', () => {
       expect(stream).not.toContain('    at ');
       expect(stream).not.toContain(SHORT_SECRET);
       expect(stream).not.toContain(TEST_JWT_SECRET);
+      expect(stream).not.toContain(RSA_PEM.split('\n')[1]);
     }
   });
 });
@@ -287,6 +301,8 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   const password = `in-flight-Passw0rd-${randomSuffix()}`;
   /** How the process left after SIGTERM, once the first test has sent it. */
   let exited: Promise<string> | undefined;
+  /** The access token the registration in flight was answered with. */
+  let tokenBeforeRestart: string | undefined;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'accounts-shutdown-'));
@@ -324,6 +340,7 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
     const response = await inFlight;
     expect(response.status).toBe(201);
     expect(response.body.user).toMatchObject({ email });
+    tokenBeforeRestart = response.body.access_token;
     // It really was running when the signal came, and when the new connection was tried.
     expect({ registrationMs, answeredAfterSignal: answeredAt > signalledAt, stillInFlight }).toEqual({
       registrationMs,
@@ -350,6 +367,9 @@ describe(`a service process on ${onPostgresServer ? 'PostgreSQL' : 'PGlite on di
   it('kept the registration it acknowledged: on the same database, a new process lets the user log in', async () => {
     await service.start();
     expect(await api.login(email, password)).toEqual(expect.any(String));
+    // A development restart logs nobody out: the signing key is the database's, not the process's.
+    expect(tokenBeforeRestart).toEqual(expect.any(String));
+    expect((await api.get('/users', { token: tokenBeforeRestart })).status).toBe(200);
     expect(service.output).not.toContain(password);
     expect(service.output).not.toMatch(BCRYPT_HASH);
   }, 120_000);

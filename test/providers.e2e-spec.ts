@@ -1,4 +1,4 @@
-import { decode } from 'jsonwebtoken';
+import { claimsOf as decode } from './support/test-signing-key';
 import { DataSource } from 'typeorm';
 import { CookieJar, location, throughProvider, useTestProviders, visit, type GitHubUser } from './support/oauth-servers';
 import { loginAgo } from './support/old-login';
@@ -170,7 +170,7 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
     const idpIdentity = list.find((identity) => identity.provider === 'idp')!;
     const githubIdentity = list.find((identity) => identity.provider === 'github')!;
     // A login older than 10 minutes, and no password to give: re-authentication refused.
-    const stale = await api.delete(`/users/identities/${idpIdentity.id}`, { token: loginAgo(token, 3600) });
+    const stale = await api.delete(`/users/identities/${idpIdentity.id}`, { token: await loginAgo(token, 3600) });
     expect([stale.status, stale.body.code]).toEqual([401, 'REAUTHENTICATION_REQUIRED']);
     expect((await api.delete(`/users/identities/${idpIdentity.id}`, { token })).status).toBe(204);
     // GitHub is now the last way in: kept.
@@ -227,7 +227,7 @@ describe('sign-in with other providers (OpenID Connect and GitHub)', () => {
   it('lets an account without a password delete itself after a recent login, and not with an old one', async () => {
     const person = idpAccount();
     const token = (await signIn('idp', person.id)).body.access_token as string;
-    const stale = await api.delete('/users', { token: loginAgo(token, 3600) });
+    const stale = await api.delete('/users', { token: await loginAgo(token, 3600) });
     expect([stale.status, stale.body.code]).toEqual([401, 'REAUTHENTICATION_REQUIRED']);
     expect((await api.delete('/users', { token })).status).toBe(204);
     expect((await api.get('/users', { token })).status).toBe(401);

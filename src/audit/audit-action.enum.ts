@@ -31,4 +31,6 @@ export enum AuditAction {
   PASSKEY_COUNTER_REGRESSED = 'passkey.counter_regressed',
   IDENTITY_LINKED = 'identity.linked',
   IDENTITY_UNLINKED = 'identity.unlinked',
+  SIGNING_KEY_ROTATED = 'signing_key.rotated',
+  SIGNING_KEY_REMOVED = 'signing_key.removed',
 }

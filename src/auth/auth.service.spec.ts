@@ -1,4 +1,4 @@
-import type { JwtService } from '@nestjs/jwt';
+import type { AccessTokensService } from './tokens/access-tokens.service';
 import type { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action.enum';
 import type { AuditService } from '../audit/audit.service';
@@ -320,7 +320,7 @@ describe('AuthService.logout', () => {
     const sessions = new SessionsService(
       repository as unknown as SessionsRepository,
       {} as SessionActivity,
-      {} as JwtService,
+      {} as AccessTokensService,
       {} as AppConfig,
     );
     const logout = jest.spyOn(sessions, 'logout');

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ifNoneMatchNames } from '../common/http/entity-tag';
 import { headerRef } from '../common/openapi/response-headers';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/problems/api-problems.decorator';
@@ -49,7 +50,7 @@ export class AvatarsController {
     if (!hash) throw problem(ErrorCode.AVATAR_NOT_FOUND);
     const etag = `"${hash}"`;
     // The bytes under a name never change: a client that has them needs no read of them.
-    if (namesTag(ifNoneMatch, etag)) {
+    if (ifNoneMatchNames(ifNoneMatch, etag)) {
       void reply.status(304).headers({ ...SERVED_HEADERS, etag });
       return undefined;
     }
@@ -60,11 +61,3 @@ export class AvatarsController {
   }
 }
 
-/** Whether If-None-Match names `etag` (weakly compared, RFC 9110 13.1.2), or is `*`. */
-function namesTag(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === etag || tag === '*');
-}

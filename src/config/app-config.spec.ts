@@ -45,10 +45,10 @@ describe('AppConfig.fromEnvironment', () => {
     );
   });
 
-  it('generates a random secret of at least 32 bytes when JWT_SECRET is unset', () => {
+  it('generates a random secret of at least 32 bytes when JWT_SECRET is unset (login digests only: tokens are EdDSA)', () => {
     const first = AppConfig.fromEnvironment({});
     const second = AppConfig.fromEnvironment({});
-    expect(first.jwt.secretGenerated).toBe(true);
+    expect(first.jwt).toMatchObject({ algorithm: 'EdDSA', hmacKey: undefined, configuredKeys: [], jwksMaxAgeSeconds: 300 });
     expect(Buffer.byteLength(first.jwt.secret)).toBeGreaterThanOrEqual(32);
     expect(first.jwt.secret).not.toBe(second.jwt.secret);
   });
@@ -73,7 +73,10 @@ describe('AppConfig.fromEnvironment', () => {
 
   it('uses JWT_SECRET when set', () => {
     const config = AppConfig.fromEnvironment({ JWT_SECRET: 'given-secret' });
-    expect(config.jwt).toMatchObject({ secret: 'given-secret', secretGenerated: false });
+    expect(config.jwt).toMatchObject({ secret: 'given-secret', algorithm: 'EdDSA', hmacKey: undefined });
+    const hs256 = AppConfig.fromEnvironment({ JWT_SECRET: 'given-secret', JWT_ALGORITHM: 'HS256' });
+    expect(hs256.jwt.algorithm).toBe('HS256');
+    expect(hs256.jwt.hmacKey?.export().toString()).toBe('given-secret');
   });
 
   it('exposes the admin to seed only when ADMIN_EMAIL and ADMIN_PASSWORD are both set', () => {

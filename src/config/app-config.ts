@@ -1,5 +1,6 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { parseAuthProviders, ProviderSettings } from './auth-providers';
+import { KeyPair, parseSigningKeys, SigningAlgorithm } from './signing-keys';
 import { durationMilliseconds, durationSeconds, Environment, parseEnvironment } from './environment';
 
 /** How long a client may take over a request, and how many connections it may hold (docs/configuration.md). */
@@ -27,15 +28,19 @@ export class AppConfig {
   readonly http: HttpLimits;
   readonly database: { url?: string; dataDir: string };
   readonly jwt: {
+    /** JWT_SECRET, or random: keys the audit trail's login digests (and signs, with HS256). */
     secret: string;
     /**
-     * The secret as a key object, made once: given the string, jsonwebtoken tries to parse it as
-     * a public or private key on every verification and signing, which was 40% of the CPU of
-     * GET /users (bench/README.md).
+     * HS256's key (JWT_SECRET as a key object, made once: a string is parsed again on every
+     * signature and check), when JWT_ALGORITHM is HS256.
      */
-    key: KeyObject;
-    /** True when no JWT_SECRET was given: tokens die with the process. */
-    secretGenerated: boolean;
+    hmacKey?: KeyObject;
+    /** How new tokens are signed: JWT_ALGORITHM, else the first configured key's, else EdDSA. */
+    algorithm: SigningAlgorithm;
+    /** JWT_PRIVATE_KEYS, the first signing; none: keys generated once and kept in the database. */
+    configuredKeys: KeyPair[];
+    /** How long verifiers may cache the JWKS (JWKS_MAX_AGE). */
+    jwksMaxAgeSeconds: number;
     expiresInSeconds: number;
     refreshExpiresInSeconds: number;
     /** How long an exchanged refresh token still gets a working pair (two tabs at once). */
@@ -127,11 +132,15 @@ export class AppConfig {
     this.host = env.HOST;
     this.http = httpLimits(env);
     this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR };
+    const configuredKeys = parseSigningKeys(env.JWT_PRIVATE_KEYS);
+    const algorithm = env.JWT_ALGORITHM ?? configuredKeys[0]?.algorithm ?? 'EdDSA';
     const secret = env.JWT_SECRET ?? randomBytes(48).toString('base64url');
     this.jwt = {
       secret,
-      key: createSecretKey(Buffer.from(secret)),
-      secretGenerated: !env.JWT_SECRET,
+      hmacKey: algorithm === 'HS256' ? createSecretKey(Buffer.from(secret)) : undefined,
+      algorithm,
+      configuredKeys,
+      jwksMaxAgeSeconds: durationSeconds(env.JWKS_MAX_AGE),
       expiresInSeconds: durationSeconds(env.JWT_EXPIRES_IN),
       refreshExpiresInSeconds: durationSeconds(env.REFRESH_EXPIRES_IN),
       refreshReuseSeconds: durationSeconds(env.REFRESH_REUSE_INTERVAL),

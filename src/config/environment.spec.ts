@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { durationMilliseconds, durationSeconds, parseEnvironment } from './environment';
 
 /** The message parseEnvironment throws for `raw`, checked to be one line. */
@@ -229,8 +230,34 @@ describe('parseEnvironment', () => {
     ['PURGE_BATCH_SIZE', '100001'],
     ['MAIL_RETENTION_DAYS', '0'],
     ['MAIL_RETENTION_DAYS', '1.5'],
+    ['JWT_ALGORITHM', 'RS256'],
+    ['JWT_ALGORITHM', 'none'],
+    ['JWT_ALGORITHM', 'eddsa'],
+    ['JWT_PRIVATE_KEYS', 'not a key'],
+    ['JWKS_MAX_AGE', '0s'],
+    ['JWKS_MAX_AGE', '2d'],
+    ['JWKS_MAX_AGE', 'five minutes'],
   ])('refuses %s=%s with a one-line message naming it', (name, value) => {
     expect(refusal({ [name]: value })).toMatch(new RegExp(`^Invalid environment: ${name}\\b`));
+  });
+
+  describe('signing: JWT_ALGORITHM, JWT_PRIVATE_KEYS, JWT_SECRET', () => {
+    const ed = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+
+    it('takes EdDSA and ES256 without a secret or a key (keys of the database), HS256 only with JWT_SECRET', () => {
+      expect(parseEnvironment({ JWT_ALGORITHM: 'ES256' }).JWT_ALGORITHM).toBe('ES256');
+      expect(parseEnvironment({}).JWT_ALGORITHM).toBeUndefined();
+      expect(refusal({ JWT_ALGORITHM: 'HS256' })).toMatch(/JWT_ALGORITHM HS256 needs JWT_SECRET/);
+      expect(parseEnvironment({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 's'.repeat(32) }).JWT_ALGORITHM).toBe('HS256');
+    });
+
+    it('refuses HS256 with keys, and a first key of another algorithm than JWT_ALGORITHM', () => {
+      expect(refusal({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 's'.repeat(32), JWT_PRIVATE_KEYS: JSON.stringify(ed) })).toMatch(/leave JWT_PRIVATE_KEYS unset/);
+      expect(refusal({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEYS: JSON.stringify([ed, ec]) })).toMatch(/first key of JWT_PRIVATE_KEYS is EdDSA, not JWT_ALGORITHM ES256/);
+      expect(() => parseEnvironment({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEYS: JSON.stringify([ec, ed]) })).not.toThrow();
+      expect(() => parseEnvironment({ JWT_PRIVATE_KEYS: JSON.stringify([ec]) })).not.toThrow();
+    });
   });
 
   describe('in production', () => {

@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseAuthProviders } from './auth-providers';
+import { KeyPair, parseSigningKeys } from './signing-keys';
 
 const DURATION = /^\d+(ms|s|m|h|d)?$/;
 
@@ -63,8 +64,21 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(1)
   DATA_DIR = './data';
 
+  /** Signs access tokens with HS256 when JWT_ALGORITHM is HS256; keys the audit trail's login digests. */
   @IsOptional() @IsString() @MinLength(1)
   JWT_SECRET?: string;
+
+  /** EdDSA (Ed25519, the default) or ES256 (P-256): asymmetric; HS256 with JWT_SECRET, for deployments that rely on it. */
+  @IsOptional() @IsIn(['EdDSA', 'ES256', 'HS256'], { message: 'JWT_ALGORITHM must be EdDSA, ES256 or HS256' })
+  JWT_ALGORITHM?: 'EdDSA' | 'ES256' | 'HS256';
+
+  /** Private signing keys, PEM or JWK, several allowed (the first signs); else keys kept in the database. */
+  @IsOptional() @IsString()
+  JWT_PRIVATE_KEYS?: string;
+
+  /** How long a verifier may cache the JWKS (its Cache-Control): a new key is published twice this long before it signs. */
+  @IsOptional() @Matches(DURATION, { message: 'JWKS_MAX_AGE must be a duration such as 5m' })
+  JWKS_MAX_AGE = '5m';
 
   /** The key that seals second-factor secrets (TOTP) and keys recovery codes' hashes. */
   @IsOptional() @IsString() @MinLength(1)
@@ -285,7 +299,7 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     const message = Object.values(first.constraints ?? {}).at(-1) ?? `${first.property} is invalid`;
     throw new Error(`Invalid environment: ${message}`);
   }
-  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN', 'VERIFY_TOKEN_TTL', 'RESET_TOKEN_TTL', 'INVITE_TOKEN_TTL', 'EMAIL_CHANGE_CANCEL_TTL'] as const) {
+  for (const name of ['JWT_EXPIRES_IN', 'REFRESH_EXPIRES_IN', 'VERIFY_TOKEN_TTL', 'RESET_TOKEN_TTL', 'INVITE_TOKEN_TTL', 'EMAIL_CHANGE_CANCEL_TTL', 'JWKS_MAX_AGE'] as const) {
     if (durationSeconds(env[name]) < 1) {
       throw new Error(`Invalid environment: ${name} must be at least one second`);
     }
@@ -313,6 +327,7 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     throw new Error('Invalid environment: WEBAUTHN_ORIGINS must be comma-separated origins, such as https://app.example.com');
   }
   parseAuthProviders(env.AUTH_PROVIDERS);
+  checkSigningKeys(env);
   if (env.OAUTH_REDIRECT_URLS !== undefined && !env.OAUTH_REDIRECT_URLS.split(',').every((url) => isReturnUrl(url.trim()))) {
     throw new Error('Invalid environment: OAUTH_REDIRECT_URLS must be comma-separated absolute URLs, such as com.example.app:/oauth');
   }
@@ -341,6 +356,23 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     }
   }
   return env;
+}
+
+/** JWT_ALGORITHM, JWT_PRIVATE_KEYS and JWT_SECRET together: one way to sign, and keys that fit it. */
+function checkSigningKeys(env: Environment): void {
+  let keys: KeyPair[];
+  try {
+    keys = parseSigningKeys(env.JWT_PRIVATE_KEYS);
+  } catch (error) {
+    throw new Error(`Invalid environment: ${(error as Error).message}`, { cause: error });
+  }
+  if (env.JWT_ALGORITHM === 'HS256') {
+    if (!env.JWT_SECRET) throw new Error('Invalid environment: JWT_ALGORITHM HS256 needs JWT_SECRET');
+    if (keys.length > 0) throw new Error('Invalid environment: JWT_ALGORITHM HS256 signs with JWT_SECRET: leave JWT_PRIVATE_KEYS unset');
+  } else if (env.JWT_ALGORITHM !== undefined && keys.length > 0 && keys[0].algorithm !== env.JWT_ALGORITHM) {
+    throw new Error(`Invalid environment: the first key of JWT_PRIVATE_KEYS is ${keys[0].algorithm}, not JWT_ALGORITHM ${env.JWT_ALGORITHM}`);
+  }
+  if (durationSeconds(env.JWKS_MAX_AGE) > 86_400) throw new Error('Invalid environment: JWKS_MAX_AGE must be at most one day');
 }
 
 /** An absolute URL without credentials or fragment: an app's own scheme is allowed (com.example.app:/oauth). */

@@ -32,8 +32,14 @@ const identityOf = (body: { access_token: string; refresh_token: string }): Iden
 const WRONG_KEY = 'a-wrong-secret-that-is-also-at-least-32-bytes';
 const TEN_KB = 10 * 1024;
 
+/**
+ * On HS256 (JWT_ALGORITHM=HS256 with JWT_SECRET), the mode whose one key any holder can sign
+ * with: every forgery below is signed with that key or a near miss. The asymmetric default's
+ * attacks (alg none, HS256 keyed with the public key, other kids and keys) are in
+ * keys.e2e-spec.ts and jwks-verifier.e2e-spec.ts.
+ */
 describe('token attacks', () => {
-  const { api, db } = useAttackApp();
+  const { api, db } = useAttackApp({ JWT_ALGORITHM: 'HS256', JWT_PRIVATE_KEYS: '' });
   let admin: Identity;
   let user: Identity;
 

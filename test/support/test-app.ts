@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.factory';
 import { ApiClient } from './api-client';
 import { expectNoSecrets } from './secrets';
 import { createTestDatabase, TestDatabase } from './test-database';
+import { TEST_SIGNING_KEYS } from './test-signing-key';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
@@ -21,7 +22,7 @@ export interface TestApp {
 }
 
 /**
- * What the application of a test runs with: bcrypt at its cheapest, the tests' signing key and
+ * What the application of a test runs with: bcrypt at its cheapest, the tests' keys and
  * administrator, a rate limit no test meets unless it sets one, on `database`; `env` over it all.
  */
 export function testAppEnv(database: TestDatabase, env: Record<string, string> = {}): Record<string, string> {
@@ -29,6 +30,8 @@ export function testAppEnv(database: TestDatabase, env: Record<string, string> =
     NODE_ENV: 'test',
     BCRYPT_ROUNDS: '4',
     JWT_SECRET: TEST_JWT_SECRET,
+    // Every app of a test file on one key: passport keeps one 'jwt' strategy a process, the last app's.
+    JWT_PRIVATE_KEYS: TEST_SIGNING_KEYS,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     ADMIN_EMAIL: ADMIN.email,

@@ -6,7 +6,7 @@ import { accountNames, LoginAttempts } from '../lockout/login-attempts';
 import type { SecondFactorAnswerDto } from './dto/second-factor-answer.dto';
 import { normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes';
 import { SecondFactorRepository } from './second-factor.repository';
-import { open, secretBoxKey } from './secret-box';
+import { open, secretBoxKey } from '../../common/secret-box';
 import { acceptedStep } from './totp';
 
 /** The account whose code is checked, with the names its lockout counts on. */

@@ -16,7 +16,7 @@ import type { TotpEnrolmentDto } from './dto/totp-enrolment.dto';
 import { OneTimeCodes } from './one-time-codes';
 import { newRecoveryCodes, normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes';
 import { SecondFactorRepository } from './second-factor.repository';
-import { open, seal } from './secret-box';
+import { open, seal } from '../../common/secret-box';
 import { acceptedStep, newTotpSecret, totpSecretText, totpUri } from './totp';
 
 /**

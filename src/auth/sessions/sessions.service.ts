@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { AuditAction } from '../../audit/audit-action.enum';
 import { AuditContext, AuditRecord, auditRecord } from '../../audit/audit-record';
@@ -7,6 +6,7 @@ import type { ClientOrigin } from '../../common/http/client-origin';
 import { problem, ProblemException } from '../../common/problems/problem.exception';
 import { AppConfig } from '../../config/app-config';
 import type { AccessTokenClaims, AuthenticationMethod } from '../tokens/access-token-claims';
+import { AccessTokensService } from '../tokens/access-tokens.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 import type { AuthenticatedUser } from '../../access/authenticated-user';
@@ -28,7 +28,7 @@ export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly activity: SessionActivity,
-    private readonly jwt: JwtService,
+    private readonly accessTokens: AccessTokensService,
     private readonly config: AppConfig,
   ) {}
 
@@ -150,8 +150,7 @@ export class SessionsService {
       email_verified: session.emailVerified,
     };
     return {
-      // A token id of its own, so that no two access tokens are alike, even in one second.
-      access_token: await this.jwt.signAsync(claims, { expiresIn: expiresInSeconds, jwtid: randomUUID() }),
+      access_token: await this.accessTokens.sign(claims),
       token_type: 'Bearer',
       expires_in: expiresInSeconds,
       refresh_token: refreshToken,

@@ -29,6 +29,11 @@ export class VerifiedTokens {
     this.callers.set(token, { caller: Object.freeze(caller), expiresAt: exp * 1000 });
   }
 
+  /** Forgets every token: a key was removed, and some of them may be its. */
+  clear(): void {
+    this.callers.clear();
+  }
+
   get size(): number {
     return this.callers.size;
   }

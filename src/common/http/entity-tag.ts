@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { preSerializationHookHandler } from 'fastify';
 
 /** A symbol key: JSON.stringify skips it, so the tag never reaches the body. */
@@ -25,3 +26,17 @@ export const entityTagHeader: preSerializationHookHandler<unknown> = (_request, 
   if (tag !== undefined) void reply.header('ETag', tag);
   done(null, payload);
 };
+
+/** Whether If-None-Match names `etag` (weakly compared, RFC 9110 13.1.2), or is `*`: a 304 answers. */
+export function ifNoneMatchNames(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
+}
+
+/** A strong ETag for a text: its SHA-256, base64url, cut to 27 characters (160 bits), quoted. */
+export function entityTagOfText(text: string): string {
+  return `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+}

@@ -76,6 +76,16 @@ export const RESPONSE_HEADERS = {
     required: true,
     schema: { type: 'string', example: '"5d41402abc4b2a76b9719d911017c592"' },
   },
+  'Cache-Control-Public-Keys': {
+    description: 'How long a verifier may keep the document (JWKS_MAX_AGE): a new key is published twice this long before it signs',
+    required: true,
+    schema: { type: 'string', example: 'public, max-age=300' },
+  },
+  'ETag-Public-Keys': {
+    description: 'The document\'s hash, quoted: send it as If-None-Match for a 304 while the keys are the same',
+    required: true,
+    schema: { type: 'string', example: '"bV4bxcZ2NaG0hbc3AWw6ZU2ivSyvGsx"' },
+  },
 } satisfies Record<string, HeaderObject>;
 
 export type ResponseHeaderName = keyof typeof RESPONSE_HEADERS;

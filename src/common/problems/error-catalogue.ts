@@ -54,6 +54,11 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: HttpStatus }> = {
   [ErrorCode.IDENTITY_TAKEN]: { status: HttpStatus.CONFLICT },
   [ErrorCode.IDENTITY_NOT_FOUND]: { status: HttpStatus.NOT_FOUND },
   [ErrorCode.LAST_SIGN_IN_METHOD]: { status: HttpStatus.CONFLICT },
+  [ErrorCode.SIGNING_KEYS_CONFIGURED]: { status: HttpStatus.CONFLICT },
+  [ErrorCode.ROTATION_PENDING]: { status: HttpStatus.CONFLICT },
+  [ErrorCode.SIGNING_KEY_NOT_FOUND]: { status: HttpStatus.NOT_FOUND },
+  [ErrorCode.SIGNING_KEY_IN_USE]: { status: HttpStatus.CONFLICT },
+  [ErrorCode.TOO_MANY_SIGNING_KEYS]: { status: HttpStatus.CONFLICT },
   [ErrorCode.REDIRECT_NOT_ALLOWED]: { status: HttpStatus.BAD_REQUEST },
   // Told to the frontend in the return's address (?error=), never as an answer of its own.
   [ErrorCode.PROVIDER_LOGIN_FAILED]: { status: HttpStatus.BAD_GATEWAY },

@@ -23,4 +23,6 @@ export class ProblemDetailsDto {
   code: ErrorCode;
   @ApiProperty({ type: [FieldErrorDto], required: false }) errors?: FieldErrorDto[];
   @ApiProperty({ type: SignInMethodsDto, required: false, description: 'ACCOUNT_EXISTS only.' }) sign_in_methods?: SignInMethodsDto;
+  @ApiProperty({ required: false, description: 'ROTATION_PENDING only: the published key waiting to sign.' }) kid?: string;
+  @ApiProperty({ required: false, format: 'date-time', description: 'ROTATION_PENDING only: when it begins to sign.' }) signs_from?: string;
 }

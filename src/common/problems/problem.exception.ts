@@ -48,7 +48,7 @@ export class ProblemException extends HttpException {
     /** Response headers that go with the answer, such as Retry-After. */
     readonly headers: Record<string, string> = {},
     /** Members of the answer beside the standard ones (RFC 9457 extensions), the same in every language. */
-    readonly extensions?: { sign_in_methods?: SignInMethods },
+    readonly extensions?: { sign_in_methods?: SignInMethods; kid?: string; signs_from?: string },
   ) {
     super(code, status);
   }

@@ -10,6 +10,7 @@ import { UserLocale1764800000000 } from './1764800000000-user-locale';
 import { SecondFactor1764900000000 } from './1764900000000-second-factor';
 import { Passkeys1765000000000 } from './1765000000000-passkeys';
 import { Providers1765100000000 } from './1765100000000-providers';
+import { SigningKeys1765200000000 } from './1765200000000-signing-keys';
 
 /** Every migration, in order. A generated migration is added here by hand. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   SecondFactor1764900000000,
   Passkeys1765000000000,
   Providers1765100000000,
+  SigningKeys1765200000000,
 ];

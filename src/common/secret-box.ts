@@ -5,17 +5,21 @@ const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** What a sealing key is for: each purpose its own key, derived from the one configured. */
+export type SecretBoxPurpose = 'second factor secrets' | 'signing keys';
+
 /**
- * The 32-byte AES key for second-factor secrets, derived (HKDF-SHA256) from the configured
- * MFA_ENCRYPTION_KEY, so that any long random string serves, as JWT_SECRET does.
+ * The 32-byte AES key for secrets the database keeps (TOTP secrets, signing keys), derived
+ * (HKDF-SHA256) from the configured MFA_ENCRYPTION_KEY for one purpose, so that any long random
+ * string serves, as JWT_SECRET does.
  */
-export function secretBoxKey(configured: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', configured, Buffer.alloc(0), 'user-accounts second factor secrets', 32));
+export function secretBoxKey(configured: string, purpose: SecretBoxPurpose = 'second factor secrets'): Buffer {
+  return Buffer.from(hkdfSync('sha256', configured, Buffer.alloc(0), `user-accounts ${purpose}`, 32));
 }
 
 /**
- * A TOTP secret as the database keeps it: AES-256-GCM under `key`, bound to its account (`owner`
- * is authenticated data), so that a sealed secret copied to another account's row does not open.
+ * A secret as the database keeps it: AES-256-GCM under `key`, bound to its owner (an account, a
+ * key's id: authenticated data), so that a sealed secret copied to another row does not open.
  * `v1.<iv>.<tag>.<ciphertext>`, each part base64url.
  */
 export function seal(key: Buffer, owner: string, plaintext: Buffer): string {

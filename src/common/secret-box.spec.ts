@@ -1,6 +1,6 @@
 import { open, seal, secretBoxKey } from './secret-box';
 
-describe('the second factor secret box', () => {
+describe('the secret box', () => {
   const key = secretBoxKey('a configured key of at least thirty-two bytes');
   const secret = Buffer.from('12345678901234567890');
 
@@ -8,6 +8,8 @@ describe('the second factor secret box', () => {
     expect(key).toHaveLength(32);
     expect(secretBoxKey('a configured key of at least thirty-two bytes').equals(key)).toBe(true);
     expect(secretBoxKey('another configured key, also long enough').equals(key)).toBe(false);
+    // Each purpose its own key: a sealed signing key does not open as a TOTP secret.
+    expect(secretBoxKey('a configured key of at least thirty-two bytes', 'signing keys').equals(key)).toBe(false);
   });
 
   it('opens what it sealed for the same account, and never shows the secret in the sealed form', () => {
