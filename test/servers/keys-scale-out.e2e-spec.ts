@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { decode } from '../hardening/support/attack-tokens';
 import { ApiClient } from '../support/api-client';
 import { expectEventually } from '../support/eventually';
 import { PrivatePostgres } from '../support/private-postgres';
 import { expectNoSecrets } from '../support/secrets';
-import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
+import { SERVICE_ARGS, serviceOnFreePort, ServiceProcess } from '../support/service-process';
 import { ADMIN } from '../support/test-app';
 
 /**
@@ -75,4 +78,30 @@ describe('signing keys shared by two instances on one database', () => {
     await expectEventually(async () => expect((await b.get('/users', { token: old })).status).toBe(401), { timeoutMs: 3_000 });
     expect(await kidsOf(b)).not.toContain(kidOf(old));
   });
+
+  it('rotates from a shell: npm run keys:rotate publishes a key both instances then serve; a second run is refused while it waits', async () => {
+    const rotate = () => runKeysRotate({ DATABASE_URL: postgres.url, PATH: process.env.PATH ?? '' });
+    const first = await rotate();
+    expect(first.code).toBe(0);
+    const kid = /Published EdDSA key ([\w-]{43}):/.exec(first.stdout)?.[1];
+    expect(kid).toEqual(expect.any(String));
+    for (const client of clients) await expectEventually(async () => expect(await kidsOf(client)).toContain(kid), { timeoutMs: 3_000 });
+    const second = await rotate();
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`ROTATION_PENDING`);
+    expect(second.stderr).toContain(kid);
+    const admin = await clients[0].login(ADMIN.email, ADMIN.password);
+    const audit = await clients[0].get('/api/audit?action=signing_key.rotated', { token: admin });
+    expect(audit.body.data[0]).toMatchObject({ actor_id: null, details: expect.objectContaining({ kid }) });
+  });
 });
+
+/** `npm run keys:rotate` as the sources run it (no build): its exit code and output. */
+async function runKeysRotate(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...SERVICE_ARGS.slice(0, -1), 'src/keys-rotate.ts'], { cwd: join(__dirname, '..', '..'), env, stdio: 'pipe' });
+  let [stdout, stderr] = ['', ''];
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stdout, stderr };
+}
