@@ -7,7 +7,7 @@
 // finds the packages), change and rebuild, then compare /tmp/a/main.js with
 // dist/main.js. CPU a request (user + system, from /proc) hardly moves with other load on the
 // machine; req/s does.
-import { compare, cpuSeconds, randomSecret, requests, round, seedUsers, startService, withDatabase } from './support.mjs';
+import { compare, cpuSeconds, login, mapConcurrent, randomSecret, requests, round, seedUsers, startService, withDatabase } from './support.mjs';
 
 const [entryA, entryB, slices = '10'] = process.argv.slice(2);
 if (!entryA || !entryB) {
@@ -22,9 +22,12 @@ await withDatabase(adminUrl, async (db) => {
   const a = await startService({ db, secret, logDir: '/tmp', name: 'a', entry: entryA });
   const b = await startService({ db, secret, logDir: '/tmp', name: 'b', entry: entryB });
   const users = await seedUsers(a.url, 50, 8);
+  // Each build's own tokens: builds may sign differently (HS256 before issue 27, EdDSA after).
+  const usersOfB = await mapConcurrent(users, 8, async (user) => ({ ...user, token: await login(b.url, user.email, user.password) }));
+  const usersOf = (target) => (target === b ? usersOfB : users);
   const cases = [
-    ['GET /users', () => requests.getProfile(users)],
-    ['PUT /users', () => requests.putProfile(users, 'compare')],
+    ['GET /users', (target) => requests.getProfile(usersOf(target))],
+    ['PUT /users', (target) => requests.putProfile(usersOf(target), 'compare')],
   ];
   for (const [label, makeRequest] of cases) {
     const before = [cpuSeconds(a.pid), cpuSeconds(b.pid)];

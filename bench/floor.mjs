@@ -1,25 +1,27 @@
 // The floor: GET /users and PUT /users with no framework, doing the service's work by hand.
 //
-//   PORT=3100 DATABASE_URL=postgres://... JWT_SECRET=... node bench/floor.mjs
+//   PORT=3100 DATABASE_URL=postgres://... [JWT_SECRET=...] node bench/floor.mjs
 //
-// Same checks (HS256 access token with its expiry, the session still open, the account live and
+// Same checks (the access token's signature under the key its kid names, EdDSA or ES256 from the
+// service's signing_keys table, or HS256 under JWT_SECRET; its expiry; a verified token
+// remembered until then, as the service does; the session still open, the account live and
 // active; the body's fields by the rules of src/users/dto/user-fields.ts), same SQL as
 // UsersService (the statements of src/users/users.repository.ts, copied), same JSON view
 // as src/users/user-view.ts, same response headers (Helmet's, ETag, X-Request-Id). What it
 // leaves out is the framework: routing, DI, guards, pipes, class-transformer/validator, ORM.
-import { createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, createSecretKey, randomUUID, timingSafeEqual, verify } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
 
 const { PORT = '3100', DATABASE_URL, JWT_SECRET, FLOOR_POOL_SIZE = '10' } = process.env;
-if (!DATABASE_URL || !JWT_SECRET) {
-  console.error('floor: DATABASE_URL and JWT_SECRET must be set');
+if (!DATABASE_URL) {
+  console.error('floor: DATABASE_URL must be set');
   process.exit(1);
 }
 
 // The service's pool is TypeORM's `poolSize: 10` (src/database/data-source-options.ts).
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(FLOOR_POOL_SIZE) });
-const jwtKey = createSecretKey(Buffer.from(JWT_SECRET, 'utf8'));
+const jwtKey = JWT_SECRET && createSecretKey(Buffer.from(JWT_SECRET, 'utf8'));
 const BODY_LIMIT_BYTES = 100 * 1024;
 
 // ------------------------------------------------------------------ the access token
@@ -30,16 +32,50 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // `Bearer <jwt>` and nothing else, as src/auth/tokens/jwt.strategy.ts reads it.
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
-/** The caller of a valid HS256 access token ({ id, sessionId }), or undefined. */
-function authenticate(authorization) {
+// The service's public keys by kid, read again (at most once a second) when a token names another.
+let publicKeys = new Map();
+let keysReadAt = 0;
+async function publicKeyOf(kid) {
+  if (!publicKeys.has(kid) && Date.now() - keysReadAt > 1000) {
+    keysReadAt = Date.now();
+    const { rows } = await pool.query('SELECT kid, algorithm, public_jwk FROM signing_keys WHERE retires_at IS NULL OR retires_at > now()');
+    publicKeys = new Map(rows.map((row) => [row.kid, { algorithm: row.algorithm, key: createPublicKey({ key: row.public_jwk, format: 'jwk' }) }]));
+  }
+  return publicKeys.get(kid);
+}
+
+/** Whether `signature` signs `input` under the key the header names, by its algorithm. */
+async function signatureHolds(header, input, signature) {
+  if (header.alg === 'HS256') {
+    if (!jwtKey) return false;
+    const expected = createHmac('sha256', jwtKey).update(input).digest();
+    return signature.length === expected.length && timingSafeEqual(signature, expected);
+  }
+  const key = typeof header.kid === 'string' ? await publicKeyOf(header.kid) : undefined;
+  if (!key || key.algorithm !== header.alg) return false;
+  if (header.alg === 'EdDSA') return verify(null, Buffer.from(input), key.key, signature);
+  return verify('sha256', Buffer.from(input), { key: key.key, dsaEncoding: 'ieee-p1363' }, signature);
+}
+
+// Verified tokens until their exp, 10,000 at most: the service's VerifiedTokens.
+const verified = new Map();
+
+/** The caller of a token verified before and unexpired, without a promise: the common case. */
+function rememberedCaller(authorization) {
+  const token = authorization && BEARER.exec(authorization)?.[1];
+  const known = token && verified.get(token);
+  return known && Date.now() < known.expiresAt ? known.caller : undefined;
+}
+
+/** The caller of a valid access token ({ id, sessionId }), or undefined. */
+async function authenticate(authorization) {
   const token = authorization && BEARER.exec(authorization)?.[1];
   if (!token) return undefined;
   const [header, payload, signature] = token.split('.');
   try {
-    if (JSON.parse(Buffer.from(header, 'base64url').toString()).alg !== 'HS256') return undefined;
-    const expected = createHmac('sha256', jwtKey).update(`${header}.${payload}`).digest();
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (!(await signatureHolds(JSON.parse(Buffer.from(header, 'base64url').toString()), `${header}.${payload}`, Buffer.from(signature, 'base64url')))) {
+      return undefined;
+    }
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.exp !== 'number' || now >= claims.exp) return undefined;
@@ -47,7 +83,10 @@ function authenticate(authorization) {
     const { sub, sid } = claims;
     if (typeof sub !== 'string' || !ID.test(sub) || Number(sub) > INT4_MAX) return undefined;
     if (typeof sid !== 'string' || !UUID.test(sid)) return undefined;
-    return { id: Number(sub), sessionId: sid };
+    const caller = { id: Number(sub), sessionId: sid };
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value);
+    verified.set(token, { caller, expiresAt: claims.exp * 1000 });
+    return caller;
   } catch {
     return undefined;
   }
@@ -282,7 +321,7 @@ function validationFailed(res, errors) {
 // ------------------------------------------------------------------ routes
 
 async function getProfile(req, res) {
-  const caller = authenticate(req.headers.authorization);
+  const caller = rememberedCaller(req.headers.authorization) ?? (await authenticate(req.headers.authorization));
   if (!caller) return unauthorized(res);
   const { rows } = await pool.query(SELECT_USER, [caller.id, caller.sessionId]);
   if (rows.length === 0) return unauthorized(res);
@@ -290,7 +329,7 @@ async function getProfile(req, res) {
 }
 
 async function updateProfile(req, res, raw) {
-  const caller = authenticate(req.headers.authorization);
+  const caller = rememberedCaller(req.headers.authorization) ?? (await authenticate(req.headers.authorization));
   if (!caller) return unauthorized(res);
   let body;
   try {

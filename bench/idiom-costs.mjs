@@ -13,7 +13,6 @@ import { Reflector } from '@nestjs/core';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
 import { RouterResponseController } from '@nestjs/core/router/router-response-controller.js';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { createSigner } from 'fast-jwt';
 import { createRequire } from 'node:module';
 import passport from 'passport';
 import { isObservable, tap } from 'rxjs';
@@ -31,6 +30,8 @@ const { RateLimitThrottler } = require(`${dist}auth/lockout/rate-limit.throttler
 const { RATE_LIMITED } = require(`${dist}access/rate-limited.decorator.js`);
 const { IS_PUBLIC } = require(`${dist}access/public.decorator.js`);
 const { JwtStrategy, JWT_STRATEGY } = require(`${dist}auth/tokens/jwt.strategy.js`);
+const { AccessTokensService } = require(`${dist}auth/tokens/access-tokens.service.js`);
+const { SigningKeysService } = require(`${dist}auth/keys/signing-keys.service.js`);
 const { JwtAuthGuard } = require(`${dist}auth/jwt-auth.guard.js`);
 const { AppConfig } = require(`${dist}config/app-config.js`);
 const { validateSync } = require('class-validator');
@@ -176,16 +177,20 @@ async function consumeGuard(guard) {
   });
 }
 
-// 5. Access tokens: a remembered token, or passport-jwt's verification of one not seen before.
-const secret = 'b'.repeat(48);
-const config = AppConfig.fromEnvironment({ JWT_SECRET: secret });
-new JwtStrategy(config);
-const sign = createSigner({ key: secret, algorithm: 'HS256', iss: config.jwt.issuer, aud: config.jwt.audience, expiresIn: 3_600_000 });
+// 5. Access tokens: a remembered token, or the verification of one not seen before (EdDSA, jose).
+const { generateKeyPairSync } = require('node:crypto');
+const signingJwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+const config = AppConfig.fromEnvironment({ JWT_PRIVATE_KEYS: JSON.stringify([signingJwk]), JWT_EXPIRES_IN: '1h' });
+const signingKeys = new SigningKeysService(config, {});
+await signingKeys.onModuleInit();
+const accessTokens = new AccessTokensService(signingKeys, config);
+new JwtStrategy(accessTokens, signingKeys);
 const SID = '0b7e7a4c-2f55-4c5e-9d4a-1f1f1f1f1f1f';
-const remembered = Array.from({ length: 100 }, (_, i) => sign({ sub: String(i + 1), sid: SID }));
+const sign = (claims) => accessTokens.sign(claims);
+const remembered = await Promise.all(Array.from({ length: 100 }, (_, i) => sign({ sub: String(i + 1), sid: SID })));
 {
   // One token a call, signed beforehand: (pairs + warm-up) × 200 calls.
-  const fresh = Array.from({ length: (PAIRS + 8) * 200 }, (_, i) => sign({ sub: String((i % 1000) + 1), sid: SID, jti: String(i) }));
+  const fresh = await Promise.all(Array.from({ length: (PAIRS + 8) * 200 }, (_, i) => sign({ sub: String((i % 1000) + 1), sid: SID })));
   const authenticate = (token) =>
     new Promise((resolve, reject) =>
       passport.authenticate(JWT_STRATEGY, { session: false }, (error, user) => (user ? resolve(user) : reject(error ?? new Error('refused'))))(
@@ -195,7 +200,7 @@ const remembered = Array.from({ length: 100 }, (_, i) => sign({ sub: String(i + 
       ),
     );
   let n = 0;
-  await weigh('access token: remembered / verified by passport-jwt', (i) => authenticate(remembered[i % 100]), () => authenticate(fresh[n++]), {
+  await weigh('access token: remembered / verified (EdDSA, jose)', (i) => authenticate(remembered[i % 100]), () => authenticate(fresh[n++]), {
     calls: 200,
     perRequest: '1 a request',
   });

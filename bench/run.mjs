@@ -87,6 +87,25 @@ async function measure(target, label, { request, warmup, seconds = settings.seco
   return result;
 }
 
+/**
+ * A signing key rotation taking effect in the middle of a GET /users run (JWKS_MAX_AGE of 2 s: the
+ * new key signs 4 s after it is published): the run's live tokens, of the old key, must get no
+ * 401, and a login after the run must carry the new key.
+ */
+async function rotationUnderLoad(service, users, adminToken) {
+  const started = Date.now();
+  const run = measure(service, 'GET /users, rotating', { request: requests.getProfile(users), warmup: 0, seconds: 8 });
+  await sleep(1000);
+  const rotated = await call(service.url, 'POST', '/api/signing-keys/rotate', { token: adminToken, body: {} });
+  const row = await run;
+  const token = await login(service.url, users[0].email, users[0].password);
+  const kid = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid;
+  const switchedAfter = round((Date.parse(rotated.body.signs_from) - started) / 1000, 1);
+  const switched = rotated.status === 201 && kid === rotated.body.kid && switchedAfter < row.seconds;
+  log(`key rotation during GET /users: published ${rotated.body.kid} 1 s in, signing from ${switchedAfter} s in; non-2xx ${row.non2xx}; next login's kid ${switched ? 'the new one' : kid}`);
+  return { row: { ...row, case: 'GET /users, key rotating' }, switched, switchedAfter };
+}
+
 /** The floor must answer what the service answers, or the comparison means nothing. */
 async function checkFloorAgreement(service, floor, user) {
   const fromService = await call(service.url, 'GET', '/users', { token: user.token });
@@ -244,6 +263,7 @@ async function main() {
       { ...settings, log },
     );
     const admin = { ...adminPut.rows[0], target: 'service' };
+    const rotation = await rotationUnderLoad(service, users, adminToken);
 
     // A profile picture (issue 15), as a first visit asks for it (no If-None-Match): one read of
     // the avatars table a request; browsers and CDNs then keep it (immutable).
@@ -287,6 +307,7 @@ async function main() {
       ...comparisons['GET /users'].rows,
       ...comparisons['PUT /users'].rows,
       admin,
+      rotation.row,
       avatar,
       loginRow,
       { ...idle, case: 'PUT /users probe, idle' },
@@ -315,6 +336,7 @@ async function main() {
       ['PUT /users p99 ≤ 1.3 × floor', ratios.putP99, ratios.putP99 <= 1.3],
       ['PUT /api/users/:id req/s ≥ 0.8 × PUT /users', ratios.adminPutPerPut, ratios.adminPutPerPut >= 0.8],
       ['no non-2xx (nor errors) from the service', non2xx, non2xx === 0],
+      ['a key rotation mid-run: no 401, the new key signing', rotation.row.non2xx, rotation.row.non2xx === 0 && rotation.switched],
       ['logins/s ≥ 0.9 × bcrypt rate', ratios.loginsPerBcrypt, ratios.loginsPerBcrypt >= 0.9],
       ['PUT /users p99 during logins ≤ 1.5 × idle', ratios.probeP99LoadedPerIdle, ratios.probeP99LoadedPerIdle <= 1.5],
       ['embedded cold start ≤ 2000 ms', cold.freshMs, cold.freshMs <= 2000],

@@ -441,6 +441,8 @@ export async function startService({ db, secret, name = 'service', logLevel = 'w
       MFA_ENCRYPTION_KEY: secret,
       // The bench outlives the default 15 minutes of no access token.
       JWT_EXPIRES_IN: '1h',
+      // A rotation's new key signs 4 s after it is published (run.mjs's rotation under load).
+      JWKS_MAX_AGE: '2s',
       BCRYPT_ROUNDS: '12',
       LOG_LEVEL: logLevel,
       // One client address does everything, and every password is right.

@@ -1,17 +1,25 @@
 // What signing and verifying one access token costs with each algorithm the service may use
-// (issue 27): HS256 (the shared secret of today), ES256 (P-256) and EdDSA (Ed25519), with jose
-// (what another team's service would use, and what asymmetric signing needs: jsonwebtoken has
-// no EdDSA), for the two it has with jsonwebtoken (what the service signs with today), and with
-// node:crypto alone (the JWS compact form by hand: the floor under any library).
+// (issue 27): HS256 (JWT_SECRET), ES256 (P-256) and EdDSA (Ed25519, the default), with the
+// service's own AccessTokensService (fast-jwt under the key its kid names, the header checked
+// first: the built dist/), with jose (what another team's service would use; WebCrypto, which Node
+// runs on libuv's thread pool), and with node:crypto alone (the JWS compact form by hand: the
+// floor under any library). Before issue 27 the service signed HS256 with jsonwebtoken, which has
+// no EdDSA: 10 µs to sign, 11 to verify, here.
 //
-//   node bench/token-algorithms.mjs
+//   npm run build && node bench/token-algorithms.mjs
 //
 // One process, one token after another, the service's claims; each figure is the median of 5
 // rounds of ROUNDS tokens, in microseconds a token. Writes bench/token-algorithms.json.
 import { createHmac, createSecretKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { jwtVerify, SignJWT } from 'jose';
-import jsonwebtoken from 'jsonwebtoken';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const dist = new URL('../dist/', import.meta.url).pathname;
+const { AppConfig } = require(`${dist}config/app-config.js`);
+const { SigningKeysService } = require(`${dist}auth/keys/signing-keys.service.js`);
+const { AccessTokensService } = require(`${dist}auth/tokens/access-tokens.service.js`);
 
 const ROUNDS = Number(process.env.BENCH_TOKENS || 2000);
 const ISSUER = 'user-accounts';
@@ -58,13 +66,18 @@ for (const [alg, { signing, verifying }] of Object.entries(keys)) {
       verifyMicroseconds: await perToken((i) => jwtVerify(tokens[i], verifying, verifyOptions)),
     },
   };
-  if (alg !== 'EdDSA') {
-    const options = { algorithm: alg, keyid: kid, issuer: ISSUER, audience: ISSUER, expiresIn: 900, jwtid: randomUUID() };
-    results[alg].jsonwebtoken = {
-      signMicroseconds: await perToken(() => jsonwebtoken.sign(claims(), signing, options)),
-      verifyMicroseconds: await perToken((i) => jsonwebtoken.verify(tokens[i], verifying, { algorithms: [alg], issuer: ISSUER, audience: ISSUER })),
-    };
-  }
+  // The service's signer and verifier, on this key as JWT_PRIVATE_KEYS (or JWT_SECRET) would give it.
+  const env = alg === 'HS256' ? { JWT_ALGORITHM: 'HS256', JWT_SECRET: signing.export().toString('base64url') } : { JWT_PRIVATE_KEYS: JSON.stringify([signing.export({ format: 'jwk' })]) };
+  const config = AppConfig.fromEnvironment(env);
+  const signingKeys = new SigningKeysService(config, {});
+  await signingKeys.onModuleInit();
+  const service = new AccessTokensService(signingKeys, config);
+  const serviceTokens = await Promise.all(Array.from({ length: ROUNDS }, () => service.sign(claims())));
+  if (!(await service.verify(serviceTokens[0]))) throw new Error(`${alg}: the service does not verify its own token`);
+  results[alg].service = {
+    signMicroseconds: await perToken(() => service.sign(claims())),
+    verifyMicroseconds: await perToken((i) => service.verify(serviceTokens[i])),
+  };
   // The floor: the signature alone over the token's first two parts, as a JWS has it.
   const input = tokens[0].slice(0, tokens[0].lastIndexOf('.'));
   const signature = Buffer.from(tokens[0].slice(tokens[0].lastIndexOf('.') + 1), 'base64url');

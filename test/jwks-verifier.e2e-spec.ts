@@ -1,11 +1,10 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { join } from 'node:path';
-import { createInterface, Interface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import { base64url, decode, hmacToken, now } from './hardening/support/attack-tokens';
 import { expectEventually } from './support/eventually';
 import { freePort } from './support/free-port';
+import { LineProcess } from './support/line-process';
 import { ADMIN, useApp } from './support/test-app';
 
 /**
@@ -20,31 +19,21 @@ describe('a separate verifier with nothing but the JWKS', () => {
     port = await freePort();
   });
   const { api, testApp } = useApp(() => ({ JWT_PRIVATE_KEYS: '', JWKS_MAX_AGE: '1s', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }));
-  let verifier: ChildProcessWithoutNullStreams;
-  let lines: AsyncIterator<string>;
-  let reader: Interface;
+  let verifier: LineProcess;
   let admin: string;
 
   beforeAll(async () => {
     admin = await api.login(ADMIN.email, ADMIN.password);
-    // The verifier keeps the JWKS one second, as the service's Cache-Control says.
-    verifier = spawn(process.execPath, [join(__dirname, 'support', 'jwks-verifier.mjs'), api.baseUrl, 'user-accounts', '1000'], { stdio: 'pipe' });
-    reader = createInterface({ input: verifier.stdout });
-    lines = reader[Symbol.asyncIterator]();
+    // The verifiers keep the JWKS one second, as the service's Cache-Control says.
+    verifier = new LineProcess(process.execPath, [join(__dirname, 'support', 'jwks-verifier.mjs'), api.baseUrl, 'user-accounts', '1000']);
   });
 
   afterAll(() => {
-    reader?.close();
-    verifier?.kill();
+    verifier?.stop();
   });
 
-  /** What the verifier says of `token`. */
-  async function verify(token: string): Promise<{ ok: boolean; sub?: string; kid?: string; code?: string }> {
-    verifier.stdin.write(`${token}\n`);
-    const { value, done } = await lines.next();
-    if (done) throw new Error('the verifier exited');
-    return JSON.parse(value);
-  }
+  /** What the Node verifier says of `token`. */
+  const verify = (token: string): Promise<{ ok: boolean; sub?: string; kid?: string; code?: string }> => verifier.ask(token);
 
   const kidOf = (token: string) => decode(token).header.kid as string;
   const status = async (token: string) => (await api.get('/users', { token })).status;
@@ -122,3 +111,4 @@ describe('a separate verifier with nothing but the JWKS', () => {
     });
   });
 });
+

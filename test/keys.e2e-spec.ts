@@ -1,9 +1,10 @@
-import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { base64url, decode, hmacToken, now } from './hardening/support/attack-tokens';
 import { expectEventually } from './support/eventually';
 import { ADMIN, useApp } from './support/test-app';
+import { signAsService, TEST_ES256_JWK, TEST_SIGNING_JWK } from './support/test-signing-key';
 
 /**
  * Signing keys of the default kind: made at the first start, kept in the database (the private
@@ -193,6 +194,42 @@ describe('signing keys kept in the database, the JWKS and rotation', () => {
     expect(await count()).toBe(before);
   });
 
+  it('answers no 401 to live tokens while a rotation takes effect under load', async () => {
+    const tokens = await Promise.all(Array.from({ length: 8 }, async () => (await api.register()).token));
+    const statuses: Record<number, number> = {};
+    const kids = new Set<string>();
+    const deadline = Date.now() + 4_000;
+    let rotatedAt = 0;
+    // Eight callers on the tokens of now, and a ninth adding a fresh login's token every 100 ms.
+    const callers = Array.from({ length: 8 }, async (_, i) => {
+      while (Date.now() < deadline) {
+        const token = tokens[(i + Math.floor(Math.random() * tokens.length)) % tokens.length];
+        const response = await api.get('/users', { token });
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      }
+    });
+    const logins = (async () => {
+      while (Date.now() < deadline) {
+        const { token } = await api.register();
+        kids.add(headerOf(token).kid);
+        tokens.push(token);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const rotation = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const rotated = await api.post('/api/signing-keys/rotate', { token: admin, body: {} });
+      expect(rotated.status).toBe(201);
+      rotatedAt = Date.now();
+    })();
+    await Promise.all([...callers, logins, rotation]);
+    // The new key began to sign during the run, and every answer was a 200.
+    expect(rotatedAt).toBeGreaterThan(0);
+    expect(kids.size).toBe(2);
+    expect(Object.keys(statuses)).toEqual(['200']);
+    expect(statuses[200]).toBeGreaterThan(100);
+  });
+
   describe('forged tokens, each refused with 401', () => {
     let claims: Record<string, unknown>;
     let kid: string;
@@ -238,3 +275,65 @@ describe('signing keys kept in the database, the JWKS and rotation', () => {
   });
 });
 
+
+/** Each describe below starts its application after the one above has closed: passport's one `jwt` strategy is its own. */
+describe('ES256 keys kept in the database (JWT_ALGORITHM=ES256)', () => {
+  const { api } = useApp({ JWT_PRIVATE_KEYS: '', JWT_ALGORITHM: 'ES256' });
+
+  it('signs with a P-256 key it made, publishes it, and a verifier with the JWKS alone accepts its tokens', async () => {
+    const { token } = await api.register();
+    const { header } = decode(token);
+    expect(header).toEqual({ alg: 'ES256', kid: expect.any(String), typ: 'at+jwt' });
+    const jwks = (await api.get('/.well-known/jwks.json')).body;
+    expect(jwks.keys).toEqual([{ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: header.kid, alg: 'ES256', use: 'sig' }]);
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: ['ES256'], issuer: 'user-accounts', audience: 'user-accounts' });
+    expect(payload.sid).toEqual(expect.any(String));
+    expect((await api.get('/.well-known/openid-configuration')).body.id_token_signing_alg_values_supported).toEqual(['ES256']);
+    expect((await api.get('/users', { token })).status).toBe(200);
+  });
+});
+
+describe('keys of JWT_PRIVATE_KEYS', () => {
+  const { api } = useApp({ JWT_PRIVATE_KEYS: JSON.stringify([TEST_SIGNING_JWK, { ...TEST_ES256_JWK, kid: 'next-es256' }]) });
+
+  it('signs with the first, publishes both, and leaves their rotation to the configuration', async () => {
+    const { token } = await api.register();
+    expect(decode(token).header).toMatchObject({ alg: 'EdDSA', kid: TEST_SIGNING_JWK.kid });
+    const keys = (await api.get('/.well-known/jwks.json')).body.keys;
+    expect(keys.map((key: { kid: string; alg: string }) => [key.kid, key.alg])).toEqual([
+      [TEST_SIGNING_JWK.kid, 'EdDSA'],
+      ['next-es256', 'ES256'],
+    ]);
+    expect(JSON.stringify(keys)).not.toContain(TEST_SIGNING_JWK.d);
+    // A token of the second key verifies too: the next step of a rotation by configuration.
+    const claims = { ...decode(token).payload, iat: now(), exp: now() + 600 };
+    const second = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'next-es256' }).sign(createPrivateKey({ key: TEST_ES256_JWK, format: 'jwk' }));
+    expect((await api.get('/users', { token: second })).status).toBe(200);
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const listed = (await api.get('/api/signing-keys', { token: admin })).body;
+    expect(listed.map((key: { kid: string; status: string; source: string }) => [key.kid, key.status, key.source])).toEqual([
+      [TEST_SIGNING_JWK.kid, 'signing', 'configuration'],
+      ['next-es256', 'next', 'configuration'],
+    ]);
+    for (const response of [await api.post('/api/signing-keys/rotate', { token: admin, body: {} }), await api.delete('/api/signing-keys/next-es256', { token: admin })]) {
+      expect([response.status, response.body.code]).toEqual([409, 'SIGNING_KEYS_CONFIGURED']);
+    }
+  });
+});
+
+describe('HS256 (JWT_ALGORITHM=HS256 with JWT_SECRET)', () => {
+  const { api } = useApp({ JWT_PRIVATE_KEYS: '', JWT_ALGORITHM: 'HS256' });
+
+  it('signs with the secret, no kid; publishes no key; rotation is the configuration’s', async () => {
+    const { token } = await api.register();
+    expect(decode(token).header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
+    expect((await api.get('/users', { token })).status).toBe(200);
+    expect((await api.get('/.well-known/jwks.json')).body).toEqual({ keys: [] });
+    expect((await api.get('/.well-known/openid-configuration')).body.id_token_signing_alg_values_supported).toEqual(['HS256']);
+    const admin = await api.login(ADMIN.email, ADMIN.password);
+    const rotated = await api.post('/api/signing-keys/rotate', { token: admin, body: {} });
+    expect([rotated.status, rotated.body.code]).toEqual([409, 'SIGNING_KEYS_CONFIGURED']);
+    // An EdDSA token of the tests' key, which signs nothing here, is refused.
+    expect((await api.get('/users', { token: await signAsService({ ...decode(token).payload }) })).status).toBe(401);
+  });
+});

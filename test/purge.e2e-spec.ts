@@ -122,6 +122,13 @@ describe('purge', () => {
     for (const expires of ['1 minute', '-1 second']) {
       await dataSource.query(`INSERT INTO oauth_codes (code_hash, provider, profile, expires_at) VALUES ($1, 'idp', '{}', now() + $2::interval)`, [hash(), expires]);
     }
+    // A signing key retired a second ago, and one retiring in a minute.
+    for (const [kid, retires] of [['retired', '-1 second'], ['retiring', '1 minute']]) {
+      await dataSource.query(
+        `INSERT INTO signing_keys (kid, algorithm, public_jwk, private_key, signs_from, retires_at) VALUES ($1, 'EdDSA', '{}', 'sealed', now() - interval '1 hour', now() + $2::interval)`,
+        [kid, retires],
+      );
+    }
     const [{ count: liveTokensBefore }] = await dataSource.query(
       `SELECT count(*)::int AS count FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now())`,
       [userId],
@@ -129,7 +136,7 @@ describe('purge', () => {
     const mailBefore: string[] = await ids('SELECT id::text AS id FROM mail_outbox');
 
     // 10 sessions of the SQL above and the logged-out one; 7×2 + 5 + 1 + 0 + 1 refresh tokens.
-    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, mfa_challenges: 2, webauthn_challenges: 1, oauth_flows: 2, oauth_codes: 1, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 11, refresh_tokens: 21, mfa_challenges: 2, webauthn_challenges: 1, oauth_flows: 2, oauth_codes: 1, signing_keys: 1, email_tokens: 3, mail_outbox: 4, avatars: 0, audit_events: 0 });
 
     expect(await ids(`SELECT id::text AS id FROM sessions WHERE user_id = ${userId}`)).toEqual(
       [...keptSessions, apiSession].sort(),
@@ -168,8 +175,8 @@ describe('purge', () => {
     expect((await api().get('/users', { token: loggedOut.token })).status).toBe(401);
 
     // That session has now ended too: the next run takes it, and then nothing.
-    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 1, refresh_tokens: 3, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, signing_keys: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, signing_keys: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
   });
 
   it('deletes exactly the audit events older than AUDIT_RETENTION_DAYS, in batches, and counts them', async () => {
@@ -195,7 +202,7 @@ describe('purge', () => {
     const before = await ids('SELECT id::text AS id FROM audit_events');
     expect(before).toEqual(expect.arrayContaining([...old, ...kept]));
 
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, signing_keys: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: old.length });
 
     const after = await ids('SELECT id::text AS id FROM audit_events');
     expect(after).toEqual(before.filter((id) => !old.includes(id)));
@@ -203,7 +210,7 @@ describe('purge', () => {
       [...kept].sort(),
     );
     // What is left is within retention: the next run deletes none of it.
-    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
+    expect(await job.purgeOnce()).toEqual({ sessions: 0, refresh_tokens: 0, mfa_challenges: 0, webauthn_challenges: 0, oauth_flows: 0, oauth_codes: 0, signing_keys: 0, email_tokens: 0, mail_outbox: 0, avatars: 0, audit_events: 0 });
     expect(await ids('SELECT id::text AS id FROM audit_events')).toEqual(after);
   });
 

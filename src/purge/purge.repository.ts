@@ -69,6 +69,8 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
   // code the frontend never exchanged within its minute (a return or an exchange deletes its own).
   { table: 'oauth_flows', batch: deleteWhere('oauth_flows', 'expires_at <= now()') },
   { table: 'oauth_codes', batch: deleteWhere('oauth_codes', 'expires_at <= now()') },
+  // A retired key verifies nothing: its sealed private part goes too.
+  { table: 'signing_keys', batch: deleteWhere('signing_keys', 'retires_at <= now()') },
   // Spent, voided (a newer link of the same kind) or expired: findUsable() and spend() refuse it.
   { table: 'email_tokens', batch: deleteWhere('email_tokens', 'used_at IS NOT NULL OR expires_at <= now()') },
   {

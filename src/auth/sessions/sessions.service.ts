@@ -140,7 +140,7 @@ export class SessionsService {
     });
   }
 
-  private async tokens(session: RefreshedSession, refreshToken: string): Promise<TokenResponseDto> {
+  private tokens(session: RefreshedSession, refreshToken: string): TokenResponseDto {
     const { expiresInSeconds } = this.config.jwt;
     const claims: AccessTokenClaims = {
       sub: String(session.userId),
@@ -150,7 +150,7 @@ export class SessionsService {
       email_verified: session.emailVerified,
     };
     return {
-      access_token: await this.accessTokens.sign(claims),
+      access_token: this.accessTokens.sign(claims),
       token_type: 'Bearer',
       expires_in: expiresInSeconds,
       refresh_token: refreshToken,
