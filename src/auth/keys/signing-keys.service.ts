@@ -171,7 +171,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     if ('waiting' in result) {
       throw problem(ErrorCode.ROTATION_PENDING, undefined, { extensions: { kid: result.waiting.kid, signs_from: result.waiting.signsFrom.toISOString() } });
     }
-    await this.reload();
+    await this.reload({ after: true });
     return this.byKid.get(result.added.kid) as LiveKey;
   }
 
@@ -181,15 +181,20 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const outcome = await this.repository.remove(kid, auditRecord(context, AuditAction.SIGNING_KEY_REMOVED, null, { kid }));
     if (outcome === 'unknown') throw problem(ErrorCode.SIGNING_KEY_NOT_FOUND);
     if (outcome === 'signing') throw problem(ErrorCode.SIGNING_KEY_IN_USE);
-    await this.reload();
+    await this.reload({ after: true });
   }
 
   private assertRotatable(): void {
     if (this.source !== 'database') throw problem(ErrorCode.SIGNING_KEYS_CONFIGURED);
   }
 
-  /** Reads the database's live keys again; one reload at a time, the callers of a running one wait for it. */
-  private reload({ strict = false } = {}): Promise<void> {
+  /**
+   * Reads the database's live keys again; one reload at a time, the callers of a running one wait
+   * for it. `after` a change of this instance's: a reload that began before it is let finish, and
+   * a new one read.
+   */
+  private async reload({ strict = false, after = false } = {}): Promise<void> {
+    if (after) await this.reloading?.catch(() => undefined);
     this.reloading ??= this.load(strict).finally(() => (this.reloading = undefined));
     return this.reloading;
   }
@@ -197,6 +202,9 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private async load(strict: boolean): Promise<void> {
     this.lastReload = Date.now();
     const keys = (await this.repository.live()).flatMap((stored) => {
+      // A key known here keeps its key objects (and the signer and verifier made of them); its times may have changed.
+      const known = this.byKid.get(stored.kid);
+      if (known) return [{ ...known, publishedAt: stored.createdAt, signsFrom: stored.signsFrom, retiresAt: stored.retiresAt }];
       const key = this.opened(stored);
       if (key) return [key];
       const message = `The signing key ${stored.kid} does not open with MFA_ENCRYPTION_KEY: was the key changed?`;
