@@ -25,7 +25,8 @@ export interface KeyPair {
 }
 
 const PEM = /-----BEGIN ((?:EC )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/g;
-const KID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A kid this service makes (an RFC 7638 thumbprint) or JWT_PRIVATE_KEYS may give. */
+export const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The pair of a private key object: Ed25519 or P-256, else an error naming what it is. */
 export function keyPairOf(privateKey: KeyObject, kid?: string): KeyPair {
@@ -87,7 +88,7 @@ function fromJson(text: string): KeyPair[] {
   return list.map((jwk: unknown, index: number) =>
     described(index, () => {
       if (!isObject(jwk) || typeof jwk.d !== 'string') throw new Error('not a private JSON Web Key (no "d")');
-      if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || !KID.test(jwk.kid))) throw new Error('its kid must be 1 to 64 letters, digits, dots, dashes or underscores');
+      if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || !KEY_ID.test(jwk.kid))) throw new Error('its kid must be 1 to 64 letters, digits, dots, dashes or underscores');
       if (jwk.alg !== undefined && jwk.alg !== 'EdDSA' && jwk.alg !== 'ES256') throw new Error(`its alg ${String(jwk.alg)} is not EdDSA or ES256`);
       const pair = keyPairOf(createPrivateKey({ key: jwk as never, format: 'jwk' }), jwk.kid as string | undefined);
       if (jwk.alg !== undefined && jwk.alg !== pair.algorithm) throw new Error(`its alg ${jwk.alg} does not fit its ${pair.publicJwk.crv} key`);

@@ -5,8 +5,7 @@ import { decode } from '../hardening/support/attack-tokens';
 import { ApiClient } from '../support/api-client';
 import { expectEventually } from '../support/eventually';
 import { PrivatePostgres } from '../support/private-postgres';
-import { expectNoSecrets } from '../support/secrets';
-import { SERVICE_ARGS, serviceOnFreePort, ServiceProcess } from '../support/service-process';
+import { SERVICE_ARGS, ServiceInstances } from '../support/service-process';
 import { ADMIN } from '../support/test-app';
 
 /**
@@ -16,23 +15,21 @@ import { ADMIN } from '../support/test-app';
  */
 describe('signing keys shared by two instances on one database', () => {
   const postgres = new PrivatePostgres();
-  const instances: ServiceProcess[] = [];
-  const clients: ApiClient[] = [];
+  const instances = new ServiceInstances();
+  const { clients } = instances;
   const kidOf = (token: string) => decode(token).header.kid as string;
   const kidsOf = async (client: ApiClient) => (await client.get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
 
   beforeAll(async () => {
     await postgres.create();
     const env = { DATABASE_URL: postgres.url, LOG_LEVEL: 'warn', RATE_LIMIT_AUTH_PER_MINUTE: '100000', JWKS_MAX_AGE: '2s', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
-    for (let i = 0; i < 2; i++) instances.push(await serviceOnFreePort(env));
-    await Promise.all(instances.map((instance) => instance.start()));
-    clients.push(...instances.map((instance) => new ApiClient(instance.url)));
+    await instances.start(env);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()));
+    await instances.stop();
     await postgres.destroy();
-    for (const client of clients) expectNoSecrets(client);
+    instances.expectNoSecrets();
   });
 
   it('made one key though both started at once on an empty table: the same kid, the same JWKS, each accepting the other’s tokens', async () => {

@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiClient } from '../support/api-client';
 import { withPgClient } from '../support/pg-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { PrivateRedis } from '../support/private-redis';
-import { expectNoSecrets } from '../support/secrets';
-import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
+import { ServiceInstances } from '../support/service-process';
 import { SmtpSink } from '../support/smtp-sink';
 
 /**
@@ -15,8 +13,8 @@ import { SmtpSink } from '../support/smtp-sink';
 describe('two instances draining one mail outbox', () => {
   const postgres = new PrivatePostgres();
   const redis = new PrivateRedis();
-  const instances: ServiceProcess[] = [];
-  const clients: ApiClient[] = [];
+  const instances = new ServiceInstances();
+  const { clients } = instances;
   let sink: SmtpSink;
 
   beforeAll(async () => {
@@ -28,15 +26,13 @@ describe('two instances draining one mail outbox', () => {
       MAIL_TRANSPORT: sink.url,
       RATE_LIMIT_AUTH_PER_MINUTE: '1000',
     };
-    for (let i = 0; i < 2; i++) instances.push(await serviceOnFreePort(env));
-    await Promise.all(instances.map((instance) => instance.start()));
-    clients.push(...instances.map((instance) => new ApiClient(instance.url)));
+    await instances.start(env);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()));
+    await instances.stop();
     await Promise.all([postgres.destroy(), redis.stop(), sink?.stop()]);
-    for (const client of clients) expectNoSecrets(client);
+    instances.expectNoSecrets();
   });
 
   it('delivers every sign-up mail exactly once, across an SMTP outage', async () => {

@@ -1,8 +1,6 @@
-import { ApiClient } from '../support/api-client';
 import { PrivatePostgres } from '../support/private-postgres';
 import { PrivateRedis } from '../support/private-redis';
-import { expectNoSecrets } from '../support/secrets';
-import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
+import { ServiceInstances } from '../support/service-process';
 
 /**
  * Two instances of the service behind one address: one PostgreSQL database and one Redis of
@@ -11,8 +9,8 @@ import { serviceOnFreePort, ServiceProcess } from '../support/service-process';
 describe('two instances on one database and one Redis', () => {
   const postgres = new PrivatePostgres();
   const redis = new PrivateRedis();
-  const instances: ServiceProcess[] = [];
-  const clients: ApiClient[] = [];
+  const instances = new ServiceInstances();
+  const { clients } = instances;
 
   beforeAll(async () => {
     await Promise.all([postgres.create(), redis.start()]);
@@ -23,16 +21,14 @@ describe('two instances on one database and one Redis', () => {
       RATE_LIMIT_AUTH_PER_MINUTE: '8',
       LOGIN_MAX_FAILURES: '3',
     };
-    for (let i = 0; i < 2; i++) instances.push(await serviceOnFreePort(env));
     // Both start at once on an empty database: the migrations' advisory lock makes them take turns.
-    await Promise.all(instances.map((instance) => instance.start()));
-    clients.push(...instances.map((instance) => new ApiClient(instance.url)));
+    await instances.start(env);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()));
+    await instances.stop();
     await Promise.all([postgres.destroy(), redis.stop()]);
-    for (const client of clients) expectNoSecrets(client);
+    instances.expectNoSecrets();
   });
 
   it('ends a session everywhere when it logs out on one instance', async () => {

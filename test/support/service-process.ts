@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiClient } from './api-client';
 import { freePort } from './free-port';
+import { expectNoSecrets } from './secrets';
 import { TEST_JWT_SECRET } from './test-app';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -123,4 +125,29 @@ export function useServiceProcess(env: Record<string, string>): { service(): Ser
       return service;
     },
   };
+}
+
+/**
+ * Service processes of one configuration, as a load balancer has them, and a client of each: all
+ * started at once (on an empty database they take turns at its migrations).
+ */
+export class ServiceInstances {
+  readonly clients: ApiClient[] = [];
+  private readonly processes: ServiceProcess[] = [];
+
+  /** Starts `count` of them on `env`; each joins the set first, so that stop() stops it even if it never answers. */
+  async start(env: Record<string, string>, count = 2): Promise<void> {
+    for (let i = 0; i < count; i++) this.processes.push(await serviceOnFreePort(env));
+    await Promise.all(this.processes.map((process) => process.start()));
+    this.clients.push(...this.processes.map((process) => new ApiClient(process.url)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((process) => process.stop()));
+  }
+
+  /** That no answer any of them gave carried a secret. */
+  expectNoSecrets(): void {
+    for (const client of this.clients) expectNoSecrets(client);
+  }
 }

@@ -8,14 +8,13 @@ import { Origin } from '../../common/http/client-origin';
 import { ApiProblems } from '../../common/problems/api-problems.decorator';
 import { ErrorCode } from '../../common/problems/error-code.enum';
 import { problem } from '../../common/problems/problem.exception';
+import { KEY_ID } from '../../config/signing-keys';
 import { RotateSigningKeysDto } from './dto/rotate-signing-keys.dto';
 import { SigningKeyDto } from './dto/signing-key.dto';
 import { signingKeyView } from './signing-key-view';
 import { SigningKeysService } from './signing-keys.service';
 
 const ADMIN_PROBLEMS = [ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN];
-/** A kid as this service makes them (RFC 7638 thumbprints) or JWT_PRIVATE_KEYS allows. */
-const KID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The keys that sign access tokens, for administrators: listed, rotated, removed (audited). */
 @AdminRoute()
@@ -29,7 +28,8 @@ export class AdminSigningKeysController {
   @ApiProblems(...ADMIN_PROBLEMS)
   list(): SigningKeyDto[] {
     const now = Date.now();
-    return this.keys.live(now).map((key) => signingKeyView(key, this.keys.signer(now).kid, now));
+    const signing = this.keys.signer(now).kid;
+    return this.keys.live(now).map((key) => signingKeyView(key, signing, now));
   }
 
   @Post('rotate')
@@ -52,7 +52,7 @@ export class AdminSigningKeysController {
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(...ADMIN_PROBLEMS, ErrorCode.SIGNING_KEYS_CONFIGURED, ErrorCode.SIGNING_KEY_NOT_FOUND, ErrorCode.SIGNING_KEY_IN_USE)
   async remove(@CurrentUser() admin: AuthenticatedUser, @Param('kid') kid: string, @Origin() origin: ClientOrigin): Promise<void> {
-    if (!KID.test(kid)) throw problem(ErrorCode.SIGNING_KEY_NOT_FOUND);
+    if (!KEY_ID.test(kid)) throw problem(ErrorCode.SIGNING_KEY_NOT_FOUND);
     await this.keys.remove(kid, { actorId: admin.id, origin });
   }
 }

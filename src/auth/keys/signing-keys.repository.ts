@@ -72,8 +72,7 @@ export class SigningKeysRepository extends BoundRepository {
   addFirst(key: NewKey): Promise<void> {
     return this.transaction(async (keys) => {
       await keys.lock();
-      const [{ count }] = await queryRows<{ count: number }>(keys.manager, `SELECT count(*)::int AS count FROM signing_keys WHERE ${LIVE}`, []);
-      if (count === 0) await keys.insert(key, 0);
+      if ((await keys.liveCount()) === 0) await keys.insert(key, 0);
     });
   }
 
@@ -87,8 +86,7 @@ export class SigningKeysRepository extends BoundRepository {
       await keys.lock();
       const [waiting] = await queryRows<KeyRow>(keys.manager, `SELECT ${COLUMNS} FROM signing_keys WHERE ${LIVE} AND signs_from > now()`, []);
       if (waiting) return { waiting: stored(waiting) };
-      const [{ count }] = await queryRows<{ count: number }>(keys.manager, `SELECT count(*)::int AS count FROM signing_keys WHERE ${LIVE}`, []);
-      if (count >= MAX_LIVE_KEYS) return { full: true };
+      if ((await keys.liveCount()) >= MAX_LIVE_KEYS) return { full: true };
       const added = await keys.insert(key, leadSeconds);
       const retired = await queryRows<{ kid: string }>(
         keys.manager,
@@ -119,6 +117,11 @@ export class SigningKeysRepository extends BoundRepository {
       await insertEvent(keys.manager, audit);
       return 'removed';
     });
+  }
+
+  private async liveCount(): Promise<number> {
+    const [{ count }] = await queryRows<{ count: number }>(this.manager, `SELECT count(*)::int AS count FROM signing_keys WHERE ${LIVE}`, []);
+    return count;
   }
 
   private async lock(): Promise<void> {

@@ -19,6 +19,20 @@ export interface LiveKey extends KeyPair {
   retiresAt: Date | null;
 }
 
+/** Signing now; published, to sign later; no longer signing, still verifying: the order the JWKS lists them in. */
+export type KeyStatus = 'signing' | 'next' | 'retiring';
+const STATUS_ORDER: Record<KeyStatus, number> = { signing: 0, next: 1, retiring: 2 };
+
+export function keyStatus(key: LiveKey, signingKid: string | undefined, now: number): KeyStatus {
+  if (key.kid === signingKid) return 'signing';
+  return key.signsFrom === null || key.signsFrom.getTime() > now ? 'next' : 'retiring';
+}
+
+/** Whether `key` still verifies at `now`: not past its retirement. */
+function verifiesAt(key: LiveKey, now: number): boolean {
+  return key.retiresAt === null || key.retiresAt.getTime() > now;
+}
+
 /** What signs a new token: an asymmetric key and its kid, or JWT_SECRET for HS256. */
 export interface TokenSigner {
   algorithm: SigningAlgorithm;
@@ -112,15 +126,15 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       await this.reload().catch(() => undefined);
     }
     const key = this.byKid.get(header.kid);
-    if (!key || key.algorithm !== header.alg || (key.retiresAt !== null && key.retiresAt.getTime() <= now)) return undefined;
+    if (!key || key.algorithm !== header.alg || !verifiesAt(key, now)) return undefined;
     return key.publicKey;
   }
 
   /** The keys that verify now, the signing one first, then the one waiting to sign, then the ones retiring. */
   live(now = Date.now()): LiveKey[] {
     const signing = this.signer(now).kid;
-    const rank = (key: LiveKey) => (key.kid === signing ? 0 : key.signsFrom === null || key.signsFrom.getTime() > now ? 1 : 2);
-    return this.keys.filter((key) => key.retiresAt === null || key.retiresAt.getTime() > now).sort((a, b) => rank(a) - rank(b));
+    const rank = (key: LiveKey) => STATUS_ORDER[keyStatus(key, signing, now)];
+    return this.keys.filter((key) => verifiesAt(key, now)).sort((a, b) => rank(a) - rank(b));
   }
 
   /** GET /.well-known/jwks.json: the public keys of live(), nothing private, made again when they change. */

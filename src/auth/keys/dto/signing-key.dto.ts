@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { KeyStatus } from '../signing-keys.service';
 
 /** A public key as the JWKS publishes it (RFC 7517): nothing private. */
 export class PublicJwkDto {
@@ -22,7 +23,7 @@ export class SigningKeyDto {
   @ApiProperty({ example: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' }) kid: string;
   @ApiProperty({ enum: ['EdDSA', 'ES256'] }) algorithm: string;
   @ApiProperty({ enum: ['signing', 'next', 'retiring'], description: 'signing now; published, to sign later; no longer signing, still verifying' })
-  status: 'signing' | 'next' | 'retiring';
+  status: KeyStatus;
   @ApiProperty({ enum: ['database', 'configuration'] }) source: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'published from (null: from the configuration)' })
   published_at: Date | null;
